@@ -1,0 +1,198 @@
+package awsjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ContentType is the content type of every response.
+const ContentType = "application/x-amz-json-1.1"
+
+// DefaultMaxBody is the default request body limit. Cognito's largest
+// legitimate requests (a pool schema of 50 attributes, templates) are far below it.
+const DefaultMaxBody = 1 << 20
+
+// Error is a protocol-level error with its wire type and HTTP status.
+type Error struct {
+	Type    string
+	Message string
+	Status  int
+}
+
+func (e *Error) Error() string { return e.Type + ": " + e.Message }
+
+// Protocol errors that AWS JSON services answer for malformed requests.
+func UnknownOperation(target string) *Error {
+	return &Error{Type: "UnknownOperationException", Message: "Unknown operation " + target, Status: http.StatusBadRequest}
+}
+
+// Serialization is returned for a body that is not a JSON object of the right shape.
+func Serialization(msg string) *Error {
+	return &Error{Type: "SerializationException", Message: msg, Status: http.StatusBadRequest}
+}
+
+// TooLarge is returned for a body over the size limit.
+func TooLarge(limit int64) *Error {
+	return &Error{Type: "SerializationException", Message: fmt.Sprintf("Request body exceeds the maximum size of %d bytes", limit), Status: http.StatusRequestEntityTooLarge}
+}
+
+// ParseTarget splits "Prefix.Operation" and checks the prefix.
+func ParseTarget(header, prefix string) (string, bool) {
+	op, ok := strings.CutPrefix(header, prefix+".")
+	if !ok || op == "" || strings.ContainsAny(op, ". /") {
+		return "", false
+	}
+	return op, true
+}
+
+// ReadBody reads at most limit bytes of the request body.
+func ReadBody(r *http.Request, limit int64) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	if r.ContentLength > limit {
+		return nil, TooLarge(limit)
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, Serialization("Could not read the request body")
+	}
+	if int64(len(b)) > limit {
+		return nil, TooLarge(limit)
+	}
+	return b, nil
+}
+
+// Decode decodes a JSON object into v. Unknown members are ignored (newer
+// SDKs send newer members); an empty body is treated as {}.
+func Decode(body []byte, v any) error {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		body = []byte("{}")
+	}
+	if body[0] != '{' {
+		return Serialization("Start of structure or map found where not expected.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			field := te.Field
+			if field == "" {
+				field = "the request"
+			}
+			return Serialization(fmt.Sprintf("Unexpected value type for %s: expected %s", field, jsonKind(te.Type.Kind().String())))
+		}
+		return Serialization("Malformed JSON in the request body")
+	}
+	if dec.More() {
+		return Serialization("Unexpected content after the JSON object")
+	}
+	var rest json.RawMessage
+	if err := dec.Decode(&rest); err != io.EOF {
+		return Serialization("Unexpected content after the JSON object")
+	}
+	return nil
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "list"
+	case "map", "struct", "ptr":
+		return "structure"
+	default:
+		return "number"
+	}
+}
+
+// WriteJSON writes a 200 response. A nil v is written as {}.
+func WriteJSON(w http.ResponseWriter, requestID string, v any) {
+	var b []byte
+	if v == nil {
+		b = []byte("{}")
+	} else {
+		var err error
+		b, err = json.Marshal(v)
+		if err != nil {
+			WriteError(w, requestID, &Error{Type: "InternalErrorException", Message: "Internal server error.", Status: 500})
+			return
+		}
+	}
+	h := w.Header()
+	h.Set("Content-Type", ContentType)
+	h.Set("x-amzn-RequestId", requestID)
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+}
+
+type errorBody struct {
+	Type       string `json:"__type"`
+	Message    string `json:"message"`
+	ReasonCode string `json:"reasonCode,omitempty"`
+}
+
+// WriteError writes the AWS JSON error envelope.
+func WriteError(w http.ResponseWriter, requestID string, e *Error) {
+	b, _ := json.Marshal(errorBody{Type: e.Type, Message: e.Message})
+	h := w.Header()
+	h.Set("Content-Type", ContentType)
+	h.Set("x-amzn-RequestId", requestID)
+	h.Set("x-amzn-ErrorType", e.Type+":")
+	if e.Message != "" {
+		// Header values must not carry newlines; messages are single-line by construction.
+		h.Set("x-amzn-ErrorMessage", strings.ReplaceAll(e.Message, "\n", " "))
+	}
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	status := e.Status
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// Time is a timestamp encoded as epoch seconds (a JSON number, millisecond
+// precision), the JSON protocol's default timestamp format.
+type Time struct{ time.Time }
+
+// NewTime wraps t; a zero t yields a nil pointer so that omitempty drops it.
+func NewTime(t time.Time) *Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &Time{t}
+}
+
+// MarshalJSON writes seconds with up to three decimals.
+func (t Time) MarshalJSON() ([]byte, error) {
+	ms := t.UnixMilli()
+	if ms%1000 == 0 {
+		return strconv.AppendInt(nil, ms/1000, 10), nil
+	}
+	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', -1, 64), nil
+}
+
+// UnmarshalJSON accepts a number of epoch seconds.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return fmt.Errorf("timestamp must be a number of epoch seconds")
+	}
+	sec, frac := math.Modf(f)
+	t.Time = time.Unix(int64(sec), int64(frac*1e9)).UTC()
+	return nil
+}

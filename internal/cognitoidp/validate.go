@@ -1,0 +1,311 @@
+package cognitoidp
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Member constraints are declared on wire shapes with a `cg` struct tag and
+// checked by validate, which reports them exactly as AWS's Coral framework
+// does:
+//
+//	1 validation error detected: Value '100' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60
+//
+// Tag keys (comma separated):
+//
+//	req            required (nil / absent is an error: "Member must not be null")
+//	len=MIN:MAX    string length (runes) or list length; either bound may be empty
+//	range=MIN:MAX  integer range; either bound may be empty
+//	re=NAME        regular expression from the patterns table (full match)
+//	enum=A|B|C     allowed string values
+//	sensitive      the value is not echoed in messages
+//	dive           validate the elements of a list of structures / the fields of a structure
+//
+// Paths use the camelCase member name, list elements as "name.N.member"
+// (1-based), as AWS does.
+
+type pattern struct {
+	display string
+	re      *regexp.Regexp
+}
+
+var patterns = map[string]pattern{}
+
+func addPattern(name, display string) {
+	patterns[name] = pattern{display: display, re: regexp.MustCompile(`^(?:` + display + `)$`)}
+}
+
+func init() {
+	addPattern("poolId", `[\w-]+_[0-9a-zA-Z]+`)
+	addPattern("username", `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
+	addPattern("groupName", `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
+	addPattern("clientId", `[\w+]+`)
+	addPattern("clientSecret", `[\w+]+`)
+	addPattern("secretHash", `[\w+=/]+`)
+	addPattern("password", `[\S]+`)
+	addPattern("token", `[A-Za-z0-9-_=.]+`)
+	addPattern("deviceKey", `[\w-]+_[0-9a-f-]+`)
+	addPattern("attrName", `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`)
+	addPattern("customAttrName", `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
+	addPattern("poolName", `[\w\s+=,.@-]+`)
+	addPattern("clientName", `[\w\s+=,.@-]+`)
+	addPattern("nonSpace", `[\S]+`)
+	addPattern("arn", `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`)
+	addPattern("email", `[\p{L}\p{M}\p{S}\p{N}\p{P}]+@[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
+	addPattern("redirectUrl", `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
+	addPattern("scope", `[\x21\x23-\x5B\x5D-\x7E]+`)
+	addPattern("hexString", `^[0-9a-fA-F]+$`)
+	// Passwords may contain interior spaces (Cognito counts space as a symbol);
+	// leading/trailing whitespace is refused separately.
+	addPattern("passwordLoose", `[\S]+(?:.*[\S]+)?`)
+}
+
+type rule struct {
+	field     int
+	name      string // camelCase member name
+	required  bool
+	minLen    *int
+	maxLen    *int
+	minVal    *int64
+	maxVal    *int64
+	pat       *pattern
+	enum      []string
+	sensitive bool
+	dive      bool
+}
+
+var ruleCache sync.Map // reflect.Type -> []rule
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	// AWS lower-cases the leading acronym run too: "MFAOptions" -> "mFAOptions".
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+func parseBounds(v string) (*int64, *int64) {
+	lo, hi, _ := strings.Cut(v, ":")
+	var pl, ph *int64
+	if lo != "" {
+		n, err := strconv.ParseInt(lo, 10, 64)
+		if err != nil {
+			panic("cognitoidp: bad bound " + v)
+		}
+		pl = &n
+	}
+	if hi != "" {
+		n, err := strconv.ParseInt(hi, 10, 64)
+		if err != nil {
+			panic("cognitoidp: bad bound " + v)
+		}
+		ph = &n
+	}
+	return pl, ph
+}
+
+func rulesFor(t reflect.Type) []rule {
+	if r, ok := ruleCache.Load(t); ok {
+		return r.([]rule)
+	}
+	var rules []rule
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, ok := f.Tag.Lookup("cg")
+		if !ok {
+			continue
+		}
+		name := f.Name
+		if j, ok := f.Tag.Lookup("json"); ok {
+			if n, _, _ := strings.Cut(j, ","); n != "" && n != "-" {
+				name = n
+			}
+		}
+		r := rule{field: i, name: lowerFirst(name)}
+		for _, part := range strings.Split(tag, ",") {
+			k, v, _ := strings.Cut(part, "=")
+			switch k {
+			case "":
+			case "req":
+				r.required = true
+			case "len":
+				lo, hi := parseBounds(v)
+				if lo != nil {
+					n := int(*lo)
+					r.minLen = &n
+				}
+				if hi != nil {
+					n := int(*hi)
+					r.maxLen = &n
+				}
+			case "range":
+				r.minVal, r.maxVal = parseBounds(v)
+			case "re":
+				p, ok := patterns[v]
+				if !ok {
+					panic("cognitoidp: unknown pattern " + v)
+				}
+				r.pat = &p
+			case "enum":
+				r.enum = strings.Split(v, "|")
+			case "sensitive":
+				r.sensitive = true
+			case "dive":
+				r.dive = true
+			default:
+				panic("cognitoidp: unknown cg tag key " + k + " on " + t.Name() + "." + f.Name)
+			}
+		}
+		rules = append(rules, r)
+	}
+	ruleCache.Store(t, rules)
+	return rules
+}
+
+// validationError collects Coral-style constraint violations.
+type validationError struct{ msgs []string }
+
+func (v *validationError) add(path string, value *string, constraint string) {
+	if value == nil {
+		v.msgs = append(v.msgs, fmt.Sprintf("Value at '%s' failed to satisfy constraint: %s", path, constraint))
+		return
+	}
+	v.msgs = append(v.msgs, fmt.Sprintf("Value '%s' at '%s' failed to satisfy constraint: %s", *value, path, constraint))
+}
+
+func (v *validationError) addNull(path string) {
+	v.msgs = append(v.msgs, fmt.Sprintf("Value null at '%s' failed to satisfy constraint: Member must not be null", path))
+}
+
+func (v *validationError) message() string {
+	if len(v.msgs) == 1 {
+		return "1 validation error detected: " + v.msgs[0]
+	}
+	return fmt.Sprintf("%d validation errors detected: %s", len(v.msgs), strings.Join(v.msgs, "; "))
+}
+
+// validate checks the cg constraints of a pointer to a wire shape. It returns
+// "" when everything holds, else the full AWS message.
+func validate(in any) string {
+	var ve validationError
+	validateValue(reflect.ValueOf(in), "", &ve)
+	if len(ve.msgs) == 0 {
+		return ""
+	}
+	return ve.message()
+}
+
+func validateValue(v reflect.Value, prefix string, ve *validationError) {
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return
+	}
+	for _, r := range rulesFor(v.Type()) {
+		path := r.name
+		if prefix != "" {
+			path = prefix + "." + r.name
+		}
+		checkField(v.Field(r.field), r, path, ve)
+	}
+}
+
+func shown(r rule, s string) *string {
+	if r.sensitive {
+		return nil
+	}
+	return &s
+}
+
+func checkField(f reflect.Value, r rule, path string, ve *validationError) {
+	// Absent?
+	switch f.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		if f.IsNil() {
+			if r.required {
+				ve.addNull(path)
+			}
+			return
+		}
+	}
+	for f.Kind() == reflect.Pointer {
+		f = f.Elem()
+	}
+	switch f.Kind() {
+	case reflect.String:
+		s := f.String()
+		if r.required && s == "" && r.minLen == nil {
+			ve.addNull(path)
+			return
+		}
+		n := utf8.RuneCountInString(s)
+		if r.minLen != nil && n < *r.minLen {
+			ve.add(path, shown(r, s), fmt.Sprintf("Member must have length greater than or equal to %d", *r.minLen))
+		}
+		if r.maxLen != nil && n > *r.maxLen {
+			ve.add(path, shown(r, s), fmt.Sprintf("Member must have length less than or equal to %d", *r.maxLen))
+		}
+		if r.pat != nil && s != "" && !r.pat.re.MatchString(s) {
+			ve.add(path, shown(r, s), "Member must satisfy regular expression pattern: "+r.pat.display)
+		}
+		if r.enum != nil && !contains(r.enum, s) {
+			ve.add(path, shown(r, s), "Member must satisfy enum value set: ["+strings.Join(r.enum, ", ")+"]")
+		}
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		n := f.Int()
+		s := strconv.FormatInt(n, 10)
+		if r.minVal != nil && n < *r.minVal {
+			ve.add(path, &s, fmt.Sprintf("Member must have value greater than or equal to %d", *r.minVal))
+		}
+		if r.maxVal != nil && n > *r.maxVal {
+			ve.add(path, &s, fmt.Sprintf("Member must have value less than or equal to %d", *r.maxVal))
+		}
+	case reflect.Slice:
+		n := f.Len()
+		if r.minLen != nil && n < *r.minLen {
+			ve.add(path, nil, fmt.Sprintf("Member must have length greater than or equal to %d", *r.minLen))
+		}
+		if r.maxLen != nil && n > *r.maxLen {
+			ve.add(path, nil, fmt.Sprintf("Member must have length less than or equal to %d", *r.maxLen))
+		}
+		for i := 0; i < n; i++ {
+			e := f.Index(i)
+			ep := fmt.Sprintf("%s.%d.member", path, i+1)
+			if e.Kind() == reflect.String {
+				s := e.String()
+				if r.enum != nil && !contains(r.enum, s) {
+					ve.add(ep, shown(r, s), "Member must satisfy enum value set: ["+strings.Join(r.enum, ", ")+"]")
+				}
+				if r.pat != nil && !r.pat.re.MatchString(s) {
+					ve.add(ep, shown(r, s), "Member must satisfy regular expression pattern: "+r.pat.display)
+				}
+				continue
+			}
+			if r.dive {
+				validateValue(e, ep, ve)
+			}
+		}
+	case reflect.Struct:
+		if r.dive {
+			validateValue(f, path, ve)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

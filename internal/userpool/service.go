@@ -1,0 +1,89 @@
+package userpool
+
+import (
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"time"
+
+	"userpool/internal/store"
+)
+
+// Limits are Cognito's quotas that the domain enforces.
+type Limits struct {
+	GroupsPerPool int // 10,000
+	GroupsPerUser int // 100
+}
+
+// DefaultLimits are Cognito's documented quotas.
+var DefaultLimits = Limits{GroupsPerPool: 10000, GroupsPerUser: 100}
+
+// Options configures a Service. Zero values take defaults.
+type Options struct {
+	// Region is the region that prefixes pool ids ("us-east-1").
+	Region string
+	// AccountID appears in ARNs.
+	AccountID string
+	Limits    Limits
+	Now       func() time.Time
+	Rand      io.Reader
+	Logger    *slog.Logger
+}
+
+// Service is the domain. It is safe for concurrent use.
+type Service struct {
+	store  store.Store
+	region string
+	acct   string
+	limits Limits
+	now    func() time.Time
+	rand   io.Reader
+	log    *slog.Logger
+}
+
+// New returns a Service over st.
+func New(st store.Store, opts Options) *Service {
+	s := &Service{
+		store:  st,
+		region: opts.Region,
+		acct:   opts.AccountID,
+		limits: opts.Limits,
+		now:    opts.Now,
+		rand:   opts.Rand,
+		log:    opts.Logger,
+	}
+	if s.region == "" {
+		s.region = "us-east-1"
+	}
+	if s.acct == "" {
+		s.acct = "000000000000"
+	}
+	if s.limits.GroupsPerPool == 0 {
+		s.limits.GroupsPerPool = DefaultLimits.GroupsPerPool
+	}
+	if s.limits.GroupsPerUser == 0 {
+		s.limits.GroupsPerUser = DefaultLimits.GroupsPerUser
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	return s
+}
+
+// Store returns the underlying store (for sibling faces and tooling).
+func (s *Service) Store() store.Store { return s.store }
+
+// Region is the region pool ids are minted in.
+func (s *Service) Region() string { return s.region }
+
+// AccountID is the account id used in ARNs.
+func (s *Service) AccountID() string { return s.acct }
+
+// nowUTC is the current time in UTC, truncated to milliseconds (the wire precision).
+func (s *Service) nowUTC() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
