@@ -1,0 +1,150 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+	buildOut  []byte
+)
+
+// binary builds cmd/userpool once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "userpool-e2e-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "userpool")
+		cmd := exec.Command("go", "build", "-o", binPath, "../cmd/userpool")
+		buildOut, buildErr = cmd.CombinedOutput()
+	})
+	if buildErr != nil {
+		t.Fatalf("building userpool: %v\n%s", buildErr, buildOut)
+	}
+	return binPath
+}
+
+// proc is a running userpool serve process.
+type proc struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	URL    string
+	Data   string
+	logMu  sync.Mutex
+	logBuf strings.Builder
+	done   chan struct{}
+}
+
+var addrRe = regexp.MustCompile(`msg="userpool listening" addr=(\S+)`)
+
+// startServer runs `userpool serve` on a free loopback port with the given
+// data directory and extra arguments, and waits until it listens.
+func startServer(t *testing.T, data string, args ...string) *proc {
+	t.Helper()
+	bin := binary(t)
+	full := append([]string{"serve", "--listen", "127.0.0.1:0", "--data", data}, args...)
+	cmd := exec.Command(bin, full...)
+	cmd.Env = append(os.Environ(), "USERPOOL_TEST=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{t: t, cmd: cmd, Data: data, done: make(chan struct{})}
+	addrc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			p.logMu.Lock()
+			p.logBuf.WriteString(line + "\n")
+			p.logMu.Unlock()
+			if m := addrRe.FindStringSubmatch(line); m != nil {
+				select {
+				case addrc <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	go func() { _ = cmd.Wait(); close(p.done) }()
+	select {
+	case addr := <-addrc:
+		p.URL = "http://" + addr
+	case <-p.done:
+		t.Fatalf("userpool exited before listening:\n%s", p.Logs())
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("userpool did not start:\n%s", p.Logs())
+	}
+	t.Cleanup(func() { p.Stop() })
+	return p
+}
+
+// Logs returns everything the process wrote to stderr so far.
+func (p *proc) Logs() string {
+	p.logMu.Lock()
+	defer p.logMu.Unlock()
+	return p.logBuf.String()
+}
+
+// Stop sends SIGTERM and waits for a clean exit.
+func (p *proc) Stop() {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		_ = p.cmd.Process.Kill()
+		p.t.Errorf("userpool did not stop on SIGTERM:\n%s", p.Logs())
+	}
+}
+
+// ExitCode is the process exit code after Stop.
+func (p *proc) ExitCode() int { return p.cmd.ProcessState.ExitCode() }
+
+// client returns an AWS SDK for Go v2 client pointed at the server.
+func (p *proc) client(ak, sk string) *cip.Client {
+	return cip.New(cip.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(p.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider(ak, sk, ""),
+		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
+	})
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}

@@ -1,0 +1,157 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Server   Server   `yaml:"server"`
+	Log      Log      `yaml:"log"`
+	Password Password `yaml:"password"`
+}
+
+// Server settings. Flags given on the command line override these.
+type Server struct {
+	// Listen is the host:port to listen on (default 127.0.0.1:9229).
+	Listen string `yaml:"listen"`
+	// Data is the data directory (default ./userpool-data).
+	Data string `yaml:"data"`
+	// Region prefixes pool ids and appears in ARNs (default us-east-1).
+	Region string `yaml:"region"`
+	// AccountID appears in ARNs (default 000000000000).
+	AccountID string `yaml:"account_id"`
+	// PublicURL is the externally visible base URL (default http://<listen>).
+	PublicURL string `yaml:"public_url"`
+	// MaxBodyBytes limits request bodies (default 1 MiB).
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+}
+
+// Log settings.
+type Log struct {
+	Level  string `yaml:"level"`  // debug | info | warn | error (default info)
+	Format string `yaml:"format"` // text | json (default text)
+}
+
+// Password hashing (argon2id) settings.
+type Password struct {
+	// MemoryKiB, Iterations, Parallelism of argon2id. Defaults follow OWASP's
+	// recommendation (19 MiB, 2, 1).
+	MemoryKiB   uint32 `yaml:"memory_kib"`
+	Iterations  uint32 `yaml:"iterations"`
+	Parallelism uint8  `yaml:"parallelism"`
+	// InsecureFastHashing selects a deliberately weak cost for tests and local
+	// development. Never use it in production.
+	InsecureFastHashing bool `yaml:"insecure_fast_hashing"`
+}
+
+// Defaults returns a configuration with every default filled in.
+func Defaults() Config {
+	return Config{
+		Server: Server{
+			Listen:       "127.0.0.1:9229",
+			Data:         "./userpool-data",
+			Region:       "us-east-1",
+			AccountID:    "000000000000",
+			MaxBodyBytes: 1 << 20,
+		},
+		Log:      Log{Level: "info", Format: "text"},
+		Password: Password{MemoryKiB: 19456, Iterations: 2, Parallelism: 1},
+	}
+}
+
+// Load reads a YAML file over the defaults. An empty path returns the defaults.
+func Load(path string) (Config, error) {
+	cfg := Defaults()
+	if path == "" {
+		return cfg, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return cfg, err
+	}
+	defer f.Close()
+	return Parse(f)
+}
+
+// Parse decodes YAML over the defaults, rejecting unknown fields.
+func Parse(r io.Reader) (Config, error) {
+	cfg := Defaults()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return cfg, err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return cfg, nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return cfg, fmt.Errorf("config: %w", err)
+	}
+	return cfg, nil
+}
+
+// Problems is every validation problem, each prefixed with its path.
+type Problems []string
+
+func (p Problems) Error() string {
+	return "invalid configuration:\n  - " + strings.Join(p, "\n  - ")
+}
+
+var regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+var accountRe = regexp.MustCompile(`^\d{12}$`)
+
+// Validate returns nil or a Problems listing everything wrong.
+func (c *Config) Validate() error {
+	var p Problems
+	if _, _, err := net.SplitHostPort(c.Server.Listen); err != nil {
+		p = append(p, fmt.Sprintf("server.listen: %q is not host:port", c.Server.Listen))
+	}
+	if c.Server.Data == "" {
+		p = append(p, "server.data: must not be empty")
+	}
+	if !regionRe.MatchString(c.Server.Region) {
+		p = append(p, fmt.Sprintf("server.region: %q is not a region name like us-east-1", c.Server.Region))
+	}
+	if !accountRe.MatchString(c.Server.AccountID) {
+		p = append(p, fmt.Sprintf("server.account_id: %q must be 12 digits", c.Server.AccountID))
+	}
+	if c.Server.MaxBodyBytes < 1024 {
+		p = append(p, "server.max_body_bytes: must be at least 1024")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		p = append(p, fmt.Sprintf("log.level: %q is not one of debug, info, warn, error", c.Log.Level))
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		p = append(p, fmt.Sprintf("log.format: %q is not one of text, json", c.Log.Format))
+	}
+	if !c.Password.InsecureFastHashing {
+		if c.Password.MemoryKiB < 19456 {
+			p = append(p, "password.memory_kib: must be at least 19456 (OWASP minimum); set insecure_fast_hashing for tests")
+		}
+		if c.Password.Iterations < 1 {
+			p = append(p, "password.iterations: must be at least 1")
+		}
+		if c.Password.Parallelism < 1 {
+			p = append(p, "password.parallelism: must be at least 1")
+		}
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	return p
+}
