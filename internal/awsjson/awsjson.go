@@ -186,13 +186,36 @@ func (t Time) MarshalJSON() ([]byte, error) {
 	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', -1, 64), nil
 }
 
-// UnmarshalJSON accepts a number of epoch seconds.
+// UnmarshalJSON accepts a number of epoch seconds (decimal fractions are
+// parsed exactly, to nanoseconds).
 func (t *Time) UnmarshalJSON(b []byte) error {
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+	s := string(b)
+	if strings.ContainsAny(s, "eE") {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("timestamp must be a number of epoch seconds")
+		}
+		t.Time = time.UnixMilli(int64(math.Round(f * 1000))).UTC()
+		return nil
+	}
+	ip, fp, _ := strings.Cut(s, ".")
+	sec, err := strconv.ParseInt(ip, 10, 64)
+	if err != nil {
 		return fmt.Errorf("timestamp must be a number of epoch seconds")
 	}
-	sec, frac := math.Modf(f)
-	t.Time = time.Unix(int64(sec), int64(frac*1e9)).UTC()
+	var nsec int64
+	if fp != "" {
+		if len(fp) > 9 {
+			fp = fp[:9]
+		}
+		fp += strings.Repeat("0", 9-len(fp))
+		if nsec, err = strconv.ParseInt(fp, 10, 64); err != nil || nsec < 0 {
+			return fmt.Errorf("timestamp must be a number of epoch seconds")
+		}
+		if strings.HasPrefix(ip, "-") {
+			nsec = -nsec
+		}
+	}
+	t.Time = time.Unix(sec, nsec).UTC()
 	return nil
 }

@@ -1,0 +1,88 @@
+package awsjson
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTimeEncoding(t *testing.T) {
+	cases := map[time.Time]string{
+		time.Unix(1557751663, 0):           "1557751663",
+		time.Unix(1557751663, 123000000):   "1557751663.123",
+		time.Unix(1557751663, 120_000_000): "1557751663.12",
+	}
+	for in, want := range cases {
+		b, err := json.Marshal(Time{in})
+		if err != nil || string(b) != want {
+			t.Errorf("%v: got %s (%v), want %s", in, b, err, want)
+		}
+		var back Time
+		if err := json.Unmarshal(b, &back); err != nil || !back.Equal(in) {
+			t.Errorf("round trip of %s: %v %v", b, back, err)
+		}
+	}
+	if NewTime(time.Time{}) != nil {
+		t.Error("zero time must encode as absent")
+	}
+}
+
+func TestDecode(t *testing.T) {
+	var v struct {
+		A *string `json:"A"`
+		N *int32  `json:"N"`
+	}
+	if err := Decode([]byte(`{"A":"x","Unknown":1}`), &v); err != nil || *v.A != "x" {
+		t.Fatalf("unknown members must be ignored: %v", err)
+	}
+	for _, bad := range []string{`[1]`, `{"A":`, `{"A":1}`, `{"N":"x"}`, `{"A":"x"} {}`, `"str"`} {
+		err := Decode([]byte(bad), &v)
+		var e *Error
+		if !errors.As(err, &e) || e.Type != "SerializationException" || e.Status != 400 {
+			t.Errorf("%s: want SerializationException, got %v", bad, err)
+		}
+	}
+	if err := Decode(nil, &v); err != nil {
+		t.Errorf("empty body is {}: %v", err)
+	}
+}
+
+func TestReadBodyLimit(t *testing.T) {
+	r := httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("x", 2000)))
+	_, err := ReadBody(r, 1000)
+	var e *Error
+	if !errors.As(err, &e) || e.Status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("want 413, got %v", err)
+	}
+	r = httptest.NewRequest("POST", "/", strings.NewReader("{}"))
+	if b, err := ReadBody(r, 1000); err != nil || string(b) != "{}" {
+		t.Fatalf("got %q %v", b, err)
+	}
+}
+
+func TestErrorEnvelope(t *testing.T) {
+	w := httptest.NewRecorder()
+	WriteError(w, "rid-1", &Error{Type: "NotAuthorizedException", Message: "Incorrect username or password.", Status: 400})
+	if w.Code != 400 || w.Header().Get("x-amzn-ErrorType") != "NotAuthorizedException:" ||
+		w.Header().Get("x-amzn-RequestId") != "rid-1" || w.Header().Get("Content-Type") != ContentType {
+		t.Fatalf("headers: %d %v", w.Code, w.Header())
+	}
+	if got := w.Body.String(); got != `{"__type":"NotAuthorizedException","message":"Incorrect username or password."}` {
+		t.Fatalf("body %s", got)
+	}
+}
+
+func TestParseTarget(t *testing.T) {
+	if op, ok := ParseTarget("AWSCognitoIdentityProviderService.AdminGetUser", "AWSCognitoIdentityProviderService"); !ok || op != "AdminGetUser" {
+		t.Fatal(op, ok)
+	}
+	for _, bad := range []string{"", "AWSCognitoIdentityProviderService.", "Other.AdminGetUser", "AWSCognitoIdentityProviderService.A.B"} {
+		if _, ok := ParseTarget(bad, "AWSCognitoIdentityProviderService"); ok {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
