@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"userpool/internal/password"
 	"userpool/internal/store"
 )
 
@@ -28,6 +29,8 @@ type Options struct {
 	Now       func() time.Time
 	Rand      io.Reader
 	Logger    *slog.Logger
+	// PasswordParams are the argon2id parameters for new password hashes (zero: password.DefaultParams).
+	PasswordParams password.Params
 }
 
 // Service is the domain. It is safe for concurrent use.
@@ -39,6 +42,7 @@ type Service struct {
 	now    func() time.Time
 	rand   io.Reader
 	log    *slog.Logger
+	pwp    password.Params
 }
 
 // New returns a Service over st.
@@ -51,6 +55,7 @@ func New(st store.Store, opts Options) *Service {
 		now:    opts.Now,
 		rand:   opts.Rand,
 		log:    opts.Logger,
+		pwp:    opts.PasswordParams,
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
