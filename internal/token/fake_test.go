@@ -15,9 +15,9 @@ type memKeyStore struct {
 	mu    sync.Mutex
 	keys  map[string]map[string]store.SigningKey // pool -> kid -> key
 	lists int                                    // ListSigningKeys calls
-	// beforeList, when set, runs at the start of every ListSigningKeys
-	// (outside the lock), to force interleavings.
-	beforeList func()
+	// afterList, when set, runs in every ListSigningKeys after the records
+	// were read and before they are returned, to force interleavings.
+	afterList func()
 }
 
 func newMemKeyStore() *memKeyStore {
@@ -41,9 +41,14 @@ func (s *memKeyStore) CreateSigningKey(_ context.Context, k store.SigningKey) er
 }
 
 func (s *memKeyStore) ListSigningKeys(_ context.Context, poolID string) ([]store.SigningKey, error) {
-	if s.beforeList != nil {
-		s.beforeList()
+	out := s.list(poolID)
+	if s.afterList != nil {
+		s.afterList()
 	}
+	return out, nil
+}
+
+func (s *memKeyStore) list(poolID string) []store.SigningKey {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.lists++
@@ -58,7 +63,7 @@ func (s *memKeyStore) ListSigningKeys(_ context.Context, poolID string) ([]store
 		}
 		return out[i].KID < out[j].KID
 	})
-	return out, nil
+	return out
 }
 
 func (s *memKeyStore) UpdateSigningKey(_ context.Context, poolID, kid string, fn func(*store.SigningKey) error) (store.SigningKey, error) {

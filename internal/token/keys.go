@@ -114,6 +114,13 @@ func (is *Issuer) loadLocked(ctx context.Context, poolID string, prev *poolKeys)
 	if err != nil {
 		return nil, fmt.Errorf("token: list signing keys: %w", err)
 	}
+	return is.cacheRecords(poolID, recs, prev)
+}
+
+// cacheRecords parses the pool's key records and caches them. The pool's
+// stripe must be held.
+func (is *Issuer) cacheRecords(poolID string, recs []store.SigningKey, prev *poolKeys) (*poolKeys, error) {
+	var err error
 	now := is.now()
 	pk := &poolKeys{loadedAt: now, byKID: make(map[string]*key, len(recs))}
 	for _, r := range recs {
@@ -251,12 +258,16 @@ func (is *Issuer) EnsureKeys(ctx context.Context, poolID string) error {
 	is.mu.Lock()
 	prev := is.cache[poolID]
 	is.mu.Unlock()
-	pk, err := is.loadLocked(ctx, poolID, prev)
+	recs, err := is.ks.ListSigningKeys(ctx, poolID)
 	if err != nil {
-		return err
+		return fmt.Errorf("token: list signing keys: %w", err)
 	}
 	now := is.now()
-	if err := is.pruneLocked(ctx, poolID, now); err != nil {
+	if _, err := is.deleteExpired(ctx, poolID, recs, now); err != nil {
+		return err
+	}
+	pk, err := is.cacheRecords(poolID, recs, prev)
+	if err != nil {
 		return err
 	}
 	created := false
