@@ -8,6 +8,7 @@ import (
 
 	"userpool/internal/password"
 	"userpool/internal/store"
+	"userpool/internal/token"
 )
 
 // Limits are Cognito's quotas that the domain enforces.
@@ -31,6 +32,10 @@ type Options struct {
 	Logger    *slog.Logger
 	// PasswordParams are the argon2id parameters for new password hashes (zero: password.DefaultParams).
 	PasswordParams password.Params
+	// Tokens signs and verifies ID and access tokens (required for sign-in).
+	Tokens *token.Issuer
+	// Sender delivers confirmation, verification and reset codes (default: LogSender).
+	Sender Sender
 }
 
 // Service is the domain. It is safe for concurrent use.
@@ -43,6 +48,8 @@ type Service struct {
 	rand   io.Reader
 	log    *slog.Logger
 	pwp    password.Params
+	tokens *token.Issuer
+	sender Sender
 }
 
 // New returns a Service over st.
@@ -56,6 +63,8 @@ func New(st store.Store, opts Options) *Service {
 		rand:   opts.Rand,
 		log:    opts.Logger,
 		pwp:    opts.PasswordParams,
+		tokens: opts.Tokens,
+		sender: opts.Sender,
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
@@ -77,6 +86,9 @@ func New(st store.Store, opts Options) *Service {
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.sender == nil {
+		s.sender = LogSender{Logger: s.log}
 	}
 	return s
 }
