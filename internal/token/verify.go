@@ -55,7 +55,8 @@ var allowedAlgs = []jose.SignatureAlgorithm{jose.RS256}
 // pool's issuer, token_use equal to use ("id" or "access"), and exp not past
 // (with Options.Leeway). It returns ErrExpired when only exp fails and
 // ErrInvalid (wrapped with a reason) for anything else wrong with the token;
-// other errors come from the store. Revocation is not checked here.
+// other errors come from the store. With ErrExpired the decoded claims are
+// returned as well. Revocation is not checked here.
 func (is *Issuer) Verify(ctx context.Context, poolID, raw string, use string) (Claims, error) {
 	if use != UseID && use != UseAccess {
 		return Claims{}, fmt.Errorf("%w: unknown token use %q", ErrInvalid, use)
