@@ -30,8 +30,9 @@
 // (now retired) key, which is why retired keys stay published CacheTTL
 // longer than the longest token validity. Verify reloads a pool's keys early
 // when it meets an unknown kid (at most once a second per pool), so tokens
-// signed by another instance's brand-new key verify at once; the JWKS
-// document this instance serves may lag by up to CacheTTL.
+// signed by another instance's brand-new key verify within a second rather
+// than CacheTTL; the JWKS document this instance serves may lag by up to
+// CacheTTL.
 //
 // # Tokens
 //
