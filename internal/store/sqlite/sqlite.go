@@ -1,0 +1,276 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"userpool/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is the SQLite backend. It is safe for concurrent use.
+type Store struct {
+	w *sql.DB // the one writer connection: every write runs here
+	r *sql.DB // readers
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Pragmas every connection gets. _txlock=immediate makes BEGIN take the
+// write lock up front, so a write transaction never fails half-way with
+// SQLITE_BUSY on a lock upgrade.
+var pragmas = []string{
+	"busy_timeout(5000)",
+	"journal_mode(WAL)",
+	"synchronous(NORMAL)",
+	"foreign_keys(1)",
+	"cache_size(-16384)", // 16 MiB page cache per connection
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	ps := pragmas
+	if readOnly {
+		// journal_mode is persistent in the file: readers need not set it
+		// (setting it takes a lock).
+		ps = []string{"busy_timeout(5000)", "foreign_keys(1)", "cache_size(-16384)", "query_only(1)"}
+	}
+	for _, p := range ps {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	u := url.URL{Scheme: "file", OmitHost: true, Path: path, RawQuery: q.Encode()}
+	return u.String()
+}
+
+// Open opens (creating if needed) the database file at path, applies the
+// pending migrations and returns the store.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(0)
+	if err := r.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return &Store{w: w, r: r}, nil
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	sub, err := fs.Sub(migrationFS, "migrations")
+	if err != nil {
+		return fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Ping checks both pools.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.r.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	if err := s.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlite: ping: %w", err)
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------- transactions
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// write runs fn in one immediate transaction on the writer connection. Only
+// one write transaction exists at a time, so read-check-write sequences in fn
+// are atomic.
+func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: %s: begin: %w", op, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: %s: commit: %w", op, err)
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------- errors
+
+func errCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()
+	}
+	return 0
+}
+
+func isUnique(err error) bool {
+	c := errCode(err)
+	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+func isForeignKey(err error) bool { return errCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY }
+
+// fail wraps an error of operation op. Sentinels pass through wrapped;
+// driver errors are wrapped too (they are internal: the domain never shows
+// a non-sentinel store error to clients).
+func fail(op string, err error) error {
+	return fmt.Errorf("sqlite: %s: %w", op, err)
+}
+
+// insertErr maps the error of an INSERT: a unique violation becomes dup, a
+// foreign-key violation (missing parent) ErrNotFound.
+func insertErr(op string, err error, dup error) error {
+	switch {
+	case isUnique(err):
+		return fail(op, dup)
+	case isForeignKey(err):
+		return fail(op, store.ErrNotFound)
+	}
+	return fail(op, err)
+}
+
+// notFound maps sql.ErrNoRows to store.ErrNotFound.
+func notFound(op string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fail(op, store.ErrNotFound)
+	}
+	return fail(op, err)
+}
+
+// mustAffect returns ErrNotFound when a statement touched no row.
+func mustAffect(op string, res sql.Result, err error) error {
+	if err != nil {
+		return fail(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fail(op, err)
+	}
+	if n == 0 {
+		return fail(op, store.ErrNotFound)
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------- values
+
+// Times are stored as microseconds since the epoch; the zero time as NULL.
+func tv(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+// nt scans a nullable time column.
+type nt struct{ t *time.Time }
+
+func (n nt) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*n.t = time.Time{}
+	case int64:
+		*n.t = time.UnixMicro(v).UTC()
+	default:
+		return fmt.Errorf("time column holds %T", src)
+	}
+	return nil
+}
+
+// blob scans a nullable BLOB, keeping nil for NULL and copying the bytes.
+type blob struct{ b *[]byte }
+
+func (n blob) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*n.b = nil
+	case []byte:
+		*n.b = append([]byte(nil), v...)
+	case string:
+		*n.b = []byte(v)
+	default:
+		return fmt.Errorf("blob column holds %T", src)
+	}
+	return nil
+}
+
+// bv stores a byte slice; nil stays NULL.
+func bv(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
+func bi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// placeholders returns "?, ?, ..." with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

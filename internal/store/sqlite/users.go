@@ -1,0 +1,452 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"userpool/internal/store"
+)
+
+// ---------------------------------------------------------------- search index
+
+// searchAttr describes one searchable attribute: its code in user_search and
+// whether it compares case-insensitively (values stored lower-cased).
+type searchAttr struct {
+	code int
+	fold bool
+}
+
+// searchAttrs are the ListUsers filter attributes. The codes are stored in
+// the database: never renumber.
+var searchAttrs = map[string]searchAttr{
+	"username":            {1, false},
+	"sub":                 {2, true},
+	"cognito:user_status": {3, true},
+	"status":              {4, false},
+	"email":               {5, true},
+	"phone_number":        {6, true},
+	"name":                {7, true},
+	"given_name":          {8, true},
+	"family_name":         {9, true},
+	"preferred_username":  {10, true},
+}
+
+// attrSearchNames are the searchable attributes that live in User.Attributes.
+var attrSearchNames = []string{"email", "phone_number", "name", "given_name", "family_name", "preferred_username"}
+
+type searchEntry struct {
+	attr  int
+	value string
+}
+
+func searchValue(name, v string) searchEntry {
+	a := searchAttrs[name]
+	if a.fold {
+		v = strings.ToLower(v)
+	}
+	return searchEntry{a.code, v}
+}
+
+// searchEntries derives the index rows of a user. Empty values are not indexed.
+func searchEntries(u *store.User) []searchEntry {
+	status := "Disabled"
+	if u.Enabled {
+		status = "Enabled"
+	}
+	out := make([]searchEntry, 0, 10)
+	add := func(name, v string) {
+		if v != "" {
+			out = append(out, searchValue(name, v))
+		}
+	}
+	add("username", u.Username)
+	add("sub", u.Sub)
+	add("cognito:user_status", u.Status)
+	add("status", status)
+	for _, name := range attrSearchNames {
+		add(name, u.Attributes[name])
+	}
+	return out
+}
+
+// upperBound returns the smallest string greater than every string with the
+// given prefix (byte order), and false when there is none.
+func upperBound(prefix string) (string, bool) {
+	b := []byte(prefix)
+	for len(b) > 0 && b[len(b)-1] == 0xff {
+		b = b[:len(b)-1]
+	}
+	if len(b) == 0 {
+		return "", false
+	}
+	b[len(b)-1]++
+	return string(b), true
+}
+
+// ---------------------------------------------------------------- columns
+
+var userColNames = []string{
+	"pool_id", "username_key", "username", "sub", "status", "enabled", "attributes", "aliases",
+	"password_hash", "srp_salt", "srp_verifier", "password_set_at", "password_temporary", "password_expires_at",
+	"mfa", "failed_logins", "locked_until", "tokens_valid_after", "created_at", "updated_at",
+}
+
+var (
+	userCols   = strings.Join(userColNames, ", ")
+	userColsU  = "u." + strings.Join(userColNames, ", u.")
+	userInsert = `INSERT INTO users (` + userCols + `) VALUES (` + placeholders(len(userColNames)) + `)`
+	userUpdate = `UPDATE users SET ` + strings.Join(userColNames[4:], " = ?, ") + ` = ? WHERE pool_id = ? AND username_key = ?`
+)
+
+func jsonMap(m map[string]string) string {
+	if len(m) == 0 {
+		return "{}"
+	}
+	b, err := json.Marshal(m)
+	if err != nil { // map[string]string always marshals
+		panic(err)
+	}
+	return string(b)
+}
+
+// userValues are the values of userColNames[4:] (everything but the key columns).
+func userValues(u *store.User) []any {
+	return []any{
+		u.Status, bi(u.Enabled), jsonMap(u.Attributes), jsonMap(u.Aliases),
+		u.Password.Hash, bv(u.Password.SRPSalt), bv(u.Password.SRPVerifier), tv(u.Password.SetAt),
+		bi(u.Password.Temporary), tv(u.Password.ExpiresAt),
+		bv(u.MFA), u.FailedLogins, tv(u.LockedUntil), tv(u.TokensValidAfter), tv(u.CreatedAt), tv(u.UpdatedAt),
+	}
+}
+
+// jsonText scans a JSON object column into a map.
+type jsonText struct{ m *map[string]string }
+
+func (j jsonText) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		*j.m = nil
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("json column holds %T", src)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*j.m = m
+	return nil
+}
+
+func scanUser(sc interface{ Scan(...any) error }) (store.User, error) {
+	var u store.User
+	var enabled, temporary int
+	err := sc.Scan(&u.PoolID, &u.UsernameKey, &u.Username, &u.Sub, &u.Status, &enabled,
+		jsonText{&u.Attributes}, jsonText{&u.Aliases},
+		&u.Password.Hash, blob{&u.Password.SRPSalt}, blob{&u.Password.SRPVerifier}, nt{&u.Password.SetAt},
+		&temporary, nt{&u.Password.ExpiresAt},
+		blob{&u.MFA}, &u.FailedLogins, nt{&u.LockedUntil}, nt{&u.TokensValidAfter}, nt{&u.CreatedAt}, nt{&u.UpdatedAt})
+	u.Enabled = enabled != 0
+	u.Password.Temporary = temporary != 0
+	return u, err
+}
+
+// ---------------------------------------------------------------- writes
+
+func insertSearch(ctx context.Context, tx *sql.Tx, poolID, key string, entries []searchEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	q := `INSERT INTO user_search (pool_id, attr, value, username_key) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", len(entries)), ", ")
+	args := make([]any, 0, 4*len(entries))
+	for _, e := range entries {
+		args = append(args, poolID, e.attr, e.value, key)
+	}
+	_, err := tx.ExecContext(ctx, q, args...)
+	return err
+}
+
+func deleteSearch(ctx context.Context, tx *sql.Tx, poolID, key string, entries []searchEntry) error {
+	for _, e := range entries {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_search WHERE pool_id = ? AND attr = ? AND value = ? AND username_key = ?`,
+			poolID, e.attr, e.value, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertAliases adds alias rows; a taken alias is ErrAliasExists.
+func insertAliases(ctx context.Context, tx *sql.Tx, op, poolID, key string, aliases map[string]string) error {
+	for _, kind := range slices.Sorted(maps.Keys(aliases)) {
+		v := aliases[kind]
+		if v == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_aliases (pool_id, kind, value, username_key) VALUES (?, ?, ?, ?)`,
+			poolID, kind, v, key); err != nil {
+			return insertErr(op, err, store.ErrAliasExists)
+		}
+	}
+	return nil
+}
+
+func deleteAliases(ctx context.Context, tx *sql.Tx, poolID, key string, aliases map[string]string) error {
+	for kind, v := range aliases {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_aliases WHERE pool_id = ? AND kind = ? AND value = ? AND username_key = ?`,
+			poolID, kind, v, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) CreateUser(ctx context.Context, u store.User) error {
+	const op = "create user"
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		args := append([]any{u.PoolID, u.UsernameKey, u.Username, u.Sub}, userValues(&u)...)
+		if _, err := tx.ExecContext(ctx, userInsert, args...); err != nil {
+			return insertErr(op, err, store.ErrAlreadyExists)
+		}
+		if err := insertAliases(ctx, tx, op, u.PoolID, u.UsernameKey, u.Aliases); err != nil {
+			return err
+		}
+		if err := insertSearch(ctx, tx, u.PoolID, u.UsernameKey, searchEntries(&u)); err != nil {
+			return fail(op, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pools SET user_count = user_count + 1 WHERE id = ?`, u.PoolID); err != nil {
+			return fail(op, err)
+		}
+		return nil
+	})
+}
+
+func (s *Store) GetUser(ctx context.Context, poolID, usernameKey string) (store.User, error) {
+	return getUser(ctx, s.r, "get user", poolID, usernameKey)
+}
+
+func getUser(ctx context.Context, q querier, op, poolID, usernameKey string) (store.User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE pool_id = ? AND username_key = ?`, poolID, usernameKey))
+	if err != nil {
+		return store.User{}, notFound(op, err)
+	}
+	return u, nil
+}
+
+func (s *Store) GetUserBySub(ctx context.Context, poolID, sub string) (store.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE pool_id = ? AND sub = ?`, poolID, sub))
+	if err != nil {
+		return store.User{}, notFound("get user by sub", err)
+	}
+	return u, nil
+}
+
+func (s *Store) GetUserByAlias(ctx context.Context, poolID, kind, value string) (store.User, error) {
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColsU+` FROM user_aliases a
+		JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key
+		WHERE a.pool_id = ? AND a.kind = ? AND a.value = ?`, poolID, kind, value))
+	if err != nil {
+		return store.User{}, notFound("get user by alias", err)
+	}
+	return u, nil
+}
+
+func (s *Store) UpdateUser(ctx context.Context, poolID, usernameKey string, fn func(*store.User) error) (store.User, error) {
+	const op = "update user"
+	var out store.User
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		u, err := getUser(ctx, tx, op, poolID, usernameKey)
+		if err != nil {
+			return err
+		}
+		oldEntries := searchEntries(&u)
+		oldAliases := maps.Clone(u.Aliases)
+		oldUsername, oldSub := u.Username, u.Sub
+		if err := fn(&u); err != nil {
+			return err
+		}
+		u.PoolID, u.UsernameKey, u.Username, u.Sub = poolID, usernameKey, oldUsername, oldSub
+
+		args := append(userValues(&u), poolID, usernameKey)
+		if _, err := tx.ExecContext(ctx, userUpdate, args...); err != nil {
+			return fail(op, err)
+		}
+
+		// Aliases: drop the ones that changed, then add the new ones.
+		removed, added := map[string]string{}, map[string]string{}
+		for k, v := range oldAliases {
+			if v != "" && u.Aliases[k] != v {
+				removed[k] = v
+			}
+		}
+		for k, v := range u.Aliases {
+			if v != "" && oldAliases[k] != v {
+				added[k] = v
+			}
+		}
+		if err := deleteAliases(ctx, tx, poolID, usernameKey, removed); err != nil {
+			return fail(op, err)
+		}
+		if err := insertAliases(ctx, tx, op, poolID, usernameKey, added); err != nil {
+			return err
+		}
+
+		// Search index: the same diff.
+		newEntries := searchEntries(&u)
+		var gone, fresh []searchEntry
+		for _, e := range oldEntries {
+			if !slices.Contains(newEntries, e) {
+				gone = append(gone, e)
+			}
+		}
+		for _, e := range newEntries {
+			if !slices.Contains(oldEntries, e) {
+				fresh = append(fresh, e)
+			}
+		}
+		if err := deleteSearch(ctx, tx, poolID, usernameKey, gone); err != nil {
+			return fail(op, err)
+		}
+		if err := insertSearch(ctx, tx, poolID, usernameKey, fresh); err != nil {
+			return fail(op, err)
+		}
+		out = u
+		return nil
+	})
+	return out, err
+}
+
+// userChildren are the per-user tables removed with the user, besides its
+// aliases and search rows.
+var userChildren = []string{"group_members", "devices", "refresh_tokens", "codes", "sessions"}
+
+func (s *Store) DeleteUser(ctx context.Context, poolID, usernameKey string) error {
+	const op = "delete user"
+	return s.write(ctx, op, func(tx *sql.Tx) error {
+		u, err := getUser(ctx, tx, op, poolID, usernameKey)
+		if err != nil {
+			return err
+		}
+		if err := deleteSearch(ctx, tx, poolID, usernameKey, searchEntries(&u)); err != nil {
+			return fail(op, err)
+		}
+		if err := deleteAliases(ctx, tx, poolID, usernameKey, u.Aliases); err != nil {
+			return fail(op, err)
+		}
+		for _, t := range userChildren {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE pool_id = ? AND username_key = ?`, poolID, usernameKey); err != nil {
+				return fail(op, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM users WHERE pool_id = ? AND username_key = ?`, poolID, usernameKey); err != nil {
+			return fail(op, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pools SET user_count = user_count - 1 WHERE id = ?`, poolID); err != nil {
+			return fail(op, err)
+		}
+		return nil
+	})
+}
+
+// ---------------------------------------------------------------- list
+
+func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.UserFilter, page store.Page) ([]store.User, string, error) {
+	const op = "list users"
+	limit := pageLimit(page)
+	if filter == nil {
+		const kind = "users"
+		after, err := decodeToken(page.Token, kind, 1)
+		if err != nil {
+			return nil, "", err
+		}
+		cursor := ""
+		if after != nil {
+			cursor = after[0]
+		}
+		items, err := queryAll(ctx, s.r, scanUser,
+			`SELECT `+userCols+` FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key LIMIT ?`,
+			poolID, cursor, limit+1)
+		if err != nil {
+			return nil, "", fail(op, err)
+		}
+		items, next := trimPage(items, limit, kind, func(u store.User) []string { return []string{u.UsernameKey} })
+		return items, next, nil
+	}
+
+	a, ok := searchAttrs[filter.Attr]
+	if !ok {
+		return nil, "", fmt.Errorf("sqlite: %s: attribute %q is not searchable", op, filter.Attr)
+	}
+	kind := "users:" + filter.Attr
+	after, err := decodeToken(page.Token, kind, 2)
+	if err != nil {
+		return nil, "", err
+	}
+	value := searchValue(filter.Attr, filter.Value).value
+
+	// The search rows are the outer loop (CROSS JOIN fixes the order in
+	// SQLite): a range scan of the primary key in result order.
+	q := `SELECT s.value, ` + userColsU + ` FROM user_search s CROSS JOIN users u
+		ON u.pool_id = s.pool_id AND u.username_key = s.username_key
+		WHERE s.pool_id = ? AND s.attr = ?`
+	args := []any{poolID, a.code}
+	if filter.Prefix {
+		q += ` AND s.value >= ?`
+		args = append(args, value)
+		if ub, ok := upperBound(value); ok {
+			q += ` AND s.value < ?`
+			args = append(args, ub)
+		}
+	} else {
+		q += ` AND s.value = ?`
+		args = append(args, value)
+	}
+	if after != nil {
+		q += ` AND (s.value, s.username_key) > (?, ?)`
+		args = append(args, after[0], after[1])
+	}
+	q += ` ORDER BY s.value, s.username_key LIMIT ?`
+	args = append(args, limit+1)
+
+	type row struct {
+		value string
+		user  store.User
+	}
+	rows, err := queryAll(ctx, s.r, func(sc interface{ Scan(...any) error }) (row, error) {
+		var r row
+		u, err := scanUser(scanPrefix{sc, &r.value})
+		r.user = u
+		return r, err
+	}, q, args...)
+	if err != nil {
+		return nil, "", fail(op, err)
+	}
+	rows, next := trimPage(rows, limit, kind, func(r row) []string { return []string{r.value, r.user.UsernameKey} })
+	users := make([]store.User, len(rows))
+	for i, r := range rows {
+		users[i] = r.user
+	}
+	return users, next, nil
+}
+
+// scanPrefix scans one extra leading string column before handing the rest
+// to another scan function.
+type scanPrefix struct {
+	sc    interface{ Scan(...any) error }
+	first *string
+}
+
+func (p scanPrefix) Scan(dest ...any) error {
+	return p.sc.Scan(append([]any{p.first}, dest...)...)
+}
