@@ -1,0 +1,241 @@
+package userpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"userpool/internal/store"
+)
+
+func errGroupNotFound() *Error { return Errorf(KindResourceNotFound, "Group not found.") }
+
+// GroupInput is the input of CreateGroup and UpdateGroup. For UpdateGroup a
+// nil member leaves the group's value unchanged.
+type GroupInput struct {
+	PoolID      string
+	Name        string
+	Description *string
+	RoleArn     *string
+	Precedence  *int64
+}
+
+// CreateGroup creates a group; GroupExistsException on a duplicate name,
+// LimitExceededException when the pool has the maximum number of groups.
+func (s *Service) CreateGroup(ctx context.Context, in GroupInput) (store.Group, error) {
+	p, err := s.GetPool(ctx, in.PoolID)
+	if err != nil {
+		return store.Group{}, err
+	}
+	now := s.nowUTC()
+	g := store.Group{PoolID: p.ID, Name: in.Name, Precedence: in.Precedence, CreatedAt: now, UpdatedAt: now}
+	if in.Description != nil {
+		g.Description = *in.Description
+	}
+	if in.RoleArn != nil {
+		g.RoleArn = *in.RoleArn
+	}
+	switch err := s.store.CreateGroup(ctx, g, s.limits.GroupsPerPool); {
+	case err == nil:
+		return g, nil
+	case errors.Is(err, store.ErrAlreadyExists):
+		return store.Group{}, Errorf(KindGroupExists, "A group with the name already exists.")
+	case errors.Is(err, store.ErrLimitExceeded):
+		return store.Group{}, Errorf(KindLimitExceeded, "The user pool has reached its limit of %d groups.", s.limits.GroupsPerPool)
+	default:
+		return store.Group{}, Internal(err)
+	}
+}
+
+// GetGroup returns a group; ResourceNotFoundException "Group not found." when missing.
+func (s *Service) GetGroup(ctx context.Context, poolID, name string) (store.Group, error) {
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return store.Group{}, err
+	}
+	return s.getGroup(ctx, p, name)
+}
+
+func (s *Service) getGroup(ctx context.Context, p *Pool, name string) (store.Group, error) {
+	g, err := s.store.GetGroup(ctx, p.ID, name)
+	switch {
+	case err == nil:
+		return g, nil
+	case errors.Is(err, store.ErrNotFound):
+		return store.Group{}, errGroupNotFound()
+	default:
+		return store.Group{}, Internal(err)
+	}
+}
+
+// ListGroups lists a pool's groups by name.
+func (s *Service) ListGroups(ctx context.Context, poolID string, limit int, token string) ([]store.Group, string, error) {
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return nil, "", err
+	}
+	scope := "groups"
+	page, err := unwrapToken(scope, limit, token)
+	if err != nil {
+		return nil, "", err
+	}
+	gs, next, err := s.store.ListGroups(ctx, p.ID, page)
+	if err != nil {
+		return nil, "", listPageError(err)
+	}
+	return gs, wrapToken(scope, next), nil
+}
+
+// UpdateGroup changes the members given in in; the others stay as they are.
+func (s *Service) UpdateGroup(ctx context.Context, in GroupInput) (store.Group, error) {
+	p, err := s.GetPool(ctx, in.PoolID)
+	if err != nil {
+		return store.Group{}, err
+	}
+	now := s.nowUTC()
+	g, err := s.store.UpdateGroup(ctx, p.ID, in.Name, func(g *store.Group) error {
+		if in.Description != nil {
+			g.Description = *in.Description
+		}
+		if in.RoleArn != nil {
+			g.RoleArn = *in.RoleArn
+		}
+		if in.Precedence != nil {
+			n := *in.Precedence
+			g.Precedence = &n
+		}
+		g.UpdatedAt = now
+		return nil
+	})
+	switch {
+	case err == nil:
+		return g, nil
+	case errors.Is(err, store.ErrNotFound):
+		return store.Group{}, errGroupNotFound()
+	default:
+		return store.Group{}, Internal(err)
+	}
+}
+
+// DeleteGroup deletes a group and its memberships (members may remain).
+func (s *Service) DeleteGroup(ctx context.Context, poolID, name string) error {
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	err = s.store.DeleteGroup(ctx, p.ID, name)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrNotFound):
+		return errGroupNotFound()
+	default:
+		return Internal(err)
+	}
+}
+
+// membership resolves the pool, the group and the user of a membership call.
+// The group is checked first, as Cognito reports an unknown group before an
+// unknown user.
+func (s *Service) membership(ctx context.Context, poolID, username, group string) (*Pool, store.User, error) {
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return nil, store.User{}, err
+	}
+	if _, err := s.getGroup(ctx, p, group); err != nil {
+		return nil, store.User{}, err
+	}
+	u, err := s.ResolveUser(ctx, p, username)
+	if err != nil {
+		return nil, store.User{}, err
+	}
+	return p, u, nil
+}
+
+// AdminAddUserToGroup adds a user to a group (idempotent).
+func (s *Service) AdminAddUserToGroup(ctx context.Context, poolID, username, group string) error {
+	p, u, err := s.membership(ctx, poolID, username, group)
+	if err != nil {
+		return err
+	}
+	err = s.store.AddUserToGroup(ctx, p.ID, u.UsernameKey, group, s.limits.GroupsPerUser)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrLimitExceeded):
+		return Errorf(KindLimitExceeded, "The user has reached the limit of %d groups.", s.limits.GroupsPerUser)
+	case errors.Is(err, store.ErrNotFound):
+		// Deleted concurrently: say which is gone.
+		if _, gerr := s.getGroup(ctx, p, group); gerr != nil {
+			return gerr
+		}
+		return errUserNotFound()
+	default:
+		return Internal(err)
+	}
+}
+
+// AdminRemoveUserFromGroup removes a user from a group (no error when the
+// user was not a member).
+func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, poolID, username, group string) error {
+	p, u, err := s.membership(ctx, poolID, username, group)
+	if err != nil {
+		return err
+	}
+	if err := s.store.RemoveUserFromGroup(ctx, p.ID, u.UsernameKey, group); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return Internal(err)
+	}
+	return nil
+}
+
+// AdminListGroupsForUser lists the groups of a user by name.
+func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username string, limit int, token string) ([]store.Group, string, error) {
+	p, u, err := s.lookupUser(ctx, poolID, username)
+	if err != nil {
+		return nil, "", err
+	}
+	scope := "user-groups\x00" + u.UsernameKey
+	page, err := unwrapToken(scope, limit, token)
+	if err != nil {
+		return nil, "", err
+	}
+	gs, next, err := s.store.ListGroupsForUser(ctx, p.ID, u.UsernameKey, page)
+	if err != nil {
+		return nil, "", listPageError(err)
+	}
+	return gs, wrapToken(scope, next), nil
+}
+
+// ListUsersInGroup lists the members of a group by username.
+func (s *Service) ListUsersInGroup(ctx context.Context, poolID, group string, limit int, token string) ([]store.User, string, error) {
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := s.getGroup(ctx, p, group); err != nil {
+		return nil, "", err
+	}
+	scope := fmt.Sprintf("group-users\x00%s", group)
+	page, err := unwrapToken(scope, limit, token)
+	if err != nil {
+		return nil, "", err
+	}
+	us, next, err := s.store.ListUsersInGroup(ctx, p.ID, group, page)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, "", errGroupNotFound()
+		}
+		return nil, "", listPageError(err)
+	}
+	return us, wrapToken(scope, next), nil
+}
+
+// GroupsForUser returns every group of the user (for the token issuer's
+// cognito:groups, cognito:roles and cognito:preferred_role), ordered by name.
+func (s *Service) GroupsForUser(ctx context.Context, p *Pool, usernameKey string) ([]store.Group, error) {
+	gs, err := s.store.AllGroupsForUser(ctx, p.ID, usernameKey)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	return gs, nil
+}
