@@ -1,0 +1,99 @@
+package cognitoidp
+
+import (
+	"context"
+
+	"userpool/internal/awsjson"
+	"userpool/internal/store"
+	"userpool/internal/userpool"
+)
+
+// DeviceType is a remembered device.
+type DeviceType struct {
+	DeviceKey                   string          `json:"DeviceKey"`
+	DeviceAttributes            []AttributeType `json:"DeviceAttributes"`
+	DeviceCreateDate            *awsjson.Time   `json:"DeviceCreateDate,omitempty"`
+	DeviceLastModifiedDate      *awsjson.Time   `json:"DeviceLastModifiedDate,omitempty"`
+	DeviceLastAuthenticatedDate *awsjson.Time   `json:"DeviceLastAuthenticatedDate,omitempty"`
+}
+
+func toDeviceType(d store.Device) DeviceType {
+	return DeviceType{
+		DeviceKey:                   d.Key,
+		DeviceAttributes:            toAttributes(userpool.DeviceAttributes(d)),
+		DeviceCreateDate:            awsjson.NewTime(d.CreatedAt),
+		DeviceLastModifiedDate:      awsjson.NewTime(d.UpdatedAt),
+		DeviceLastAuthenticatedDate: awsjson.NewTime(d.LastAuthAt),
+	}
+}
+
+// AdminDeviceInput names a device of a user (AdminGetDevice, AdminForgetDevice).
+type AdminDeviceInput struct {
+	DeviceKey  string `cg:"req,len=1:55,re=deviceKey"`
+	UserPoolId string `cg:"req,len=1:55,re=poolId"`
+	Username   string `cg:"req,len=1:128,re=username,sensitive"`
+}
+
+// AdminGetDeviceOutput is the output of AdminGetDevice.
+type AdminGetDeviceOutput struct {
+	Device DeviceType `json:"Device"`
+}
+
+// AdminListDevicesInput is the input of AdminListDevices.
+type AdminListDevicesInput struct {
+	UserPoolId      string  `cg:"req,len=1:55,re=poolId"`
+	Username        string  `cg:"req,len=1:128,re=username,sensitive"`
+	Limit           *int32  `cg:"range=0:60"`
+	PaginationToken *string `cg:"len=1:,re=nonSpace"`
+}
+
+// AdminListDevicesOutput is the output of AdminListDevices.
+type AdminListDevicesOutput struct {
+	Devices         []DeviceType `json:"Devices"`
+	PaginationToken string       `json:"PaginationToken,omitempty"`
+}
+
+// AdminUpdateDeviceStatusInput is the input of AdminUpdateDeviceStatus.
+type AdminUpdateDeviceStatusInput struct {
+	UserPoolId             string  `cg:"req,len=1:55,re=poolId"`
+	Username               string  `cg:"req,len=1:128,re=username,sensitive"`
+	DeviceKey              string  `cg:"req,len=1:55,re=deviceKey"`
+	DeviceRememberedStatus *string `cg:"enum=remembered|not_remembered"`
+}
+
+func init() {
+	registrations = append(registrations, func(h *Handler) {
+		svc := h.svc
+		register(h, "AdminGetDevice", AuthSigV4, false, func(in *AdminDeviceInput) string { return in.Username },
+			func(ctx context.Context, in *AdminDeviceInput) (*AdminGetDeviceOutput, error) {
+				d, err := svc.AdminGetDevice(ctx, in.UserPoolId, in.Username, in.DeviceKey)
+				if err != nil {
+					return nil, err
+				}
+				return &AdminGetDeviceOutput{Device: toDeviceType(d)}, nil
+			})
+
+		register(h, "AdminListDevices", AuthSigV4, false, func(in *AdminListDevicesInput) string { return in.Username },
+			func(ctx context.Context, in *AdminListDevicesInput) (*AdminListDevicesOutput, error) {
+				ds, next, err := svc.AdminListDevices(ctx, in.UserPoolId, in.Username, uLimit(in.Limit), uStr(in.PaginationToken))
+				if err != nil {
+					return nil, err
+				}
+				out := &AdminListDevicesOutput{Devices: make([]DeviceType, len(ds)), PaginationToken: next}
+				for i, d := range ds {
+					out.Devices[i] = toDeviceType(d)
+				}
+				return out, nil
+			})
+
+		register(h, "AdminForgetDevice", AuthSigV4, true, func(in *AdminDeviceInput) string { return in.Username },
+			func(ctx context.Context, in *AdminDeviceInput) (*struct{}, error) {
+				return nil, svc.AdminForgetDevice(ctx, in.UserPoolId, in.Username, in.DeviceKey)
+			})
+
+		register(h, "AdminUpdateDeviceStatus", AuthSigV4, true, func(in *AdminUpdateDeviceStatusInput) string { return in.Username },
+			func(ctx context.Context, in *AdminUpdateDeviceStatusInput) (*struct{}, error) {
+				return nil, svc.AdminUpdateDeviceStatus(ctx, in.UserPoolId, in.Username, in.DeviceKey, uStr(in.DeviceRememberedStatus))
+			})
+	})
+}
