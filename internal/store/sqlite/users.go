@@ -388,36 +388,22 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	if !ok {
 		return nil, "", fmt.Errorf("sqlite: %s: attribute %q is not searchable", op, filter.Attr)
 	}
-	kind := "users:" + filter.Attr
+	value := searchValue(filter.Attr, filter.Value).value
+	op2 := "eq"
+	if filter.Prefix {
+		op2 = "prefix"
+	}
+	// The token is bound to this exact filter.
+	kind := "users:" + filter.Attr + ":" + op2 + ":" + value
 	after, err := decodeToken(page.Token, kind, 2)
 	if err != nil {
 		return nil, "", err
 	}
-	value := searchValue(filter.Attr, filter.Value).value
 
-	// The search rows are the outer loop (CROSS JOIN fixes the order in
-	// SQLite): a range scan of the primary key in result order.
-	q := `SELECT s.value, ` + userColsU + ` FROM user_search s CROSS JOIN users u
-		ON u.pool_id = s.pool_id AND u.username_key = s.username_key
-		WHERE s.pool_id = ? AND s.attr = ?`
-	args := []any{poolID, a.code}
-	if filter.Prefix {
-		q += ` AND s.value >= ?`
-		args = append(args, value)
-		if ub, ok := upperBound(value); ok {
-			q += ` AND s.value < ?`
-			args = append(args, ub)
-		}
-	} else {
-		q += ` AND s.value = ?`
-		args = append(args, value)
+	if after != nil && filter.Prefix && !strings.HasPrefix(after[0], value) {
+		return nil, "", fmt.Errorf("sqlite: %w", store.ErrInvalidToken)
 	}
-	if after != nil {
-		q += ` AND (s.value, s.username_key) > (?, ?)`
-		args = append(args, after[0], after[1])
-	}
-	q += ` ORDER BY s.value, s.username_key LIMIT ?`
-	args = append(args, limit+1)
+	q, args := filterQuery(poolID, a.code, filter.Prefix, value, after, limit+1)
 
 	type row struct {
 		value string
@@ -438,6 +424,41 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 		users[i] = r.user
 	}
 	return users, next, nil
+}
+
+// filterQuery builds the ListUsers query for one filter. after is the keyset
+// cursor (value, username_key) or nil.
+//
+// The search rows are the outer loop (CROSS JOIN fixes the order in SQLite):
+// a range scan of the primary key, already in result order. The keyset
+// condition must be the only lower bound on value: with a second one SQLite
+// seeks on value alone and walks every row with an equal value.
+func filterQuery(poolID string, attr int, prefix bool, value string, after []string, limit int) (string, []any) {
+	q := `SELECT s.value, ` + userColsU + ` FROM user_search s CROSS JOIN users u
+		ON u.pool_id = s.pool_id AND u.username_key = s.username_key
+		WHERE s.pool_id = ? AND s.attr = ?`
+	args := []any{poolID, attr}
+	switch {
+	case !prefix && after == nil:
+		q += ` AND s.value = ?`
+		args = append(args, value)
+	case !prefix:
+		q += ` AND s.value = ? AND s.username_key > ?`
+		args = append(args, value, after[1])
+	case after == nil:
+		q += ` AND s.value >= ?`
+		args = append(args, value)
+	default:
+		q += ` AND (s.value, s.username_key) > (?, ?)`
+		args = append(args, after[0], after[1])
+	}
+	if ub, ok := upperBound(value); ok && prefix {
+		q += ` AND s.value < ?`
+		args = append(args, ub)
+	}
+	q += ` ORDER BY s.value, s.username_key LIMIT ?`
+	args = append(args, limit)
+	return q, args
 }
 
 // scanPrefix scans one extra leading string column before handing the rest

@@ -1,0 +1,111 @@
+package sqlite
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"userpool/internal/store"
+)
+
+func TestUpperBound(t *testing.T) {
+	cases := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"", "", false},
+		{"a", "b", true},
+		{"ali", "alj", true},
+		{"a\xff", "b", true},
+		{"\xff\xff", "", false},
+		{"é", "\xc3\xaa", true},
+	}
+	for _, c := range cases {
+		got, ok := upperBound(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("upperBound(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+		if ok && !(c.in < got) {
+			t.Errorf("upperBound(%q) = %q is not above the prefix", c.in, got)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	tok := encodeToken("users", "alice")
+	got, err := decodeToken(tok, "users", 1)
+	if err != nil || len(got) != 1 || got[0] != "alice" {
+		t.Fatalf("round trip: %v, %v", got, err)
+	}
+	if got, err := decodeToken("", "users", 1); got != nil || err != nil {
+		t.Fatalf("first page: %v, %v", got, err)
+	}
+	bad := []struct{ name, tok, kind string }{
+		{"other list", encodeToken("groups", "alice"), "users"},
+		{"wrong arity", encodeToken("users", "a", "b"), "users"},
+		{"not base64", "***", "users"},
+		{"not json", "bm90IGpzb24", "users"},
+		{"object", "eyJ4IjoxfQ", "users"},
+	}
+	for _, b := range bad {
+		if _, err := decodeToken(b.tok, b.kind, 1); !errors.Is(err, store.ErrInvalidToken) {
+			t.Errorf("%s: err = %v", b.name, err)
+		}
+	}
+	// A token from another filter of the same attribute is refused.
+	s := openTemp(t)
+	ctx := t.Context()
+	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"alice", "alicia", "bob"} {
+		if err := s.CreateUser(ctx, store.User{PoolID: "p", Username: k, UsernameKey: k, Sub: k, Status: "CONFIRMED",
+			Attributes: map[string]string{"email": k + "@x"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, next, err := s.ListUsers(ctx, "p", &store.UserFilter{Attr: "email", Prefix: true, Value: "ali"}, store.Page{Limit: 1})
+	if err != nil || next == "" {
+		t.Fatalf("first page: %q, %v", next, err)
+	}
+	_, _, err = s.ListUsers(ctx, "p", &store.UserFilter{Attr: "email", Prefix: true, Value: "b"}, store.Page{Limit: 1, Token: next})
+	if !errors.Is(err, store.ErrInvalidToken) {
+		t.Fatalf("token of another filter: %v", err)
+	}
+}
+
+func TestReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "userpool.db")
+	ctx := t.Context()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreatePool(ctx, store.Pool{ID: "p1", Name: "kept"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, path) // migrations already applied: a no-op
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p, err := s.GetPool(ctx, "p1")
+	if err != nil || p.Name != "kept" {
+		t.Fatalf("after reopen: %+v, %v", p, err)
+	}
+	var mode string
+	if err := s.r.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode = %q, %v", mode, err)
+	}
+	var fk int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Fatalf("foreign_keys = %d, %v", fk, err)
+	}
+	// Readers cannot write.
+	if _, err := s.r.ExecContext(ctx, "DELETE FROM pools"); err == nil {
+		t.Fatalf("reader pool accepted a write")
+	}
+}
