@@ -112,9 +112,17 @@ func SignedOperations() []string {
 // IsSignedOperation reports whether op (exact model spelling) is a SigV4
 // operation.
 func IsSignedOperation(op string) bool {
-	canon, ok := operationByFold[strings.ToLower(op)]
-	return ok && canon == op
+	_, ok := signedSet[op]
+	return ok
 }
+
+var signedSet = func() map[string]struct{} {
+	m := make(map[string]struct{}, len(signedOperations))
+	for _, op := range signedOperations {
+		m[op] = struct{}{}
+	}
+	return m
+}()
 
 // AccountScoped reports whether op is not scoped to one pool (CreateUserPool,
 // ListUserPools); such operations are allowed only by grants on "*".
