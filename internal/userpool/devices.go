@@ -27,9 +27,21 @@ func deviceError(err error) error {
 	}
 }
 
+// deviceUser resolves the user of AdminGetDevice / AdminListDevices. Their
+// model has no UserNotFoundException (SDKs could not type it), so an unknown
+// user is a ResourceNotFoundException there.
+func (s *Service) deviceUser(ctx context.Context, poolID, username string) (*Pool, store.User, error) {
+	p, u, err := s.lookupUser(ctx, poolID, username)
+	var de *Error
+	if errors.As(err, &de) && de.Kind == KindUserNotFound {
+		return nil, store.User{}, &Error{Kind: KindResourceNotFound, Message: de.Message}
+	}
+	return p, u, err
+}
+
 // AdminGetDevice returns one device of a user.
 func (s *Service) AdminGetDevice(ctx context.Context, poolID, username, deviceKey string) (store.Device, error) {
-	p, u, err := s.lookupUser(ctx, poolID, username)
+	p, u, err := s.deviceUser(ctx, poolID, username)
 	if err != nil {
 		return store.Device{}, err
 	}
@@ -39,7 +51,7 @@ func (s *Service) AdminGetDevice(ctx context.Context, poolID, username, deviceKe
 
 // AdminListDevices lists a user's devices by device key.
 func (s *Service) AdminListDevices(ctx context.Context, poolID, username string, limit int, token string) ([]store.Device, string, error) {
-	p, u, err := s.lookupUser(ctx, poolID, username)
+	p, u, err := s.deviceUser(ctx, poolID, username)
 	if err != nil {
 		return nil, "", err
 	}

@@ -268,7 +268,10 @@ func TestDevices(t *testing.T) {
 		utWantErr(t, err, KindResourceNotFound, "Device does not exist.")
 	}
 	_, err = e.svc.AdminGetDevice(ctx, p.ID, "ghost", keys[1])
-	utWantErr(t, err, KindUserNotFound, "User does not exist.")
+	utWantErr(t, err, KindResourceNotFound, "User does not exist.")
+	_, _, err = e.svc.AdminListDevices(ctx, p.ID, "ghost", 0, "")
+	utWantErr(t, err, KindResourceNotFound, "User does not exist.")
+	utWantErr(t, e.svc.AdminForgetDevice(ctx, p.ID, "ghost", keys[1]), KindUserNotFound, "User does not exist.")
 	// Deleting the user removes its devices.
 	if err := e.svc.AdminDeleteUser(ctx, p.ID, "quinn"); err != nil {
 		t.Fatal(err)
