@@ -249,6 +249,7 @@ func init() {
 					Attributes:         fromAttributes(in.UserAttributes),
 					TemporaryPassword:  uStr(in.TemporaryPassword),
 					MessageAction:      uStr(in.MessageAction),
+					DeliveryMediums:    in.DesiredDeliveryMediums,
 					ForceAliasCreation: in.ForceAliasCreation,
 				})
 				if err != nil {

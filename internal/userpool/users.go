@@ -102,6 +102,8 @@ type CreateUserInput struct {
 	// MessageAction: "", "SUPPRESS" or "RESEND".
 	MessageAction      string
 	ForceAliasCreation bool
+	// DeliveryMediums are the DesiredDeliveryMediums ("EMAIL", "SMS"); empty means SMS, as in Cognito.
+	DeliveryMediums []string
 }
 
 // CreatedUser is AdminCreateUser's result. TemporaryPassword is the password
@@ -322,7 +324,42 @@ func (s *Service) AdminCreateUser(ctx context.Context, in CreateUserInput) (Crea
 	default:
 		return CreatedUser{}, Internal(err)
 	}
+	if in.MessageAction != "SUPPRESS" {
+		s.sendInvitation(ctx, p, u, pw, in.DeliveryMediums)
+	}
 	return CreatedUser{User: u, TemporaryPassword: pw}, nil
+}
+
+// sendInvitation delivers the temporary password through the configured
+// Sender to each requested medium the user has an address for. Like Cognito,
+// a delivery failure does not undo the creation; it is logged (without the
+// password).
+func (s *Service) sendInvitation(ctx context.Context, p *Pool, u store.User, pw string, mediums []string) {
+	if len(mediums) == 0 {
+		mediums = []string{"SMS"}
+		if u.Attributes["phone_number"] == "" {
+			mediums = []string{"EMAIL"}
+		}
+	}
+	for _, m := range mediums {
+		attr := "email"
+		if m == "SMS" {
+			attr = "phone_number"
+		}
+		dest := u.Attributes[attr]
+		if dest == "" {
+			continue
+		}
+		err := s.sender.Send(ctx, Message{
+			PoolID: p.ID, Username: u.Username, Medium: m, Destination: dest,
+			Purpose: "invite", Code: pw,
+			Subject: "Your temporary password",
+			Body:    "Your username is " + u.Username + " and temporary password is " + pw + ".",
+		})
+		if err != nil {
+			s.log.Error("invitation delivery failed", "pool", p.ID, "username", u.Username, "medium", m, "err", err)
+		}
+	}
 }
 
 // usernameAttributeKind checks that a username given to a UsernameAttributes
@@ -405,6 +442,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in CreateUserIn
 	if err != nil {
 		return CreatedUser{}, err
 	}
+	s.sendInvitation(ctx, p, u, pw, in.DeliveryMediums)
 	return CreatedUser{User: u, TemporaryPassword: pw}, nil
 }
 
