@@ -167,13 +167,13 @@ type NewDeviceMetadata struct {
 // refreshTokenBytes is the entropy of a refresh token.
 const refreshTokenBytes = 48
 
-// hashToken is how refresh tokens and session tokens are stored: hex SHA-256.
-func hashToken(raw string) string {
+// authTokenHash is how refresh tokens and session tokens are stored: hex SHA-256.
+func authTokenHash(raw string) string {
 	sum := sha256.Sum256([]byte(raw))
 	return hex.EncodeToString(sum[:])
 }
 
-func (s *Service) randomToken(n int) (string, error) {
+func (s *Service) authRandomToken(n int) (string, error) {
 	b := make([]byte, n)
 	if _, err := io.ReadFull(s.rand, b); err != nil {
 		return "", Internal(err)
@@ -181,9 +181,9 @@ func (s *Service) randomToken(n int) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// readableAttributes filters a user's attributes to what the client may
+// authReadableAttributes filters a user's attributes to what the client may
 // read (all when the client lists none).
-func readableAttributes(c *Client, u store.User) map[string]string {
+func authReadableAttributes(c *Client, u store.User) map[string]string {
 	if len(c.Settings.ReadAttributes) == 0 {
 		out := make(map[string]string, len(u.Attributes))
 		for k, v := range u.Attributes {
@@ -216,7 +216,7 @@ func (s *Service) issueInput(ctx context.Context, p *Pool, c *Client, u store.Us
 		ClientID:       c.ID,
 		Sub:            u.Sub,
 		Username:       u.Username,
-		Attributes:     readableAttributes(c, u),
+		Attributes:     authReadableAttributes(c, u),
 		Groups:         groups,
 		AuthTime:       authTime,
 		OriginJTI:      originJTI,
@@ -247,12 +247,12 @@ func (s *Service) issueTokens(ctx context.Context, p *Pool, c *Client, u store.U
 	if err != nil {
 		return nil, Internal(err)
 	}
-	refresh, err := s.randomToken(refreshTokenBytes)
+	refresh, err := s.authRandomToken(refreshTokenBytes)
 	if err != nil {
 		return nil, err
 	}
 	rt := store.RefreshToken{
-		Hash:        hashToken(refresh),
+		Hash:        authTokenHash(refresh),
 		PoolID:      p.ID,
 		ClientID:    c.ID,
 		UsernameKey: u.UsernameKey,
@@ -281,7 +281,7 @@ func (s *Service) refreshAuth(ctx context.Context, p *Pool, c *Client, params ma
 	if raw == "" {
 		return nil, Errorf(KindInvalidParameter, "Missing required parameter REFRESH_TOKEN")
 	}
-	rt, err := s.store.GetRefreshToken(ctx, hashToken(raw))
+	rt, err := s.store.GetRefreshToken(ctx, authTokenHash(raw))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, Errorf(KindNotAuthorized, "Invalid Refresh Token")
 	}
@@ -391,7 +391,7 @@ func (s *Service) RevokeToken(ctx context.Context, clientID, clientSecret, raw s
 	if !c.Settings.EnableTokenRevocation {
 		return Errorf(KindUnsupportedOperation, "Token revocation is not enabled for this client.")
 	}
-	rt, err := s.store.GetRefreshToken(ctx, hashToken(raw))
+	rt, err := s.store.GetRefreshToken(ctx, authTokenHash(raw))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}

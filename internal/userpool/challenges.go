@@ -1,0 +1,700 @@
+package userpool
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"userpool/internal/srp"
+	"userpool/internal/store"
+	"userpool/internal/totp"
+)
+
+// Challenge sessions.
+//
+// Every challenge is backed by a store.Session created from a fresh 48-byte
+// random token T:
+//
+//   - the store.Session ID is hex(SHA-256("userpool/session-id" ‖ T)), so the
+//     store never holds T;
+//   - the state (challengeState) is sealed with AES-256-GCM under
+//     SHA-256("userpool/session-key" ‖ T), the session id as associated
+//     data: a copy of the database alone reveals no SRP secret and cannot
+//     be edited into another state. Nothing depends on a per-process key,
+//     so any instance sharing the store can continue any session;
+//   - the client gets T as base64url (64 characters: the Session, inside
+//     Cognito's 20..2048) — or, for PASSWORD_VERIFIER, as standard base64
+//     in SECRET_BLOCK with no Session, as AWS does;
+//   - it expires after the client's AuthSessionValidity (3 minutes by
+//     default) and is single use: the step that answers it takes it
+//     atomically (store.TakeSession). Answers that fail validation before
+//     any secret is compared (a password that violates the policy, a
+//     missing attribute) leave the session usable; a wrong TOTP code puts it
+//     back with one attempt fewer (MaxMFAAttempts per session).
+//
+// Unknown, expired, taken or mismatched sessions answer NotAuthorizedException
+// "Invalid session for the user, session is expired."; for PASSWORD_VERIFIER
+// every failure is "Incorrect username or password.".
+
+const (
+	sessionTokenBytes = 48
+	// MaxMFAAttempts is how many codes one SOFTWARE_TOKEN_MFA session accepts.
+	MaxMFAAttempts = 3
+	// srpTimestampSkew is how far TIMESTAMP may be from now.
+	srpTimestampSkew = 5 * time.Minute
+)
+
+// challengeState is the sealed state of a challenge session.
+type challengeState struct {
+	// User is the internal username ("" for a fake challenge).
+	User string `json:"u,omitempty"`
+	// Fake marks the PASSWORD_VERIFIER of an unknown user: it always fails.
+	Fake bool `json:"f,omitempty"`
+	// SRP is the server's handshake state (srp.Server.MarshalBinary), A the
+	// client's SRP_A.
+	SRP []byte `json:"s,omitempty"`
+	A   string `json:"a,omitempty"`
+	// DeviceKey is the DEVICE_KEY the client signed in with.
+	DeviceKey        string `json:"d,omitempty"`
+	DeviceVerified   bool   `json:"dv,omitempty"`
+	DeviceRemembered bool   `json:"dr,omitempty"`
+	Attempts         int    `json:"n,omitempty"`
+}
+
+func errInvalidSession() *Error {
+	return Errorf(KindNotAuthorized, "Invalid session for the user, session is expired.")
+}
+
+func sessionID(raw []byte) string {
+	h := sha256.New()
+	h.Write([]byte("userpool/session-id\x00"))
+	h.Write(raw)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func sessionAEAD(raw []byte) (cipher.AEAD, error) {
+	h := sha256.New()
+	h.Write([]byte("userpool/session-key\x00"))
+	h.Write(raw)
+	block, err := aes.NewCipher(h.Sum(nil))
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+func (s *Service) sealState(raw []byte, id string, st challengeState) ([]byte, error) {
+	plain, err := json.Marshal(st)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	aead, err := sessionAEAD(raw)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := io.ReadFull(s.rand, nonce); err != nil {
+		return nil, Internal(err)
+	}
+	return aead.Seal(nonce, nonce, plain, []byte(id)), nil
+}
+
+func openState(raw []byte, id string, sealed []byte) (challengeState, error) {
+	var st challengeState
+	aead, err := sessionAEAD(raw)
+	if err != nil {
+		return st, err
+	}
+	if len(sealed) < aead.NonceSize() {
+		return st, errors.New("sealed state too short")
+	}
+	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], []byte(id))
+	if err != nil {
+		return st, err
+	}
+	return st, json.Unmarshal(plain, &st)
+}
+
+func sessionString(raw []byte) string     { return base64.RawURLEncoding.EncodeToString(raw) }
+func secretBlockString(raw []byte) string { return base64.StdEncoding.EncodeToString(raw) }
+
+// parseSessionToken decodes a Session (base64url) or SECRET_BLOCK (standard
+// base64); nil when it is not one of ours.
+func parseSessionToken(s string) []byte {
+	if len(s) > 2048 {
+		return nil
+	}
+	s = strings.TrimRight(s, "=")
+	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.RawStdEncoding} {
+		if b, err := enc.DecodeString(s); err == nil && len(b) == sessionTokenBytes {
+			return b
+		}
+	}
+	return nil
+}
+
+// newChallengeSession stores a challenge session and returns its token.
+func (s *Service) newChallengeSession(ctx context.Context, p *Pool, c *Client, usernameKey, challenge string, st challengeState) ([]byte, error) {
+	raw := make([]byte, sessionTokenBytes)
+	if _, err := io.ReadFull(s.rand, raw); err != nil {
+		return nil, Internal(err)
+	}
+	if err := s.putChallengeSession(ctx, p, c, raw, usernameKey, challenge, st, s.nowUTC()); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+func (s *Service) putChallengeSession(ctx context.Context, p *Pool, c *Client, raw []byte, usernameKey, challenge string, st challengeState, created time.Time) error {
+	id := sessionID(raw)
+	sealed, err := s.sealState(raw, id, st)
+	if err != nil {
+		return err
+	}
+	sess := store.Session{
+		ID:          id,
+		PoolID:      p.ID,
+		ClientID:    c.ID,
+		UsernameKey: usernameKey,
+		Challenge:   challenge,
+		State:       sealed,
+		CreatedAt:   created,
+		ExpiresAt:   created.Add(c.AuthSessionValidity()),
+	}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		return Internal(err)
+	}
+	return nil
+}
+
+// loadedSession is a challenge session read (not yet taken) from the store.
+type loadedSession struct {
+	raw   []byte
+	sess  store.Session
+	state challengeState
+}
+
+// loadSession reads the session a token names and checks that it is live
+// and belongs to this client and challenge.
+func (s *Service) loadSession(ctx context.Context, p *Pool, c *Client, raw []byte, challenge string) (*loadedSession, error) {
+	if raw == nil {
+		return nil, errInvalidSession()
+	}
+	id := sessionID(raw)
+	sess, err := s.store.GetSession(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errInvalidSession()
+	}
+	if err != nil {
+		return nil, Internal(err)
+	}
+	if !s.nowUTC().Before(sess.ExpiresAt) || sess.PoolID != p.ID || sess.ClientID != c.ID || sess.Challenge != challenge {
+		return nil, errInvalidSession()
+	}
+	st, err := openState(raw, id, sess.State)
+	if err != nil {
+		return nil, errInvalidSession()
+	}
+	return &loadedSession{raw: raw, sess: sess, state: st}, nil
+}
+
+// take consumes the session; only one caller wins.
+func (s *Service) take(ctx context.Context, ls *loadedSession) error {
+	_, err := s.store.TakeSession(ctx, ls.sess.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return errInvalidSession()
+	}
+	if err != nil {
+		return Internal(err)
+	}
+	return nil
+}
+
+// sessionUser loads the user of a session and re-checks that it may still
+// sign in and that USERNAME and SECRET_HASH in the answer fit.
+func (s *Service) sessionUser(ctx context.Context, p *Pool, c *Client, ls *loadedSession, responses map[string]string) (store.User, error) {
+	u, err := s.store.GetUser(ctx, p.ID, ls.sess.UsernameKey)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.User{}, errInvalidSession()
+	}
+	if err != nil {
+		return store.User{}, Internal(err)
+	}
+	if u.Username != ls.state.User {
+		return store.User{}, errInvalidSession()
+	}
+	name := responses["USERNAME"]
+	if name == "" {
+		return store.User{}, errMissingParam("USERNAME")
+	}
+	if !sameUser(p, u, name) {
+		return store.User{}, errInvalidSession()
+	}
+	if err := checkUserSecretHash(c, responses["SECRET_HASH"], u); err != nil {
+		return store.User{}, err
+	}
+	if err := signInState(u); err != nil {
+		return store.User{}, err
+	}
+	return u, nil
+}
+
+// RespondInput is the input of RespondToAuthChallenge (Admin false) and
+// AdminRespondToAuthChallenge (Admin true, PoolID set).
+type RespondInput struct {
+	Admin         bool
+	PoolID        string
+	ClientID      string
+	ChallengeName string
+	Responses     map[string]string
+	Session       string
+}
+
+// RespondToAuthChallenge answers a challenge.
+func (s *Service) RespondToAuthChallenge(ctx context.Context, in RespondInput) (*AuthOutput, error) {
+	p, c, err := s.authClient(ctx, in.Admin, in.PoolID, in.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	r := in.Responses
+	if r == nil {
+		r = map[string]string{}
+	}
+	switch in.ChallengeName {
+	case ChallengePasswordVerifier:
+		return s.answerPasswordVerifier(ctx, p, c, r)
+	case ChallengeNewPasswordRequired:
+		return s.answerNewPassword(ctx, p, c, r, in.Session)
+	case ChallengeSoftwareTokenMFA:
+		return s.answerSoftwareToken(ctx, p, c, r, in.Session)
+	case ChallengeMFASetup:
+		return s.answerMFASetup(ctx, p, c, r, in.Session)
+	case ChallengeDeviceSRPAuth:
+		return s.answerDeviceSRPAuth(ctx, p, c, r, in.Session)
+	case ChallengeDevicePasswordVerifier:
+		return s.answerDevicePasswordVerifier(ctx, p, c, r, in.Session)
+	}
+	return nil, Errorf(KindInvalidParameter, "Invalid challenge name %s.", in.ChallengeName)
+}
+
+// answerPasswordVerifier checks the SRP proof of USER_SRP_AUTH. Every
+// failure is "Incorrect username or password."; the block is single use.
+func (s *Service) answerPasswordVerifier(ctx context.Context, p *Pool, c *Client, r map[string]string) (*AuthOutput, error) {
+	blockB64 := r["PASSWORD_CLAIM_SECRET_BLOCK"]
+	raw := parseSessionToken(blockB64)
+	if raw == nil {
+		return nil, errIncorrect()
+	}
+	ls, err := s.loadSession(ctx, p, c, raw, ChallengePasswordVerifier)
+	if err != nil {
+		if KindOf(err) == KindInternal {
+			return nil, err
+		}
+		return nil, errIncorrect()
+	}
+	st := ls.state
+	var u store.User
+	if !st.Fake {
+		u, err = s.store.GetUser(ctx, p.ID, ls.sess.UsernameKey)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errIncorrect()
+		}
+		if err != nil {
+			return nil, Internal(err)
+		}
+		if u.Username != st.User || !sameUser(p, u, r["USERNAME"]) {
+			return nil, errIncorrect()
+		}
+		if err := checkUserSecretHash(c, r["SECRET_HASH"], u); err != nil {
+			return nil, err
+		}
+		// A DEVICE_KEY the user does not have is reported before the block is
+		// used, so that amazon-cognito-identity-js can retry without it.
+		if dk := s.deviceKeyParam(p, r); dk != "" {
+			if _, err := s.confirmedDevice(ctx, p, u, dk); err != nil {
+				return nil, err
+			}
+			st.DeviceKey = dk
+		}
+	} else if c.HasSecret() && r["SECRET_HASH"] == "" {
+		return nil, checkSecretHash(c, "", r["USERNAME"])
+	}
+	if err := s.take(ctx, ls); err != nil {
+		return nil, errIncorrect()
+	}
+	if st.Fake {
+		return nil, errIncorrect()
+	}
+	if err := signInState(u); err != nil {
+		return nil, err
+	}
+	if _, err := s.reserveAttempt(ctx, p, u.UsernameKey); err != nil {
+		return nil, err
+	}
+	ts := r["TIMESTAMP"]
+	if srp.ParseTimestamp(ts, s.now(), srpTimestampSkew) != nil {
+		return nil, errIncorrect()
+	}
+	block, err := base64.StdEncoding.DecodeString(blockB64)
+	if err != nil {
+		block = raw
+	}
+	var srv srp.Server
+	if err := srv.UnmarshalBinary(st.SRP); err != nil {
+		return nil, Internal(err)
+	}
+	if err := srp.VerifyClaim(&srv, u.Password.SRPVerifier, st.A, p.PoolName(), u.Username, block, ts, r["PASSWORD_CLAIM_SIGNATURE"]); err != nil {
+		if errors.Is(err, srp.ErrInvalidState) {
+			return nil, Internal(err)
+		}
+		return nil, errIncorrect()
+	}
+	if u, err = s.resetAttempts(ctx, p, u.UsernameKey, nil); err != nil {
+		return nil, err
+	}
+	return s.afterProof(ctx, p, c, u, st.DeviceKey)
+}
+
+// afterProof continues a sign-in whose password (or SRP) proof succeeded.
+func (s *Service) afterProof(ctx context.Context, p *Pool, c *Client, u store.User, deviceKey string) (*AuthOutput, error) {
+	if u.Password.Temporary && !u.Password.ExpiresAt.IsZero() && !s.nowUTC().Before(u.Password.ExpiresAt) {
+		return nil, Errorf(KindNotAuthorized, "Temporary password has expired and must be reset by an administrator.")
+	}
+	st := challengeState{User: u.Username, DeviceKey: deviceKey}
+	if u.Status == StatusForceChangePassword {
+		return s.newPasswordChallenge(ctx, p, c, u, st)
+	}
+	return s.afterPassword(ctx, p, c, u, st)
+}
+
+// afterPassword runs the device and MFA steps, then issues tokens.
+func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u store.User, st challengeState) (*AuthOutput, error) {
+	if st.DeviceKey != "" && !st.DeviceVerified {
+		if _, err := s.confirmedDevice(ctx, p, u, st.DeviceKey); err != nil {
+			return nil, err
+		}
+		return s.challenge(ctx, p, c, u, ChallengeDeviceSRPAuth, st, map[string]string{})
+	}
+	if !(st.DeviceVerified && st.DeviceRemembered) {
+		m, err := DecodeMFA(u)
+		if err != nil {
+			return nil, err
+		}
+		switch mfaChallengeFor(p, m) {
+		case ChallengeSoftwareTokenMFA:
+			return s.challenge(ctx, p, c, u, ChallengeSoftwareTokenMFA, st, map[string]string{})
+		case ChallengeMFASetup:
+			return s.challenge(ctx, p, c, u, ChallengeMFASetup, st, map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`})
+		}
+	}
+	return s.finish(ctx, p, c, u, st)
+}
+
+// mfaChallengeFor decides the MFA step: SOFTWARE_TOKEN_MFA when the pool's
+// MFA is ON or OPTIONAL and the user has a verified, enabled software
+// token; MFA_SETUP when MFA is ON and the user has none. SMS and email MFA
+// are not implemented: with MFA ON a user without a software token is asked
+// to set one up.
+func mfaChallengeFor(p *Pool, m MFASettings) string {
+	cfg := p.Settings.MfaConfiguration
+	if cfg != "ON" && cfg != "OPTIONAL" {
+		return ""
+	}
+	if m.TOTPEnabled && m.TOTPSecret != "" {
+		return ChallengeSoftwareTokenMFA
+	}
+	if cfg == "ON" {
+		return ChallengeMFASetup
+	}
+	return ""
+}
+
+// challenge stores a session for the next challenge and returns it.
+func (s *Service) challenge(ctx context.Context, p *Pool, c *Client, u store.User, name string, st challengeState, params map[string]string) (*AuthOutput, error) {
+	st.Attempts = 0
+	raw, err := s.newChallengeSession(ctx, p, c, u.UsernameKey, name, st)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := params["USER_ID_FOR_SRP"]; !ok && name != ChallengeNewPasswordRequired {
+		params["USER_ID_FOR_SRP"] = u.Username
+	}
+	return &AuthOutput{ChallengeName: name, Session: sessionString(raw), ChallengeParameters: params}, nil
+}
+
+// finish issues the tokens of a completed sign-in.
+func (s *Service) finish(ctx context.Context, p *Pool, c *Client, u store.User, st challengeState) (*AuthOutput, error) {
+	var newDevice *NewDeviceMetadata
+	deviceKey := ""
+	switch {
+	case st.DeviceVerified:
+		deviceKey = st.DeviceKey
+	case p.Settings.DeviceConfiguration != nil:
+		nd, err := s.proposeDevice(ctx, p, c, u)
+		if err != nil {
+			return nil, err
+		}
+		newDevice, deviceKey = nd, nd.DeviceKey
+	}
+	res, err := s.issueTokens(ctx, p, c, u, deviceKey)
+	if err != nil {
+		return nil, err
+	}
+	res.NewDevice = newDevice
+	return &AuthOutput{ChallengeParameters: map[string]string{}, Result: res}, nil
+}
+
+// ---------------------------------------------------------------- NEW_PASSWORD_REQUIRED
+
+// newPasswordChallenge asks a FORCE_CHANGE_PASSWORD user for a new password.
+// requiredAttributes lists (as "userAttributes.<name>") the required schema
+// attributes the user lacks; userAttributes is the user's attributes
+// without sub and the *_verified flags (which cannot be written back).
+func (s *Service) newPasswordChallenge(ctx context.Context, p *Pool, c *Client, u store.User, st challengeState) (*AuthOutput, error) {
+	required := []string{}
+	for _, n := range requiredAttributes(p) {
+		if u.Attributes[n] == "" {
+			required = append(required, "userAttributes."+n)
+		}
+	}
+	attrs := map[string]string{}
+	for k, v := range u.Attributes {
+		if k == "sub" || strings.HasSuffix(k, "_verified") {
+			continue
+		}
+		attrs[k] = v
+	}
+	reqJSON, _ := json.Marshal(required)
+	attrJSON, _ := json.Marshal(attrs)
+	return s.challenge(ctx, p, c, u, ChallengeNewPasswordRequired, st, map[string]string{
+		"USER_ID_FOR_SRP":    u.Username,
+		"requiredAttributes": string(reqJSON),
+		"userAttributes":     string(attrJSON),
+	})
+}
+
+// answerNewPassword sets the new password (and required attributes) and
+// confirms the user.
+func (s *Service) answerNewPassword(ctx context.Context, p *Pool, c *Client, r map[string]string, session string) (*AuthOutput, error) {
+	ls, err := s.loadSession(ctx, p, c, parseSessionToken(session), ChallengeNewPasswordRequired)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.sessionUser(ctx, p, c, ls, r)
+	if err != nil {
+		return nil, err
+	}
+	if u.Status != StatusForceChangePassword {
+		return nil, errInvalidSession()
+	}
+	newPW, ok := r["NEW_PASSWORD"]
+	if !ok || newPW == "" {
+		return nil, errMissingParam("NEW_PASSWORD")
+	}
+	if err := checkPassword(p, newPW, "password"); err != nil {
+		return nil, err
+	}
+	var attrs []Attribute
+	names := make([]string, 0, len(r))
+	for k := range r {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		name, ok := strings.CutPrefix(k, "userAttributes.")
+		if !ok {
+			continue
+		}
+		if name == "email_verified" || name == "phone_number_verified" {
+			continue // echoed back by some clients; never writable here
+		}
+		if ws := c.Settings.WriteAttributes; len(ws) > 0 && !hasString(ws, name) {
+			return nil, Errorf(KindNotAuthorized, "A client attempted to write unauthorized attribute")
+		}
+		attrs = append(attrs, Attribute{Name: name, Value: r[k]})
+	}
+	cur := make(map[string]string, len(u.Attributes))
+	for k, v := range u.Attributes {
+		cur[k] = v
+	}
+	if err := applyAttributes(p, cur, attrs, false); err != nil {
+		return nil, err
+	}
+	if err := checkRequired(p, cur); err != nil {
+		return nil, err
+	}
+	cred, err := s.NewPassword(p, u.Username, newPW, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.take(ctx, ls); err != nil {
+		return nil, err
+	}
+	u, err = s.updateUser(ctx, p, u.UsernameKey, func(x *store.User) error {
+		if x.Status != StatusForceChangePassword {
+			return errInvalidSession()
+		}
+		if x.Attributes == nil {
+			x.Attributes = map[string]string{}
+		}
+		if err := applyAttributes(p, x.Attributes, attrs, false); err != nil {
+			return err
+		}
+		x.Aliases = p.Aliases(x.Attributes)
+		x.Status = StatusConfirmed
+		x.Password = cred
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, store.ErrAliasExists) {
+			return nil, aliasExists("email")
+		}
+		return nil, err
+	}
+	st := ls.state
+	st.User = u.Username
+	return s.afterPassword(ctx, p, c, u, st)
+}
+
+// ---------------------------------------------------------------- SOFTWARE_TOKEN_MFA and MFA_SETUP
+
+// totpSkewSteps: codes of the previous, current and next 30 s step are accepted.
+const totpSkewSteps = 1
+
+func errMFACodeMismatch() *Error { return Errorf(KindCodeMismatch, "Invalid code received for user") }
+
+// answerSoftwareToken checks SOFTWARE_TOKEN_MFA_CODE. A code whose time
+// step is not after the last accepted one is refused (no replay).
+func (s *Service) answerSoftwareToken(ctx context.Context, p *Pool, c *Client, r map[string]string, session string) (*AuthOutput, error) {
+	ls, err := s.loadSession(ctx, p, c, parseSessionToken(session), ChallengeSoftwareTokenMFA)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.sessionUser(ctx, p, c, ls, r)
+	if err != nil {
+		return nil, err
+	}
+	code := r["SOFTWARE_TOKEN_MFA_CODE"]
+	if code == "" {
+		return nil, errMissingParam("SOFTWARE_TOKEN_MFA_CODE")
+	}
+	if err := s.take(ctx, ls); err != nil {
+		return nil, err
+	}
+	m, err := DecodeMFA(u)
+	if err != nil {
+		return nil, err
+	}
+	if !m.TOTPEnabled || m.TOTPSecret == "" {
+		return nil, Errorf(KindSoftwareTokenMFANotFound, "Software Token MFA has not been enabled for the user.")
+	}
+	ok, step := totp.Verify(m.TOTPSecret, code, s.now(), totpSkewSteps)
+	if ok {
+		_, err = s.updateAuthState(ctx, p, u.UsernameKey, func(x *store.User) error {
+			xm, err := DecodeMFA(*x)
+			if err != nil {
+				return err
+			}
+			if step <= xm.LastTOTPStep {
+				return errMFACodeMismatch()
+			}
+			xm.LastTOTPStep = step
+			x.MFA = xm.Encode()
+			return nil
+		})
+		if err != nil && KindOf(err) != KindCodeMismatch {
+			return nil, err
+		}
+		ok = err == nil
+	}
+	if !ok {
+		// Give the session back with one attempt fewer.
+		st := ls.state
+		st.Attempts++
+		if st.Attempts < MaxMFAAttempts {
+			if err := s.putChallengeSession(ctx, p, c, ls.raw, ls.sess.UsernameKey, ChallengeSoftwareTokenMFA, st, ls.sess.CreatedAt); err != nil {
+				return nil, err
+			}
+		}
+		return nil, errMFACodeMismatch()
+	}
+	return s.finish(ctx, p, c, u, ls.state)
+}
+
+// SessionForMFASetup identifies the user of an MFA_SETUP challenge session,
+// for AssociateSoftwareToken and VerifySoftwareToken called with a Session
+// instead of an access token. It does not consume the session: the same
+// Session string stays valid (return it unchanged from those operations)
+// until RespondToAuthChallenge MFA_SETUP uses it, within the client's
+// AuthSessionValidity. Errors: NotAuthorizedException "Invalid session for
+// the user, session is expired.".
+func (s *Service) SessionForMFASetup(ctx context.Context, sessionToken string) (poolID, usernameKey string, err error) {
+	raw := parseSessionToken(sessionToken)
+	if raw == nil {
+		return "", "", errInvalidSession()
+	}
+	id := sessionID(raw)
+	sess, err := s.store.GetSession(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", "", errInvalidSession()
+	}
+	if err != nil {
+		return "", "", Internal(err)
+	}
+	if sess.Challenge != ChallengeMFASetup || !s.nowUTC().Before(sess.ExpiresAt) {
+		return "", "", errInvalidSession()
+	}
+	if _, err := openState(raw, id, sess.State); err != nil {
+		return "", "", errInvalidSession()
+	}
+	return sess.PoolID, sess.UsernameKey, nil
+}
+
+// answerMFASetup completes MFA_SETUP once the user has associated and
+// verified a software token with the session: TOTP MFA is enabled (and
+// preferred when nothing else is) and tokens are issued.
+func (s *Service) answerMFASetup(ctx context.Context, p *Pool, c *Client, r map[string]string, session string) (*AuthOutput, error) {
+	ls, err := s.loadSession(ctx, p, c, parseSessionToken(session), ChallengeMFASetup)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.sessionUser(ctx, p, c, ls, r)
+	if err != nil {
+		return nil, err
+	}
+	m, err := DecodeMFA(u)
+	if err != nil {
+		return nil, err
+	}
+	if m.TOTPSecret == "" || !m.TOTPVerified {
+		return nil, Errorf(KindSoftwareTokenMFANotFound, "Software Token MFA has not been set up for the user. Call AssociateSoftwareToken and VerifySoftwareToken with this session first.")
+	}
+	if err := s.take(ctx, ls); err != nil {
+		return nil, err
+	}
+	u, err = s.updateUser(ctx, p, u.UsernameKey, func(x *store.User) error {
+		xm, err := DecodeMFA(*x)
+		if err != nil {
+			return err
+		}
+		xm.TOTPEnabled = true
+		if xm.PreferredMFA() == "" {
+			xm.TOTPPreferred = true
+		}
+		x.MFA = xm.Encode()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.finish(ctx, p, c, u, ls.state)
+}
