@@ -18,6 +18,14 @@ type Config struct {
 	Server   Server   `yaml:"server"`
 	Log      Log      `yaml:"log"`
 	Password Password `yaml:"password"`
+	Auth     Auth     `yaml:"auth"`
+	Tokens   Tokens   `yaml:"tokens"`
+	// SMTP is optional: without it codes and invitations go to the log.
+	SMTP *SMTP `yaml:"smtp"`
+	// Pools and Principals are applied at every start: what is declared is
+	// created or updated; nothing undeclared is deleted.
+	Pools      []Pool      `yaml:"pools"`
+	Principals []Principal `yaml:"principals"`
 }
 
 // Server settings. Flags given on the command line override these.
@@ -66,6 +74,7 @@ func Defaults() Config {
 		},
 		Log:      Log{Level: "info", Format: "text"},
 		Password: Password{MemoryKiB: 19456, Iterations: 2, Parallelism: 1},
+		Tokens:   Tokens{Issuer: IssuerBase},
 	}
 }
 
@@ -97,6 +106,9 @@ func Parse(r io.Reader) (Config, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 		return cfg, fmt.Errorf("config: %w", err)
+	}
+	if cfg.SMTP != nil && cfg.SMTP.Port == 0 {
+		cfg.SMTP.Port = 587
 	}
 	return cfg, nil
 }
@@ -150,6 +162,7 @@ func (c *Config) Validate() error {
 			p = append(p, "password.parallelism: must be at least 1")
 		}
 	}
+	c.validateDeclared(&p)
 	if len(p) == 0 {
 		return nil
 	}

@@ -1,0 +1,437 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"userpool/internal/iam"
+)
+
+// Auth configures how signed (IAM) calls are authenticated.
+type Auth struct {
+	// MasterKeyFile holds the 32-byte key that encrypts access key secrets
+	// and token signing keys at rest. When neither it nor
+	// USERPOOL_MASTER_KEY is set, <data>/master.key is generated on first start.
+	MasterKeyFile string `yaml:"master_key_file"`
+	// DevAcceptAnyCredentials accepts any well-formed SigV4 signature and
+	// allows every operation. For local development only.
+	DevAcceptAnyCredentials bool `yaml:"dev_accept_any_credentials"`
+}
+
+// Token issuer forms.
+const (
+	IssuerBase = "base" // <public_url>/<poolId>: discovery and JWKS served by this server
+	IssuerAWS  = "aws"  // https://cognito-idp.<region>.amazonaws.com/<poolId>, as real Cognito
+)
+
+// Tokens configures the tokens the server issues.
+type Tokens struct {
+	// Issuer is "base" (default) or "aws".
+	Issuer string `yaml:"issuer"`
+}
+
+// SMTP configures e-mail delivery of codes and invitations. Absent: codes are
+// written to the log.
+type SMTP struct {
+	Host     string `yaml:"host"`
+	Port     int    `yaml:"port"` // default 587
+	From     string `yaml:"from"`
+	Username string `yaml:"username"`
+	// PasswordEnv names the environment variable holding the SMTP password
+	// (never the password itself).
+	PasswordEnv string `yaml:"password_env"`
+}
+
+// Pool is a declared user pool. It is matched by ID when given, else by name.
+type Pool struct {
+	Name string `yaml:"name"`
+	// ID fixes the pool id (<region>_<9 letters or digits>); optional.
+	ID                 string          `yaml:"id"`
+	UsernameAttributes []string        `yaml:"username_attributes"`
+	AliasAttributes    []string        `yaml:"alias_attributes"`
+	CaseSensitive      *bool           `yaml:"case_sensitive"`
+	PasswordPolicy     *PasswordPolicy `yaml:"password_policy"`
+	// MFA is OFF (default), ON or OPTIONAL (TOTP).
+	MFA          string        `yaml:"mfa"`
+	Groups       []Group       `yaml:"groups"`
+	Clients      []Client      `yaml:"clients"`
+	AdminQueries *AdminQueries `yaml:"admin_queries"`
+}
+
+// PasswordPolicy is a pool's password policy; omitted members take
+// Cognito's defaults (8 characters, every class required, 7 days).
+type PasswordPolicy struct {
+	MinimumLength                 *int  `yaml:"minimum_length"`
+	RequireUppercase              *bool `yaml:"require_uppercase"`
+	RequireLowercase              *bool `yaml:"require_lowercase"`
+	RequireNumbers                *bool `yaml:"require_numbers"`
+	RequireSymbols                *bool `yaml:"require_symbols"`
+	TemporaryPasswordValidityDays *int  `yaml:"temporary_password_validity_days"`
+}
+
+// Group is a declared group of a pool, matched by name.
+type Group struct {
+	Name        string  `yaml:"name"`
+	Precedence  *int64  `yaml:"precedence"`
+	Description *string `yaml:"description"`
+	RoleARN     *string `yaml:"role_arn"`
+}
+
+// Client is a declared app client, matched by ID when given, else by name.
+type Client struct {
+	Name string `yaml:"name"`
+	// ID fixes the client id (letters, digits, '_' and '+'; 1-128); optional.
+	ID                         string    `yaml:"id"`
+	GenerateSecret             bool      `yaml:"generate_secret"`
+	ExplicitAuthFlows          []string  `yaml:"explicit_auth_flows"`
+	AccessTokenValidity        *Validity `yaml:"access_token_validity"`
+	IDTokenValidity            *Validity `yaml:"id_token_validity"`
+	RefreshTokenValidity       *Validity `yaml:"refresh_token_validity"`
+	PreventUserExistenceErrors string    `yaml:"prevent_user_existence_errors"` // LEGACY | ENABLED
+	ReadAttributes             []string  `yaml:"read_attributes"`
+	WriteAttributes            []string  `yaml:"write_attributes"`
+}
+
+// AdminQueries configures the Amplify Admin Queries REST API of a pool.
+type AdminQueries struct {
+	Enabled bool `yaml:"enabled"`
+	// Groups whose members may call the API (Amplify allows one; default
+	// none means every signed-in user of the pool is refused).
+	Groups []string `yaml:"groups"`
+	// DisabledRoutes are route names (e.g. "signUserOut") to answer 404.
+	DisabledRoutes []string `yaml:"disabled_routes"`
+	// AllowedOrigins for CORS ("*" or scheme://host[:port]).
+	AllowedOrigins []string `yaml:"allowed_origins"`
+}
+
+// Principal is a declared server-side caller with its grants. Its grants
+// replace the stored ones at every start; its access keys are kept.
+type Principal struct {
+	Name   string  `yaml:"name"`
+	Grants []Grant `yaml:"grants"`
+}
+
+// Grant allows actions on a pool ("*", a pool name or a pool id).
+type Grant struct {
+	Pool    string   `yaml:"pool"`
+	Actions []string `yaml:"actions"`
+}
+
+// Validity is a token validity written as an integer and a unit: "30s",
+// "60m", "1h", "30d".
+type Validity struct {
+	Value int64
+	Unit  string // seconds | minutes | hours | days
+}
+
+var validityRe = regexp.MustCompile(`^([0-9]{1,6})\s*(s|m|h|d)$`)
+
+var validityUnits = map[string]string{"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+// ParseValidity parses "<n><s|m|h|d>".
+func ParseValidity(s string) (Validity, error) {
+	m := validityRe.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return Validity{}, fmt.Errorf("%q is not a validity like 60m, 1h or 30d", s)
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	return Validity{Value: n, Unit: validityUnits[m[2]]}, nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler (used by the YAML decoder).
+func (v *Validity) UnmarshalText(b []byte) error {
+	p, err := ParseValidity(string(b))
+	if err != nil {
+		return err
+	}
+	*v = p
+	return nil
+}
+
+// Duration is the validity as a time.Duration.
+func (v Validity) Duration() time.Duration {
+	switch v.Unit {
+	case "seconds":
+		return time.Duration(v.Value) * time.Second
+	case "minutes":
+		return time.Duration(v.Value) * time.Minute
+	case "hours":
+		return time.Duration(v.Value) * time.Hour
+	}
+	return time.Duration(v.Value) * 24 * time.Hour
+}
+
+// AdminQueriesRoutes are the 11 routes of Amplify's Admin Queries API.
+var AdminQueriesRoutes = []string{
+	"addUserToGroup", "removeUserFromGroup", "confirmUserSignUp", "disableUser", "enableUser",
+	"getUser", "listUsers", "listGroups", "listGroupsForUser", "listUsersInGroup", "signUserOut",
+}
+
+var (
+	// PoolIDPattern is the shape of a pool id: <region>_<9 letters or digits>.
+	PoolIDPattern   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]{9}$`)
+	poolNameRe      = regexp.MustCompile(`^[\w\s+=,.@-]+$`)
+	clientIDRe      = regexp.MustCompile(`^[\w+]{1,128}$`)
+	clientNameRe    = regexp.MustCompile(`^[\w\s+=,.@-]+$`)
+	principalNameRe = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	envNameRe       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	roleARNRe       = regexp.MustCompile(`^arn:[\w+=/,.@-]+:[\w+=/,.@-]+:[\w+=/,.@-]*:[0-9]*:[\w+=/,.@-]+(:[\w+=/,.@-]+)*$`)
+)
+
+var (
+	legacyFlows = map[string]bool{"ADMIN_NO_SRP_AUTH": true, "CUSTOM_AUTH_FLOW_ONLY": true, "USER_PASSWORD_AUTH": true}
+	allowFlows  = map[string]bool{
+		"ALLOW_ADMIN_USER_PASSWORD_AUTH": true, "ALLOW_CUSTOM_AUTH": true, "ALLOW_USER_PASSWORD_AUTH": true,
+		"ALLOW_USER_SRP_AUTH": true, "ALLOW_REFRESH_TOKEN_AUTH": true, "ALLOW_USER_AUTH": true,
+	}
+)
+
+func (p *Problems) add(path, format string, args ...any) {
+	*p = append(*p, path+": "+fmt.Sprintf(format, args...))
+}
+
+func inSet(v string, set ...string) bool {
+	for _, s := range set {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Config) validateDeclared(p *Problems) {
+	switch c.Tokens.Issuer {
+	case IssuerBase, IssuerAWS:
+	default:
+		p.add("tokens.issuer", "%q is not one of base, aws", c.Tokens.Issuer)
+	}
+	if c.SMTP != nil {
+		s := c.SMTP
+		if s.Host == "" {
+			p.add("smtp.host", "must not be empty")
+		}
+		if s.Port < 1 || s.Port > 65535 {
+			p.add("smtp.port", "%d is not a port number", s.Port)
+		}
+		if !strings.Contains(s.From, "@") {
+			p.add("smtp.from", "%q is not an e-mail address", s.From)
+		}
+		if s.PasswordEnv != "" && !envNameRe.MatchString(s.PasswordEnv) {
+			p.add("smtp.password_env", "%q is not an environment variable name", s.PasswordEnv)
+		}
+		if s.PasswordEnv != "" && s.Username == "" {
+			p.add("smtp.username", "must be set when password_env is")
+		}
+	}
+
+	names := map[string]int{}
+	ids := map[string]int{}
+	clientIDs := map[string]string{}
+	for i := range c.Pools {
+		pool := &c.Pools[i]
+		path := fmt.Sprintf("pools[%d]", i)
+		if n := utf8.RuneCountInString(pool.Name); n < 1 || n > 128 || !poolNameRe.MatchString(pool.Name) {
+			p.add(path+".name", "%q must be 1-128 letters, digits, spaces or +=,.@-", pool.Name)
+		} else if j, dup := names[pool.Name]; dup {
+			p.add(path+".name", "duplicate pool name %q (also pools[%d])", pool.Name, j)
+		} else {
+			names[pool.Name] = i
+		}
+		if PoolIDPattern.MatchString(pool.Name) {
+			p.add(path+".name", "%q looks like a pool id; grants could not tell them apart", pool.Name)
+		}
+		if pool.ID != "" {
+			if !PoolIDPattern.MatchString(pool.ID) {
+				p.add(path+".id", "%q is not a pool id like %s_AbC123xyz (<region>_<9 letters or digits>)", pool.ID, c.Server.Region)
+			} else if j, dup := ids[pool.ID]; dup {
+				p.add(path+".id", "duplicate pool id %q (also pools[%d])", pool.ID, j)
+			} else {
+				ids[pool.ID] = i
+			}
+		}
+		validatePool(p, path, pool, clientIDs)
+	}
+
+	principals := map[string]int{}
+	for i, pr := range c.Principals {
+		path := fmt.Sprintf("principals[%d]", i)
+		if !principalNameRe.MatchString(pr.Name) {
+			p.add(path+".name", "%q must be 1-64 letters, digits or +=,.@_-", pr.Name)
+		} else if j, dup := principals[pr.Name]; dup {
+			p.add(path+".name", "duplicate principal %q (also principals[%d])", pr.Name, j)
+		} else {
+			principals[pr.Name] = i
+		}
+		if len(pr.Grants) == 0 {
+			p.add(path+".grants", "at least one grant is required")
+		}
+		for k, g := range pr.Grants {
+			gp := fmt.Sprintf("%s.grants[%d]", path, k)
+			_, byName := names[g.Pool]
+			_, byID := ids[g.Pool]
+			switch {
+			case g.Pool == "":
+				p.add(gp+".pool", "must be a pool name, a pool id or \"*\"")
+			case g.Pool == "*" || byName || byID:
+			case PoolIDPattern.MatchString(g.Pool):
+				// An undeclared pool id: it must exist in the store (checked when applied).
+			default:
+				p.add(gp+".pool", "%q is not a declared pool (name or id), a pool id or \"*\"", g.Pool)
+			}
+			if len(g.Actions) == 0 {
+				p.add(gp+".actions", "at least one action must be specified")
+			}
+			for a, action := range g.Actions {
+				if err := iam.ValidateActions([]string{action}); err != nil {
+					p.add(fmt.Sprintf("%s.actions[%d]", gp, a), "%s", strings.TrimPrefix(err.Error(), "iam: "))
+				}
+			}
+		}
+	}
+}
+
+func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]string) {
+	for k, a := range pool.UsernameAttributes {
+		if !inSet(a, "email", "phone_number") {
+			p.add(fmt.Sprintf("%s.username_attributes[%d]", path, k), "%q is not one of email, phone_number", a)
+		}
+	}
+	for k, a := range pool.AliasAttributes {
+		if !inSet(a, "email", "phone_number", "preferred_username") {
+			p.add(fmt.Sprintf("%s.alias_attributes[%d]", path, k), "%q is not one of email, phone_number, preferred_username", a)
+		}
+	}
+	if len(pool.UsernameAttributes) > 0 && len(pool.AliasAttributes) > 0 {
+		p.add(path, "only one of username_attributes and alias_attributes can be set")
+	}
+	if pp := pool.PasswordPolicy; pp != nil {
+		if pp.MinimumLength != nil && (*pp.MinimumLength < 6 || *pp.MinimumLength > 99) {
+			p.add(path+".password_policy.minimum_length", "%d is not between 6 and 99", *pp.MinimumLength)
+		}
+		if d := pp.TemporaryPasswordValidityDays; d != nil && (*d < 0 || *d > 365) {
+			p.add(path+".password_policy.temporary_password_validity_days", "%d is not between 0 and 365", *d)
+		}
+	}
+	if pool.MFA != "" && !inSet(pool.MFA, "OFF", "ON", "OPTIONAL") {
+		p.add(path+".mfa", "%q is not one of OFF, ON, OPTIONAL", pool.MFA)
+	}
+
+	groups := map[string]int{}
+	for k, g := range pool.Groups {
+		gp := fmt.Sprintf("%s.groups[%d]", path, k)
+		if n := utf8.RuneCountInString(g.Name); n < 1 || n > 128 || strings.ContainsAny(g.Name, " \t\r\n") {
+			p.add(gp+".name", "%q must be 1-128 characters without spaces", g.Name)
+		} else if j, dup := groups[g.Name]; dup {
+			p.add(gp+".name", "duplicate group %q (also groups[%d])", g.Name, j)
+		} else {
+			groups[g.Name] = k
+		}
+		if g.Precedence != nil && *g.Precedence < 0 {
+			p.add(gp+".precedence", "must not be negative")
+		}
+		if g.Description != nil && utf8.RuneCountInString(*g.Description) > 2048 {
+			p.add(gp+".description", "is longer than 2048 characters")
+		}
+		if g.RoleARN != nil && (len(*g.RoleARN) < 20 || len(*g.RoleARN) > 2048 || !roleARNRe.MatchString(*g.RoleARN)) {
+			p.add(gp+".role_arn", "%q is not an IAM role ARN", *g.RoleARN)
+		}
+	}
+
+	clientNames := map[string]int{}
+	for k := range pool.Clients {
+		cl := &pool.Clients[k]
+		cp := fmt.Sprintf("%s.clients[%d]", path, k)
+		if n := utf8.RuneCountInString(cl.Name); n < 1 || n > 128 || !clientNameRe.MatchString(cl.Name) {
+			p.add(cp+".name", "%q must be 1-128 letters, digits, spaces or +=,.@-", cl.Name)
+		} else if j, dup := clientNames[cl.Name]; dup {
+			p.add(cp+".name", "duplicate client name %q (also clients[%d])", cl.Name, j)
+		} else {
+			clientNames[cl.Name] = k
+		}
+		if cl.ID != "" {
+			if !clientIDRe.MatchString(cl.ID) {
+				p.add(cp+".id", "%q must be 1-128 letters, digits, '_' or '+'", cl.ID)
+			} else if other, dup := clientIDs[cl.ID]; dup {
+				p.add(cp+".id", "duplicate client id %q (also %s)", cl.ID, other)
+			} else {
+				clientIDs[cl.ID] = cp
+			}
+		}
+		var legacy, allow bool
+		for f, flow := range cl.ExplicitAuthFlows {
+			switch {
+			case legacyFlows[flow]:
+				legacy = true
+			case allowFlows[flow]:
+				allow = true
+			default:
+				p.add(fmt.Sprintf("%s.explicit_auth_flows[%d]", cp, f), "%q is not an auth flow (ALLOW_USER_SRP_AUTH, ALLOW_USER_PASSWORD_AUTH, ALLOW_ADMIN_USER_PASSWORD_AUTH, ALLOW_CUSTOM_AUTH, ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_AUTH)", flow)
+			}
+		}
+		if legacy && allow {
+			p.add(cp+".explicit_auth_flows", "cannot mix legacy values (ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY, USER_PASSWORD_AUTH) with ALLOW_ values")
+		}
+		checkValidity(p, cp+".access_token_validity", cl.AccessTokenValidity, 5*time.Minute, 24*time.Hour, "5m and 1d")
+		checkValidity(p, cp+".id_token_validity", cl.IDTokenValidity, 5*time.Minute, 24*time.Hour, "5m and 1d")
+		checkValidity(p, cp+".refresh_token_validity", cl.RefreshTokenValidity, time.Hour, 3650*24*time.Hour, "60m and 3650d")
+		if cl.PreventUserExistenceErrors != "" && !inSet(cl.PreventUserExistenceErrors, "LEGACY", "ENABLED") {
+			p.add(cp+".prevent_user_existence_errors", "%q is not one of LEGACY, ENABLED", cl.PreventUserExistenceErrors)
+		}
+	}
+
+	if aq := pool.AdminQueries; aq != nil {
+		ap := path + ".admin_queries"
+		if aq.Enabled && len(aq.Groups) == 0 {
+			p.add(ap+".groups", "name the group whose members may call Admin Queries")
+		}
+		for k, g := range aq.Groups {
+			if _, ok := groups[g]; !ok {
+				p.add(fmt.Sprintf("%s.groups[%d]", ap, k), "%q is not a group declared in this pool", g)
+			}
+		}
+		for k, r := range aq.DisabledRoutes {
+			known := false
+			for _, route := range AdminQueriesRoutes {
+				if strings.EqualFold(strings.Trim(r, "/"), route) {
+					known = true
+				}
+			}
+			if !known {
+				p.add(fmt.Sprintf("%s.disabled_routes[%d]", ap, k), "%q is not an Admin Queries route (%s)", r, strings.Join(AdminQueriesRoutes, ", "))
+			}
+		}
+		for k, o := range aq.AllowedOrigins {
+			if o == "*" {
+				continue
+			}
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+				p.add(fmt.Sprintf("%s.allowed_origins[%d]", ap, k), "%q is not an origin like https://app.example.com or \"*\"", o)
+			}
+		}
+	}
+}
+
+func checkValidity(p *Problems, path string, v *Validity, lo, hi time.Duration, rng string) {
+	if v == nil {
+		return
+	}
+	if d := v.Duration(); d < lo || d > hi {
+		p.add(path, "%d %s is not between %s", v.Value, v.Unit, rng)
+	}
+}
+
+// PoolByRef finds a declared pool by name or id.
+func (c *Config) PoolByRef(ref string) (*Pool, bool) {
+	for i := range c.Pools {
+		if c.Pools[i].Name == ref || (c.Pools[i].ID != "" && c.Pools[i].ID == ref) {
+			return &c.Pools[i], true
+		}
+	}
+	return nil, false
+}

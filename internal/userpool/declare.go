@@ -1,0 +1,267 @@
+package userpool
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"regexp"
+
+	"userpool/internal/store"
+)
+
+// Declarative configuration support: pools and app clients with fixed ids,
+// and updates that change only the members a configuration file declares
+// (unlike UpdateUserPool/UpdateUserPoolClient, which reset omitted members).
+
+// poolIDRe is the shape of a pool id: <region>_<9 letters or digits>.
+var poolIDRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]{9}$`)
+
+// clientIDRe is the model's ClientIdType pattern with its length bounds.
+var clientIDRe = regexp.MustCompile(`^[\w+]{1,128}$`)
+
+// ValidPoolID reports whether id has the shape of a Cognito pool id.
+func ValidPoolID(id string) bool { return poolIDRe.MatchString(id) }
+
+// CreatePoolWithID is CreatePool with a caller-chosen id (which must look
+// like <region>_<9 letters or digits>). ResourceConflict-style
+// InvalidParameterException when the id is taken.
+func (s *Service) CreatePoolWithID(ctx context.Context, id string, in PoolInput) (*Pool, error) {
+	if !ValidPoolID(id) {
+		return nil, invalidParam("Invalid user pool id %s.", id)
+	}
+	if err := checkPoolName(in.Name); err != nil {
+		return nil, err
+	}
+	settings, err := newPoolSettings(in)
+	if err != nil {
+		return nil, err
+	}
+	settings.SoftwareTokenMfa = settings.MfaConfiguration != "OFF"
+	raw, err := encodeSettings(settings)
+	if err != nil {
+		return nil, err
+	}
+	now := s.nowUTC()
+	sp := store.Pool{ID: id, Name: in.Name, Settings: raw, CreatedAt: now, UpdatedAt: now}
+	switch err := s.store.CreatePool(ctx, sp); {
+	case errors.Is(err, store.ErrAlreadyExists):
+		return nil, invalidParam("User pool %s already exists.", id)
+	case err != nil:
+		return nil, Internal(err)
+	}
+	return &Pool{ID: id, Name: in.Name, Settings: settings, CreatedAt: now, UpdatedAt: now}, nil
+}
+
+// PoolDeclaration is what a configuration file may change on an existing
+// pool. Zero members are left as they are.
+type PoolDeclaration struct {
+	Name           string
+	PasswordPolicy *PasswordPolicyInput
+	// MfaConfiguration OFF | ON | OPTIONAL; ON and OPTIONAL also enable
+	// software-token (TOTP) MFA, the method this server offers.
+	MfaConfiguration string
+}
+
+// DeclarePool applies d to an existing pool, writing only when something
+// changes. It reports whether it wrote.
+func (s *Service) DeclarePool(ctx context.Context, poolID string, d PoolDeclaration) (bool, error) {
+	if d.Name != "" {
+		if err := checkPoolName(d.Name); err != nil {
+			return false, err
+		}
+	}
+	apply := func(p *Pool) (PoolSettings, string, error) {
+		st := p.Settings
+		name := p.Name
+		if d.Name != "" {
+			name = d.Name
+		}
+		if d.PasswordPolicy != nil {
+			pp, err := buildPasswordPolicy(d.PasswordPolicy)
+			if err != nil {
+				return st, name, err
+			}
+			st.PasswordPolicy = pp
+		}
+		if d.MfaConfiguration != "" {
+			if _, ok := oneOf(d.MfaConfiguration, "OFF", "OFF", "ON", "OPTIONAL"); !ok {
+				return st, name, invalidParam("Invalid MfaConfiguration value %s.", d.MfaConfiguration)
+			}
+			st.MfaConfiguration = d.MfaConfiguration
+			if d.MfaConfiguration != "OFF" {
+				st.SoftwareTokenMfa = true
+			}
+		}
+		return st, name, nil
+	}
+	cur, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return false, err
+	}
+	st, name, err := apply(cur)
+	if err != nil {
+		return false, err
+	}
+	before, err := encodeSettings(cur.Settings)
+	if err != nil {
+		return false, err
+	}
+	after, err := encodeSettings(st)
+	if err != nil {
+		return false, err
+	}
+	if bytes.Equal(before, after) && name == cur.Name {
+		return false, nil
+	}
+	now := s.nowUTC()
+	_, err = s.store.UpdatePool(ctx, poolID, func(sp *store.Pool) error {
+		p, err := decodePool(*sp)
+		if err != nil {
+			return err
+		}
+		st, name, err := apply(p)
+		if err != nil {
+			return err
+		}
+		raw, err := encodeSettings(st)
+		if err != nil {
+			return err
+		}
+		sp.Name, sp.Settings, sp.UpdatedAt = name, raw, now
+		return nil
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return false, Errorf(KindResourceNotFound, "User pool %s does not exist.", poolID)
+	}
+	if err != nil {
+		var de *Error
+		if errors.As(err, &de) {
+			return false, de
+		}
+		return false, Internal(err)
+	}
+	return true, nil
+}
+
+// CreateClientWithID is CreateClient with a caller-chosen client id.
+// InvalidParameterException when the id is malformed or taken.
+func (s *Service) CreateClientWithID(ctx context.Context, poolID, clientID string, in ClientInput) (*Client, error) {
+	if !clientIDRe.MatchString(clientID) {
+		return nil, invalidParam("Invalid client id %s.", clientID)
+	}
+	if err := checkClientName(in.Name); err != nil {
+		return nil, err
+	}
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	if in.GenerateSecret && in.Secret != "" {
+		return nil, invalidParam("You cannot specify both GenerateSecret as true and a ClientSecret value.")
+	}
+	settings, err := buildClientSettings(p, in, "creating")
+	if err != nil {
+		return nil, err
+	}
+	secret := in.Secret
+	if secret != "" {
+		if err := checkClientSecret(secret); err != nil {
+			return nil, err
+		}
+	} else if in.GenerateSecret {
+		if secret, err = randomString(s.rand, clientSecretLen, clientIDAlphabet); err != nil {
+			return nil, Internal(err)
+		}
+	}
+	raw, err := encodeSettings(settings)
+	if err != nil {
+		return nil, err
+	}
+	now := s.nowUTC()
+	sc := store.Client{PoolID: poolID, ID: clientID, Name: in.Name, Secret: secret, Settings: raw, CreatedAt: now, UpdatedAt: now}
+	switch err := s.store.CreateClient(ctx, sc); {
+	case errors.Is(err, store.ErrAlreadyExists):
+		return nil, invalidParam("User pool client %s already exists.", clientID)
+	case errors.Is(err, store.ErrNotFound):
+		return nil, Errorf(KindResourceNotFound, "User pool %s does not exist.", poolID)
+	case err != nil:
+		return nil, Internal(err)
+	}
+	return &Client{PoolID: poolID, ID: clientID, Name: in.Name, Secret: secret, Settings: settings, CreatedAt: now, UpdatedAt: now}, nil
+}
+
+// ClientInputOf returns the input that reproduces c's current settings, so a
+// caller can change some members and pass it to UpdateClient without
+// resetting the others.
+func ClientInputOf(c *Client) ClientInput {
+	st := c.Settings
+	units := st.TokenValidityUnits
+	refresh, access, id := st.RefreshTokenValidity, st.AccessTokenValidity, st.IdTokenValidity
+	revocation, propagate, session := st.EnableTokenRevocation, st.EnablePropagateAdditionalUserContextData, st.AuthSessionValidity
+	in := ClientInput{
+		Name:                                     c.Name,
+		RefreshTokenValidity:                     &refresh,
+		AccessTokenValidity:                      &access,
+		IdTokenValidity:                          &id,
+		TokenValidityUnits:                       &units,
+		ReadAttributes:                           st.ReadAttributes,
+		WriteAttributes:                          st.WriteAttributes,
+		ExplicitAuthFlows:                        st.ExplicitAuthFlows,
+		SupportedIdentityProviders:               st.SupportedIdentityProviders,
+		CallbackURLs:                             st.CallbackURLs,
+		LogoutURLs:                               st.LogoutURLs,
+		DefaultRedirectURI:                       st.DefaultRedirectURI,
+		AllowedOAuthFlows:                        st.AllowedOAuthFlows,
+		AllowedOAuthScopes:                       st.AllowedOAuthScopes,
+		AllowedOAuthFlowsUserPoolClient:          st.AllowedOAuthFlowsUserPoolClient,
+		AnalyticsConfiguration:                   st.AnalyticsConfiguration,
+		PreventUserExistenceErrors:               st.PreventUserExistenceErrors,
+		EnableTokenRevocation:                    &revocation,
+		EnablePropagateAdditionalUserContextData: &propagate,
+		RefreshTokenRotation:                     st.RefreshTokenRotation,
+	}
+	if session != 0 {
+		in.AuthSessionValidity = &session
+	}
+	return in
+}
+
+// DeclareClient changes an existing client's settings with change (applied
+// to ClientInputOf the current client) and writes only when the resulting
+// settings or name differ. It reports whether it wrote.
+func (s *Service) DeclareClient(ctx context.Context, poolID, clientID string, change func(*ClientInput)) (bool, error) {
+	cur, err := s.GetClient(ctx, poolID, clientID)
+	if err != nil {
+		return false, err
+	}
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return false, err
+	}
+	in := ClientInputOf(cur)
+	change(&in)
+	if in.Name != "" {
+		if err := checkClientName(in.Name); err != nil {
+			return false, err
+		}
+	}
+	next, err := buildClientSettings(p, in, "updating")
+	if err != nil {
+		return false, err
+	}
+	before, err := encodeSettings(cur.Settings)
+	if err != nil {
+		return false, err
+	}
+	after, err := encodeSettings(next)
+	if err != nil {
+		return false, err
+	}
+	if bytes.Equal(before, after) && (in.Name == "" || in.Name == cur.Name) {
+		return false, nil
+	}
+	if _, err := s.UpdateClient(ctx, poolID, clientID, in); err != nil {
+		return false, err
+	}
+	return true, nil
+}
