@@ -50,9 +50,9 @@ func (s *Store) ListDevices(ctx context.Context, poolID, usernameKey string, pag
 	if after != nil {
 		cursor = after[0]
 	}
-	items, err := queryAll(ctx, s.r, scanDevice, `SELECT `+deviceCols+` FROM devices
-		WHERE pool_id = ? AND username_key = ? AND device_key > ? ORDER BY device_key LIMIT ?`,
-		poolID, usernameKey, cursor, limit+1)
+	items, err := queryPage(ctx, s.r, scanDevice, limit, `SELECT `+deviceCols+` FROM devices
+		WHERE pool_id = ? AND username_key = ? AND device_key > ? ORDER BY device_key`+pageSQL,
+		poolID, usernameKey, cursor)
 	if err != nil {
 		return nil, "", fail(op, err)
 	}

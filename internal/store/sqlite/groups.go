@@ -74,8 +74,8 @@ func (s *Store) ListGroups(ctx context.Context, poolID string, page store.Page) 
 	if after != nil {
 		cursor = after[0]
 	}
-	items, err := queryAll(ctx, s.r, scanGroup,
-		`SELECT `+groupCols+` FROM user_groups WHERE pool_id = ? AND name > ? ORDER BY name LIMIT ?`, poolID, cursor, limit+1)
+	items, err := queryPage(ctx, s.r, scanGroup, limit,
+		`SELECT `+groupCols+` FROM user_groups WHERE pool_id = ? AND name > ? ORDER BY name`+pageSQL, poolID, cursor)
 	if err != nil {
 		return nil, "", fail(op, err)
 	}
@@ -169,7 +169,7 @@ func (s *Store) ListGroupsForUser(ctx context.Context, poolID, usernameKey strin
 	if after != nil {
 		cursor = after[0]
 	}
-	items, err := queryAll(ctx, s.r, scanGroup, groupsOfUser+` LIMIT ?`, poolID, usernameKey, cursor, limit+1)
+	items, err := queryPage(ctx, s.r, scanGroup, limit, groupsOfUser+pageSQL, poolID, usernameKey, cursor)
 	if err != nil {
 		return nil, "", fail(op, err)
 	}
@@ -196,10 +196,10 @@ func (s *Store) ListUsersInGroup(ctx context.Context, poolID, group string, page
 	if after != nil {
 		cursor = after[0]
 	}
-	items, err := queryAll(ctx, s.r, scanUser, `SELECT `+userColsU+` FROM group_members m CROSS JOIN users u
+	items, err := queryPage(ctx, s.r, scanUser, limit, `SELECT `+userColsU+` FROM group_members m CROSS JOIN users u
 		ON u.pool_id = m.pool_id AND u.username_key = m.username_key
-		WHERE m.pool_id = ? AND m.group_name = ? AND m.username_key > ? ORDER BY m.username_key LIMIT ?`,
-		poolID, group, cursor, limit+1)
+		WHERE m.pool_id = ? AND m.group_name = ? AND m.username_key > ? ORDER BY m.username_key`+pageSQL,
+		poolID, group, cursor)
 	if err != nil {
 		return nil, "", fail(op, err)
 	}

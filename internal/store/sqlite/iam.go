@@ -166,9 +166,8 @@ func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter, page store.P
 		where = append(where, "time <= ?")
 		args = append(args, f.Until.UnixMicro())
 	}
-	args = append(args, limit+1)
-	items, err := queryAll(ctx, s.r, scanAudit,
-		`SELECT `+auditCols+` FROM audit WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`, args...)
+	items, err := queryPage(ctx, s.r, scanAudit, limit,
+		`SELECT `+auditCols+` FROM audit WHERE `+strings.Join(where, " AND ")+` ORDER BY id`+pageSQL, args...)
 	if err != nil {
 		return nil, "", fail(op, err)
 	}

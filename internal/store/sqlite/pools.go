@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"userpool/internal/store"
 )
@@ -47,9 +48,8 @@ func (s *Store) ListPools(ctx context.Context, page store.Page) ([]store.Pool, s
 		q += ` WHERE id > ?`
 		args = append(args, after[0])
 	}
-	q += ` ORDER BY id LIMIT ?`
-	args = append(args, limit+1)
-	items, err := queryAll(ctx, s.r, scanPool, q, args...)
+	q += ` ORDER BY id` + pageSQL
+	items, err := queryPage(ctx, s.r, scanPool, limit, q, args...)
 	if err != nil {
 		return nil, "", fail(op, err)
 	}
@@ -159,8 +159,8 @@ func (s *Store) ListClients(ctx context.Context, poolID string, page store.Page)
 	if after != nil {
 		cursor = after[0]
 	}
-	items, err := queryAll(ctx, s.r, scanClient,
-		`SELECT `+clientCols+` FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?`, poolID, cursor, limit+1)
+	items, err := queryPage(ctx, s.r, scanClient, limit,
+		`SELECT `+clientCols+` FROM clients WHERE pool_id = ? AND id > ? ORDER BY id`+pageSQL, poolID, cursor)
 	if err != nil {
 		return nil, "", fail(op, err)
 	}
@@ -196,6 +196,32 @@ func (s *Store) DeleteClient(ctx context.Context, poolID, clientID string) error
 }
 
 // ---------------------------------------------------------------- helpers
+
+// pageSQL ends every page query. The LIMIT is a constant: SQLite marks a
+// statement expired when a parameter it read while planning (such as a
+// LIMIT ?) is re-bound, which would re-prepare it on every call. queryPage
+// stops reading after limit+1 rows; the plans have no sort step, so rows
+// not read are never computed.
+var pageSQL = fmt.Sprintf(" LIMIT %d", store.MaxPageSize+1)
+
+// queryPage runs a page query and scans at most limit+1 rows (one more than
+// the page, to learn whether another page follows).
+func queryPage[T any](ctx context.Context, q querier, scan func(interface{ Scan(...any) error }) (T, error), limit int, query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]T, 0, limit+1)
+	for len(out) <= limit && rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
 
 // queryAll runs a query and scans every row.
 func queryAll[T any](ctx context.Context, q querier, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {

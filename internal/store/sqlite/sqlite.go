@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -24,30 +25,110 @@ var migrationFS embed.FS
 
 // Store is the SQLite backend. It is safe for concurrent use.
 type Store struct {
-	w *sql.DB // the one writer connection: every write runs here
-	r *sql.DB // readers
+	w *sql.DB    // the one writer connection: every write runs here
+	r *stmtCache // readers
+}
+
+// stmtCache runs queries on a pool through prepared statements, one per
+// distinct query text (the set is small and fixed: queries are built from
+// constant fragments). Each connection prepares a statement once, so reads
+// skip SQLite's parser and planner. Only the reader pool uses it: preparing
+// on the one-connection writer from inside a transaction would deadlock.
+type stmtCache struct {
+	db    *sql.DB
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	st := c.stmts[query]
+	c.mu.Unlock()
+	if st != nil {
+		return st, nil
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev := c.stmts[query]; prev != nil {
+		st.Close()
+		return prev, nil
+	}
+	c.stmts[query] = st
+	return st, nil
+}
+
+func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		// Let database/sql report the same error through a *sql.Row.
+		return c.db.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (c *stmtCache) PingContext(ctx context.Context) error { return c.db.PingContext(ctx) }
+
+func (c *stmtCache) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for q, st := range c.stmts {
+		errs = append(errs, st.Close())
+		delete(c.stmts, q)
+	}
+	return errors.Join(append(errs, c.db.Close())...)
 }
 
 var _ store.Store = (*Store)(nil)
 
-// Pragmas every connection gets. _txlock=immediate makes BEGIN take the
-// write lock up front, so a write transaction never fails half-way with
-// SQLITE_BUSY on a lock upgrade.
-var pragmas = []string{
+// Pragmas of the writer connection. _txlock=immediate (set in dsn) makes
+// BEGIN take the write lock up front, so a write transaction never fails
+// half-way with SQLITE_BUSY on a lock upgrade.
+var writerPragmas = []string{
 	"busy_timeout(5000)",
 	"journal_mode(WAL)",
 	"synchronous(NORMAL)",
 	"foreign_keys(1)",
-	"cache_size(-16384)", // 16 MiB page cache per connection
+	"cache_size(-16384)",           // 16 MiB page cache
+	"journal_size_limit(67108864)", // truncate the WAL back to 64 MiB after a big transaction
+}
+
+// Pragmas of the reader connections. journal_mode is persistent in the file:
+// readers need not set it (setting it takes a lock). mmap lets readers use
+// the OS page cache directly instead of copying pages through read calls.
+var readerPragmas = []string{
+	"busy_timeout(5000)",
+	"foreign_keys(1)",
+	"cache_size(-16384)",
+	"mmap_size(1073741824)",
+	"query_only(1)",
 }
 
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	ps := pragmas
+	ps := writerPragmas
 	if readOnly {
-		// journal_mode is persistent in the file: readers need not set it
-		// (setting it takes a lock).
-		ps = []string{"busy_timeout(5000)", "foreign_keys(1)", "cache_size(-16384)", "query_only(1)"}
+		ps = readerPragmas
 	}
 	for _, p := range ps {
 		q.Add("_pragma", p)
@@ -93,7 +174,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &Store{w: w, r: r}, nil
+	return &Store{w: w, r: &stmtCache{db: r, stmts: map[string]*sql.Stmt{}}}, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -140,8 +140,8 @@ func (j jsonText) Scan(src any) error {
 	default:
 		return fmt.Errorf("json column holds %T", src)
 	}
-	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
+	m, err := decodeMap(b)
+	if err != nil {
 		return err
 	}
 	*j.m = m
@@ -374,9 +374,9 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 		if after != nil {
 			cursor = after[0]
 		}
-		items, err := queryAll(ctx, s.r, scanUser,
-			`SELECT `+userCols+` FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key LIMIT ?`,
-			poolID, cursor, limit+1)
+		items, err := queryPage(ctx, s.r, scanUser, limit,
+			`SELECT `+userCols+` FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key`+pageSQL,
+			poolID, cursor)
 		if err != nil {
 			return nil, "", fail(op, err)
 		}
@@ -403,18 +403,18 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	if after != nil && filter.Prefix && !strings.HasPrefix(after[0], value) {
 		return nil, "", fmt.Errorf("sqlite: %w", store.ErrInvalidToken)
 	}
-	q, args := filterQuery(poolID, a.code, filter.Prefix, value, after, limit+1)
+	q, args := filterQuery(poolID, a.code, filter.Prefix, value, after)
 
 	type row struct {
 		value string
 		user  store.User
 	}
-	rows, err := queryAll(ctx, s.r, func(sc interface{ Scan(...any) error }) (row, error) {
+	rows, err := queryPage(ctx, s.r, func(sc interface{ Scan(...any) error }) (row, error) {
 		var r row
 		u, err := scanUser(scanPrefix{sc, &r.value})
 		r.user = u
 		return r, err
-	}, q, args...)
+	}, limit, q, args...)
 	if err != nil {
 		return nil, "", fail(op, err)
 	}
@@ -433,7 +433,7 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 // a range scan of the primary key, already in result order. The keyset
 // condition must be the only lower bound on value: with a second one SQLite
 // seeks on value alone and walks every row with an equal value.
-func filterQuery(poolID string, attr int, prefix bool, value string, after []string, limit int) (string, []any) {
+func filterQuery(poolID string, attr int, prefix bool, value string, after []string) (string, []any) {
 	q := `SELECT s.value, ` + userColsU + ` FROM user_search s CROSS JOIN users u
 		ON u.pool_id = s.pool_id AND u.username_key = s.username_key
 		WHERE s.pool_id = ? AND s.attr = ?`
@@ -456,8 +456,7 @@ func filterQuery(poolID string, attr int, prefix bool, value string, after []str
 		q += ` AND s.value < ?`
 		args = append(args, ub)
 	}
-	q += ` ORDER BY s.value, s.username_key LIMIT ?`
-	args = append(args, limit)
+	q += ` ORDER BY s.value, s.username_key` + pageSQL
 	return q, args
 }
 
