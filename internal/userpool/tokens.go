@@ -77,7 +77,7 @@ func tokenPoolID(raw string) (string, bool) {
 // required scopes", "User does not exist." and "User is disabled.".
 func (s *Service) AuthenticateAccessToken(ctx context.Context, raw string) (*AccessContext, error) {
 	if s.tokens == nil {
-		return nil, Internal(errors.New("userpool: no token issuer configured"))
+		return nil, Internal(ErrNoTokenIssuer)
 	}
 	poolID, ok := tokenPoolID(raw)
 	if !ok {
@@ -232,7 +232,7 @@ func (s *Service) issueInput(ctx context.Context, p *Pool, c *Client, u store.Us
 // origin_jti) and an ID/access pair bound to it.
 func (s *Service) issueTokens(ctx context.Context, p *Pool, c *Client, u store.User, deviceKey string) (*AuthenticationResult, error) {
 	if s.tokens == nil {
-		return nil, Internal(errors.New("userpool: no token issuer configured"))
+		return nil, Internal(ErrNoTokenIssuer)
 	}
 	now := s.nowUTC()
 	originJTI, err := s.newUUID()
@@ -435,4 +435,51 @@ func (s *Service) GetUser(ctx context.Context, accessToken string) (*UserView, e
 		PreferredMFA:   m.PreferredMFA(),
 		MFASettingList: m.EnabledMFA(),
 	}, nil
+}
+
+// ---------------------------------------------------------------- key documents
+
+// ErrNoTokenIssuer: the Service was built without Options.Tokens.
+var ErrNoTokenIssuer = errors.New("userpool: no token issuer configured")
+
+// WellKnownDocument returns a pool's public document: doc "jwks.json" (the
+// JWKS) or "openid-configuration" (discovery; endpoint URLs under baseURL
+// when it is set, else under the issuer). The pool's signing keys are
+// created if it has none yet, so the JWKS is never empty for an existing
+// pool. ResourceNotFoundException for an unknown pool or document.
+func (s *Service) WellKnownDocument(ctx context.Context, poolID, doc, baseURL string) ([]byte, error) {
+	if s.tokens == nil {
+		return nil, ErrNoTokenIssuer
+	}
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	switch doc {
+	case "jwks.json":
+		b, err := s.tokens.JWKS(ctx, p.ID)
+		if err != nil {
+			return nil, Internal(err)
+		}
+		var set struct {
+			Keys []json.RawMessage `json:"keys"`
+		}
+		if json.Unmarshal(b, &set) == nil && len(set.Keys) > 0 {
+			return b, nil
+		}
+		if err := s.tokens.EnsureKeys(ctx, p.ID); err != nil {
+			return nil, Internal(err)
+		}
+		if b, err = s.tokens.JWKS(ctx, p.ID); err != nil {
+			return nil, Internal(err)
+		}
+		return b, nil
+	case "openid-configuration":
+		b, err := s.tokens.Discovery(p.ID, baseURL)
+		if err != nil {
+			return nil, Internal(err)
+		}
+		return b, nil
+	}
+	return nil, Errorf(KindResourceNotFound, "Unknown document %s.", doc)
 }

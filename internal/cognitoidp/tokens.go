@@ -1,0 +1,71 @@
+package cognitoidp
+
+import (
+	"context"
+)
+
+// Token operations: GetUser and GlobalSignOut (access token), RevokeToken
+// (refresh token + app client, unsigned), AdminUserGlobalSignOut (SigV4).
+
+// AccessTokenInput is the input of the operations authorised by an access
+// token alone (GetUser, GlobalSignOut).
+type AccessTokenInput struct {
+	AccessToken string `cg:"req,re=token,sensitive"`
+}
+
+// GetUserOutput is the output of GetUser.
+type GetUserOutput struct {
+	Username            string          `json:"Username"`
+	UserAttributes      []AttributeType `json:"UserAttributes"`
+	MFAOptions          []MFAOptionType `json:"MFAOptions,omitempty"`
+	PreferredMfaSetting string          `json:"PreferredMfaSetting,omitempty"`
+	UserMFASettingList  []string        `json:"UserMFASettingList,omitempty"`
+}
+
+// AdminUserGlobalSignOutInput is the input of AdminUserGlobalSignOut.
+type AdminUserGlobalSignOutInput struct {
+	UserPoolId string `cg:"req,len=1:55,re=poolId"`
+	Username   string `cg:"req,len=1:128,re=username,sensitive"`
+}
+
+// RevokeTokenInput is the input of RevokeToken.
+type RevokeTokenInput struct {
+	Token        string  `cg:"req,re=token,sensitive"`
+	ClientId     string  `cg:"req,len=1:128,re=clientId,sensitive"`
+	ClientSecret *string `cg:"len=1:64,re=clientSecret,sensitive"`
+}
+
+func init() {
+	registrations = append(registrations, func(h *Handler) {
+		svc := h.svc
+		register(h, "GetUser", AuthAccessToken, false, nil,
+			func(ctx context.Context, in *AccessTokenInput) (*GetUserOutput, error) {
+				v, err := svc.GetUser(ctx, in.AccessToken)
+				if err != nil {
+					return nil, err
+				}
+				out := &GetUserOutput{
+					Username:            v.Username,
+					UserAttributes:      toAttributes(v.Attributes),
+					PreferredMfaSetting: v.PreferredMFA,
+					UserMFASettingList:  v.MFASettingList,
+				}
+				for _, o := range v.MFAOptions {
+					out.MFAOptions = append(out.MFAOptions, MFAOptionType{DeliveryMedium: uStrPtr(o.DeliveryMedium), AttributeName: uStrPtr(o.AttributeName)})
+				}
+				return out, nil
+			})
+		register(h, "GlobalSignOut", AuthAccessToken, true, nil,
+			func(ctx context.Context, in *AccessTokenInput) (*struct{}, error) {
+				return nil, svc.GlobalSignOut(ctx, in.AccessToken)
+			})
+		register(h, "AdminUserGlobalSignOut", AuthSigV4, true, func(in *AdminUserGlobalSignOutInput) string { return in.Username },
+			func(ctx context.Context, in *AdminUserGlobalSignOutInput) (*struct{}, error) {
+				return nil, svc.AdminUserGlobalSignOut(ctx, in.UserPoolId, in.Username)
+			})
+		register(h, "RevokeToken", AuthNone, true, nil,
+			func(ctx context.Context, in *RevokeTokenInput) (*struct{}, error) {
+				return nil, svc.RevokeToken(ctx, in.ClientId, uStr(in.ClientSecret), in.Token)
+			})
+	})
+}
