@@ -18,7 +18,7 @@ import (
 // Golden wire tests pin the exact bytes of a few responses (status, the
 // headers SDKs read, body). Regenerate with: go test ./internal/cognitoidp -run Golden -update
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // countingReader is a deterministic randomness source: 0, 1, 2, ... mod 251.
 type countingReader struct{ n byte }
@@ -66,7 +66,7 @@ func wire(resp *http.Response, body []byte) string {
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if *update {
+	if *updateGolden {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package cognitoidp_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"userpool/internal/userpool"
 )
 
 // postRaw sends one AWS JSON 1.1 request without the SDK (for members the
@@ -297,6 +300,42 @@ func TestUserPoolErrors(t *testing.T) {
 		want := `{"__type":"InvalidParameterException","message":"` + tc.msg + `"}`
 		if resp.StatusCode != http.StatusBadRequest || string(body) != want {
 			t.Errorf("%s: %d %s\nwant %s", tc.op, resp.StatusCode, body, want)
+		}
+	}
+}
+
+// BenchmarkDescribeUserPool measures one DescribeUserPool round trip over
+// HTTP through the handler, the domain and SQLite. It posts raw requests:
+// driving the SDK in a tight loop intermittently fails on the client side
+// ("use of closed network connection" while decoding), which a plain
+// net/http client decoding the same responses never does.
+func BenchmarkDescribeUserPool(b *testing.B) {
+	_, _, srv := newTestEnvWith(b, userpool.Options{})
+	ctx := context.Background()
+	var pool struct{ UserPool struct{ Id string } }
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/", strings.NewReader(`{"PoolName":"bench"}`))
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.CreateUserPool")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = json.NewDecoder(resp.Body).Decode(&pool)
+	resp.Body.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := `{"UserPoolId":"` + pool.UserPool.Id + `"}`
+	for b.Loop() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/", strings.NewReader(body))
+		req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.DescribeUserPool")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || n < 1000 {
+			b.Fatalf("status %d, %d bytes", resp.StatusCode, n)
 		}
 	}
 }
