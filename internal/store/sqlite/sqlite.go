@@ -225,8 +225,10 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 	if err != nil {
 		return fmt.Errorf("sqlite: %s: begin: %w", op, err)
 	}
+	// Deferred, so a panicking updater cannot leave the one writer
+	// connection inside an open transaction (a no-op after Commit).
+	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"userpool/internal/store"
 )
@@ -107,5 +109,30 @@ func TestReopen(t *testing.T) {
 	// Readers cannot write.
 	if _, err := s.r.ExecContext(ctx, "DELETE FROM pools"); err == nil {
 		t.Fatalf("reader pool accepted a write")
+	}
+}
+
+// A panicking updater must not wedge the single writer connection.
+func TestUpdaterPanicReleasesWriter(t *testing.T) {
+	s := openTemp(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second) // hang guard only
+	defer cancel()
+	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "before"}); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatalf("updater panic was swallowed")
+			}
+		}()
+		s.UpdatePool(ctx, "p", func(p *store.Pool) error { p.Name = "half"; panic("boom") })
+	}()
+	if _, err := s.UpdatePool(ctx, "p", func(p *store.Pool) error { p.Name = "after"; return nil }); err != nil {
+		t.Fatalf("write after a panicking updater: %v", err)
+	}
+	p, err := s.GetPool(ctx, "p")
+	if err != nil || p.Name != "after" {
+		t.Fatalf("pool = %+v, %v", p, err)
 	}
 }
