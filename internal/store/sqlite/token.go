@@ -13,7 +13,10 @@ import (
 // number of key parts, so a token of another list, or anything not issued
 // here, is ErrInvalidToken.
 
-const maxTokenLen = 4096
+// maxTokenLen bounds what decodeToken reads: a cursor holds at most an
+// attribute value (Cognito: 2048 characters, up to 6 bytes each once JSON-
+// escaped) and a username key, base64-encoded.
+const maxTokenLen = 64 << 10
 
 func encodeToken(kind string, key ...string) string {
 	parts := append([]string{kind}, key...)

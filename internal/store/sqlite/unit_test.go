@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,9 +71,20 @@ func TestTokens(t *testing.T) {
 	if err != nil || next == "" {
 		t.Fatalf("first page: %q, %v", next, err)
 	}
-	_, _, err = s.ListUsers(ctx, "p", &store.UserFilter{Attr: "email", Prefix: true, Value: "b"}, store.Page{Limit: 1, Token: next})
-	if !errors.Is(err, store.ErrInvalidToken) {
-		t.Fatalf("token of another filter: %v", err)
+	for _, f := range []store.UserFilter{
+		{Attr: "email", Prefix: true, Value: "b"},
+		{Attr: "email", Prefix: false, Value: "alice@x"},
+		{Attr: "name", Prefix: true, Value: "ali"},
+	} {
+		_, _, err = s.ListUsers(ctx, "p", &f, store.Page{Limit: 1, Token: next})
+		if !errors.Is(err, store.ErrInvalidToken) {
+			t.Fatalf("token of another filter %+v: %v", f, err)
+		}
+	}
+	// The same filter continues, with a differently-cased value too.
+	users, _, err := s.ListUsers(ctx, "p", &store.UserFilter{Attr: "email", Prefix: true, Value: "ALI"}, store.Page{Limit: 1, Token: next})
+	if err != nil || len(users) != 1 || users[0].UsernameKey != "alicia" {
+		t.Fatalf("second page: %v, %v", users, err)
 	}
 }
 
@@ -134,5 +146,30 @@ func TestUpdaterPanicReleasesWriter(t *testing.T) {
 	p, err := s.GetPool(ctx, "p")
 	if err != nil || p.Name != "after" {
 		t.Fatalf("pool = %+v, %v", p, err)
+	}
+}
+
+// Tokens of the longest attribute values still decode.
+func TestLongValueToken(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("<&>", 2048/3)
+	for _, k := range []string{"a", "b"} {
+		if err := s.CreateUser(ctx, store.User{PoolID: "p", Username: k, UsernameKey: k, Sub: k, Status: "CONFIRMED",
+			Attributes: map[string]string{"name": long}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := &store.UserFilter{Attr: "name", Value: long}
+	_, next, err := s.ListUsers(ctx, "p", f, store.Page{Limit: 1})
+	if err != nil || next == "" {
+		t.Fatalf("first page: %v", err)
+	}
+	users, next, err := s.ListUsers(ctx, "p", f, store.Page{Limit: 1, Token: next})
+	if err != nil || len(users) != 1 || users[0].UsernameKey != "b" || next != "" {
+		t.Fatalf("second page: %d users, token %q, %v", len(users), next, err)
 	}
 }

@@ -393,14 +393,14 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	if filter.Prefix {
 		op2 = "prefix"
 	}
-	// The token is bound to this exact filter.
-	kind := "users:" + filter.Attr + ":" + op2 + ":" + value
+	// The token names the attribute and operator; its cursor must fit the
+	// filter value, so a token of another filter is refused.
+	kind := "users:" + filter.Attr + ":" + op2
 	after, err := decodeToken(page.Token, kind, 2)
 	if err != nil {
 		return nil, "", err
 	}
-
-	if after != nil && filter.Prefix && !strings.HasPrefix(after[0], value) {
+	if after != nil && (filter.Prefix && !strings.HasPrefix(after[0], value) || !filter.Prefix && after[0] != value) {
 		return nil, "", fmt.Errorf("sqlite: %w", store.ErrInvalidToken)
 	}
 	q, args := filterQuery(poolID, a.code, filter.Prefix, value, after)
