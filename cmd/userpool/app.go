@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"userpool/internal/audit"
+	"userpool/internal/cognitoidp"
+	"userpool/internal/config"
+	"userpool/internal/iam"
+	"userpool/internal/password"
+	"userpool/internal/server"
+	"userpool/internal/store/sqlite"
+	"userpool/internal/token"
+	"userpool/internal/userpool"
+)
+
+// signingKeyAD binds sealed token signing keys to their purpose.
+var signingKeyAD = []byte("userpool/token/signing-key/v1")
+
+// app is the wired server: every part built from the configuration.
+type app struct {
+	cfg     config.Config
+	log     *slog.Logger
+	store   *sqlite.Store
+	sealer  *iam.Sealer
+	keys    *iam.Keyring
+	svc     *userpool.Service
+	cognito *cognitoidp.Handler
+	handler http.Handler
+}
+
+// appOptions are the parts only known at run time.
+type appOptions struct {
+	// publicURL is the base URL clients reach the server at (issuer "base").
+	publicURL string
+	// devAuth accepts any well-formed signature (--dev-accept-any-credentials).
+	devAuth bool
+}
+
+func passwordParams(cfg config.Config) password.Params {
+	if cfg.Password.InsecureFastHashing {
+		return password.InsecureTestParams
+	}
+	p := password.DefaultParams
+	p.Memory, p.Time, p.Threads = cfg.Password.MemoryKiB, cfg.Password.Iterations, cfg.Password.Parallelism
+	return p
+}
+
+// newApp wires the server over an open store and a master-key sealer.
+func newApp(cfg config.Config, log *slog.Logger, st *sqlite.Store, sealer *iam.Sealer, opts appOptions) (*app, error) {
+	issuerURL := token.CognitoIssuerURL
+	if cfg.Tokens.Issuer != config.IssuerAWS {
+		issuerURL = token.BaseIssuerURL(opts.publicURL)
+	}
+	tokens, err := token.NewIssuer(st, token.Options{
+		IssuerURL: issuerURL,
+		Seal:      func(b []byte) ([]byte, error) { return sealer.Seal(b, signingKeyAD) },
+		Open:      func(b []byte) ([]byte, error) { return sealer.Open(b, signingKeyAD) },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("token issuer: %w", err)
+	}
+	svc := userpool.New(st, userpool.Options{
+		Region:         cfg.Server.Region,
+		AccountID:      cfg.Server.AccountID,
+		Logger:         log,
+		PasswordParams: passwordParams(cfg),
+		Tokens:         tokens,
+	})
+	keys := iam.NewKeyring(st, sealer, 0, nil)
+	var authn cognitoidp.Authenticator
+	if opts.devAuth {
+		authn = &cognitoidp.DevAuth{Logger: log}
+	} else {
+		authn = cognitoidp.NewSigV4Auth(cognitoidp.SigV4AuthOptions{Keyring: keys, Service: svc})
+	}
+	cog := cognitoidp.New(svc, cognitoidp.Options{
+		Authenticator: authn,
+		Auditor:       audit.New(st, log, nil),
+		Logger:        log,
+		MaxBody:       cfg.Server.MaxBodyBytes,
+	})
+	h := server.Handler(server.Options{
+		Cognito:   cog,
+		WellKnown: wellKnown(svc, opts.publicURL),
+		Health:    st.Ping,
+		Logger:    log,
+	})
+	return &app{cfg: cfg, log: log, store: st, sealer: sealer, keys: keys, svc: svc, cognito: cog, handler: h}, nil
+}

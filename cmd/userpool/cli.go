@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"userpool/internal/config"
+	"userpool/internal/iam"
+	"userpool/internal/store"
+	"userpool/internal/store/sqlite"
+	"userpool/internal/userpool"
+)
+
+// cliEnv is what the administrative commands work with: the same data
+// directory and configuration as the server, which may be running (SQLite in
+// WAL mode with a busy timeout lets both write).
+type cliEnv struct {
+	cfg    config.Config
+	store  *sqlite.Store
+	sealer *iam.Sealer // nil unless requested
+	svc    *userpool.Service
+}
+
+func openCLI(ctx context.Context, f *commonFlags, needKey bool) (*cliEnv, error) {
+	cfg, err := f.load()
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	e := &cliEnv{cfg: cfg, store: st}
+	e.svc = userpool.New(st, userpool.Options{Region: cfg.Server.Region, AccountID: cfg.Server.AccountID, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if needKey {
+		if e.sealer, err = loadSealer(cfg, nil, false); err != nil {
+			st.Close()
+			return nil, err
+		}
+		if err := checkMasterKey(ctx, st, e.sealer); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+func (e *cliEnv) Close() { _ = e.store.Close() }
+
+// resolvePool finds the one pool ref names (an id or a name).
+func resolvePool(ctx context.Context, svc *userpool.Service, ref string) (string, error) {
+	if p, err := svc.GetPool(ctx, ref); err == nil {
+		return p.ID, nil
+	} else if userpool.KindOf(err) != userpool.KindResourceNotFound {
+		return "", err
+	}
+	var ids []string
+	token := ""
+	for {
+		ps, next, err := svc.ListPools(ctx, store.MaxPageSize, token)
+		if err != nil {
+			return "", err
+		}
+		for _, p := range ps {
+			if p.Name == ref {
+				ids = append(ids, p.ID)
+			}
+		}
+		if next == "" {
+			break
+		}
+		token = next
+	}
+	switch len(ids) {
+	case 0:
+		return "", fmt.Errorf("no pool has the id or name %q", ref)
+	case 1:
+		return ids[0], nil
+	}
+	return "", fmt.Errorf("%d pools are named %q (%s); give the id", len(ids), ref, strings.Join(ids, ", "))
+}
+
+// onlyPool returns the id of the single pool in the store, if there is exactly one.
+func onlyPool(ctx context.Context, svc *userpool.Service) (string, bool) {
+	ps, _, err := svc.ListPools(ctx, 2, "")
+	if err != nil || len(ps) != 1 {
+		return "", false
+	}
+	return ps[0].ID, true
+}
+
+// grantedPool is the pool AMPLIFY_AUTH_USERPOOL_ID names for a principal:
+// the one pool its grants name, or the only pool when it is granted "*".
+// When that is not one pool, it says why.
+func grantedPool(ctx context.Context, svc *userpool.Service, p store.Principal) (string, string) {
+	refs := map[string]bool{}
+	for _, g := range p.Grants {
+		refs[g.Pool] = true
+	}
+	if len(refs) != 1 {
+		return "", fmt.Sprintf("principal %q is granted %d pools; pass --pool to choose", p.Name, len(refs))
+	}
+	var ref string
+	for r := range refs {
+		ref = r
+	}
+	if ref == "*" {
+		if id, ok := onlyPool(ctx, svc); ok {
+			return id, ""
+		}
+		return "", fmt.Sprintf("principal %q is granted every pool and there is not exactly one; pass --pool to choose", p.Name)
+	}
+	id, err := resolvePool(ctx, svc, ref)
+	if err != nil {
+		return "", err.Error()
+	}
+	return id, ""
+}
+
+// envVars are the lines `userpool env` prints.
+type envVars struct {
+	accessKeyID, secret, region, endpoint, poolID string
+}
+
+func (v envVars) write(w io.Writer, export bool) {
+	prefix := ""
+	if export {
+		prefix = "export "
+	}
+	line := func(k, val string) { fmt.Fprintf(w, "%s%s=%s\n", prefix, k, shellQuote(val)) }
+	line("AWS_ACCESS_KEY_ID", v.accessKeyID)
+	line("AWS_SECRET_ACCESS_KEY", v.secret)
+	line("AWS_REGION", v.region)
+	line("AWS_DEFAULT_REGION", v.region)
+	line("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", v.endpoint)
+	if v.poolID != "" {
+		line("AMPLIFY_AUTH_USERPOOL_ID", v.poolID)
+	}
+}

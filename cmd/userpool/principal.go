@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"userpool/internal/iam"
+	"userpool/internal/store"
+)
+
+const principalUsage = `usage:
+  userpool principal create --name NAME --pool POOL --allow ACTION[,ACTION...] [--endpoint URL] [--export]
+  userpool principal list [--json]
+  userpool principal delete NAME
+
+create makes the principal (or updates it: its grant on POOL is replaced by
+these actions, other grants are kept), creates a new access key pair and
+prints the same lines as "userpool env". POOL is a pool id, a pool name or
+"*". ACTION is one of Amplify's 30 action names (addUserToGroup,
+manageUsers, ...), cognito-idp:<Operation> or cognito-idp:*.
+
+All three work while the server runs: a new key is usable at once; a
+deleted principal's keys and changed grants reach a running server within
+its key cache TTL (30 seconds). Principals declared in the configuration
+file get their declared grants back at the server's next start.
+
+Every subcommand takes --data DIR and --config FILE like "userpool serve".`
+
+func cmdPrincipal(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, principalUsage)
+		return 2
+	}
+	switch args[0] {
+	case "create":
+		return principalCreate(args[1:], stdout, stderr)
+	case "list":
+		return principalList(args[1:], stdout, stderr)
+	case "delete":
+		return principalDelete(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprintln(stdout, principalUsage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "userpool: unknown principal command %q\n%s\n", args[0], principalUsage)
+	return 2
+}
+
+func principalCreate(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("principal create", stderr)
+	var f commonFlags
+	f.register(fs)
+	name := fs.String("name", "", "principal name (1-64 of letters, digits, +=,.@_-)")
+	pool := fs.String("pool", "", `pool id, pool name or "*"`)
+	allow := fs.String("allow", "", "comma-separated actions")
+	endpoint := fs.String("endpoint", "", "endpoint URL for the printed environment")
+	export := fs.Bool("export", false, `prefix every printed line with "export "`)
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return 2
+	}
+	var actions []string
+	for _, a := range strings.Split(*allow, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			actions = append(actions, a)
+		}
+	}
+	var problems []string
+	if !principalNameOK(*name) {
+		problems = append(problems, fmt.Sprintf("--name: %q must be 1-64 letters, digits or +=,.@_-", *name))
+	}
+	if *pool == "" {
+		problems = append(problems, `--pool: give a pool id, a pool name or "*"`)
+	}
+	if len(actions) == 0 {
+		problems = append(problems, "--allow: at least one action must be specified")
+	}
+	for _, a := range actions {
+		if err := iam.ValidateActions([]string{a}); err != nil {
+			problems = append(problems, "--allow: "+strings.TrimPrefix(err.Error(), "iam: "))
+		}
+	}
+	if len(problems) > 0 {
+		fmt.Fprintln(stderr, "userpool: "+strings.Join(problems, "\nuserpool: "))
+		return 2
+	}
+	ctx := context.Background()
+	e, err := openCLI(ctx, &f, true)
+	if err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	defer e.Close()
+	if *pool != "*" {
+		if _, err := resolvePool(ctx, e.svc, *pool); err != nil && !strings.Contains(err.Error(), "pools are named") {
+			fmt.Fprintln(stderr, "userpool: --pool:", err)
+			return 1
+		}
+	}
+	now := time.Now().UTC()
+	p, err := e.store.GetPrincipal(ctx, *name)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		p = store.Principal{Name: *name, CreatedAt: now}
+	case err != nil:
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	grant := store.Grant{Pool: *pool, Actions: actions}
+	replaced := false
+	for i := range p.Grants {
+		if p.Grants[i].Pool == *pool {
+			p.Grants[i], replaced = grant, true
+		}
+	}
+	if !replaced {
+		p.Grants = append(p.Grants, grant)
+	}
+	p.UpdatedAt = now
+	if err := e.store.PutPrincipal(ctx, p); err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	if _, declared := declaredPrincipal(e, *name); declared {
+		fmt.Fprintf(stderr, "# note: principal %q is declared in the configuration file; its grants are replaced by the declared ones at the next start\n", *name)
+	}
+	poolArg := *pool
+	if poolArg == "*" {
+		poolArg = ""
+	}
+	vars, err := e.principalEnv(ctx, p, "", poolArg, *endpoint, stderr)
+	if err != nil && poolArg != "" {
+		// The grant names several pools of that name: print without the id.
+		fmt.Fprintf(stderr, "# AMPLIFY_AUTH_USERPOOL_ID omitted: %v\n", err)
+		vars, err = e.principalEnv(ctx, store.Principal{Name: p.Name}, "", "", *endpoint, io.Discard)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	vars.write(stdout, *export)
+	return 0
+}
+
+func declaredPrincipal(e *cliEnv, name string) (int, bool) {
+	for i, p := range e.cfg.Principals {
+		if p.Name == name {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func principalNameOK(s string) bool {
+	if len(s) < 1 || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("+=,.@_-", c)) {
+			return false
+		}
+	}
+	return true
+}
+
+type principalJSON struct {
+	Name      string        `json:"name"`
+	Grants    []store.Grant `json:"grants"`
+	Keys      []keyJSON     `json:"access_keys"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
+}
+
+type keyJSON struct {
+	ID        string    `json:"id"`
+	CreatedAt time.Time `json:"created_at"`
+	Disabled  bool      `json:"disabled,omitempty"`
+}
+
+func principalList(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("principal list", stderr)
+	var f commonFlags
+	f.register(fs)
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return 2
+	}
+	ctx := context.Background()
+	e, err := openCLI(ctx, &f, false)
+	if err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	defer e.Close()
+	ps, err := e.store.ListPrincipals(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	if !*asJSON {
+		fmt.Fprintln(tw, "NAME\tGRANTS\tACCESS KEYS")
+	}
+	for _, p := range ps {
+		keys, err := e.store.ListAccessKeys(ctx, p.Name)
+		if err != nil {
+			fmt.Fprintln(stderr, "userpool:", err)
+			return 1
+		}
+		if *asJSON {
+			pj := principalJSON{Name: p.Name, Grants: p.Grants, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Keys: []keyJSON{}}
+			for _, k := range keys {
+				pj.Keys = append(pj.Keys, keyJSON{ID: k.ID, CreatedAt: k.CreatedAt, Disabled: k.Disabled})
+			}
+			b, _ := json.Marshal(pj)
+			fmt.Fprintln(stdout, string(b))
+			continue
+		}
+		var gs, ks []string
+		for _, g := range p.Grants {
+			gs = append(gs, g.Pool+": "+strings.Join(g.Actions, ","))
+		}
+		for _, k := range keys {
+			s := k.ID
+			if k.Disabled {
+				s += " (disabled)"
+			}
+			ks = append(ks, s)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Name, strings.Join(gs, "; "), strings.Join(ks, ", "))
+	}
+	if err := tw.Flush(); err != nil {
+		return 1
+	}
+	return 0
+}
+
+func principalDelete(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("principal delete", stderr)
+	var f commonFlags
+	f.register(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "usage: userpool principal delete NAME")
+		return 2
+	}
+	ctx := context.Background()
+	e, err := openCLI(ctx, &f, false)
+	if err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	defer e.Close()
+	if err := e.store.DeletePrincipal(ctx, pos[0]); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			fmt.Fprintf(stderr, "userpool: no principal %q\n", pos[0])
+			return 1
+		}
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "deleted principal %q and its access keys (a running server stops accepting them within %s)\n", pos[0], iam.DefaultKeyringTTL)
+	if _, declared := declaredPrincipal(e, pos[0]); declared {
+		fmt.Fprintf(stderr, "# note: principal %q is declared in the configuration file and is created again at the next start\n", pos[0])
+	}
+	return 0
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"userpool/internal/config"
+	"userpool/internal/declare"
+)
+
+func cmdServe(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", stderr)
+	var f commonFlags
+	f.register(fs)
+	dev := fs.Bool("dev-accept-any-credentials", false, "accept any well-formed SigV4 signature and allow every operation (development only)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := f.load()
+	if err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	if *dev {
+		cfg.Auth.DevAcceptAnyCredentials = true
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, log, stderr, nil); err != nil {
+		var p config.Problems
+		if errors.As(err, &p) {
+			fmt.Fprintln(stderr, "userpool: the configuration cannot be applied:", err)
+			return 1
+		}
+		log.Error("server stopped with error", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// serve runs the server until ctx is done. When ready is non-nil it receives
+// the bound address once the listener is up (tests use port 0). Operator
+// instructions (first-start credentials) go to notice.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.Writer, ready chan<- string) error {
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("closing store", "err", err)
+		}
+	}()
+	sealer, err := loadSealer(cfg, log, true)
+	if err != nil {
+		return err
+	}
+	if err := checkMasterKey(ctx, st, sealer); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Server.Listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	public := endpointURL(cfg, addr)
+
+	a, err := newApp(cfg, log, st, sealer, appOptions{publicURL: public, devAuth: cfg.Auth.DevAcceptAnyCredentials})
+	if err != nil {
+		return err
+	}
+	rep, err := declare.Apply(ctx, a.svc, st, &cfg, time.Now())
+	for _, c := range rep.Changes {
+		log.Info("config: " + c)
+	}
+	if err != nil {
+		return err
+	}
+	createdRoot, err := ensureRoot(ctx, cfg, st, sealer, time.Now())
+	if err != nil {
+		return fmt.Errorf("creating the root principal: %w", err)
+	}
+	for _, name := range rep.Keyless {
+		log.Warn("principal has no access key yet; create one with: userpool env "+name, "principal", name)
+	}
+	if cfg.Auth.DevAcceptAnyCredentials {
+		log.Warn("DEV MODE: --dev-accept-any-credentials is on: any well-formed SigV4 signature is accepted and every signed operation allowed. Never use this in production.")
+	}
+
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if createdRoot {
+		creds := credentialsPath(cfg)
+		fmt.Fprintf(notice, `
+userpool: first start: created principal %q (cognito-idp:* on every pool) with an access key,
+written to %s (profile [%s], mode 0600). Use it with:
+
+  AWS_SHARED_CREDENTIALS_FILE=%s aws --profile %s --endpoint-url %s --region %s cognito-idp list-user-pools --max-results 10
+
+`, rootPrincipal, creds, credentialsProfile, creds, credentialsProfile, public, cfg.Server.Region)
+	}
+	log.Info("userpool listening", "addr", addr, "data", cfg.Server.Data, "region", cfg.Server.Region, "version", version)
+	if ready != nil {
+		ready <- addr
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: waiting for in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("shutdown complete")
+	return nil
+}
