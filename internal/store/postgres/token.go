@@ -1,0 +1,87 @@
+package postgres
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"userpool/internal/store"
+)
+
+// Page tokens are base64url(JSON array of strings): the list kind first, then
+// the keyset key of the last item returned. Decoding checks the kind, the
+// number of key parts and that every part is text PostgreSQL can hold
+// (valid UTF-8 without NUL), so a token of another list, or anything not
+// issued here, is ErrInvalidToken and never reaches the server.
+
+const maxTokenLen = 4096
+
+func encodeToken(kind string, key ...string) string {
+	parts := append([]string{kind}, key...)
+	b, err := json.Marshal(parts)
+	if err != nil { // []string always marshals
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+var errToken = fmt.Errorf("postgres: %w", store.ErrInvalidToken)
+
+// decodeToken returns the n key parts of a token of the given kind; for the
+// first page (token "") it returns nil.
+func decodeToken(token, kind string, n int) ([]string, error) {
+	if token == "" {
+		return nil, nil
+	}
+	if len(token) > maxTokenLen {
+		return nil, errToken
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil {
+		return nil, errToken
+	}
+	var parts []string
+	if err := json.Unmarshal(b, &parts); err != nil || len(parts) != n+1 || parts[0] != kind {
+		return nil, errToken
+	}
+	for _, p := range parts[1:] {
+		if !storable(p) {
+			return nil, errToken
+		}
+	}
+	return parts[1:], nil
+}
+
+// storable reports whether a TEXT column can hold s.
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// pageLimit is the effective page size.
+func pageLimit(p store.Page) int {
+	if p.Limit <= 0 || p.Limit > store.MaxPageSize {
+		return store.MaxPageSize
+	}
+	return p.Limit
+}
+
+// trimPage cuts a result fetched with limit+1 rows to limit and returns the
+// token for the next page ("" when there is none).
+func trimPage[T any](items []T, limit int, kind string, key func(T) []string) ([]T, string) {
+	if len(items) <= limit {
+		return items, ""
+	}
+	items = items[:limit]
+	return items, encodeToken(kind, key(items[limit-1])...)
+}
+
+// cursor is the single key part of a decoded token ("" on the first page:
+// every key is greater).
+func cursor(after []string) string {
+	if after == nil {
+		return ""
+	}
+	return after[0]
+}
