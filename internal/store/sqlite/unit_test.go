@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,6 +110,12 @@ func TestReopen(t *testing.T) {
 	p, err := s.GetPool(ctx, "p1")
 	if err != nil || p.Name != "kept" {
 		t.Fatalf("after reopen: %+v, %v", p, err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		fi, err := os.Stat(path + suffix)
+		if err != nil || fi.Mode().Perm()&0o077 != 0 {
+			t.Fatalf("%s: mode %v, %v; want private", path+suffix, fi.Mode(), err)
+		}
 	}
 	var mode string
 	if err := s.r.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
