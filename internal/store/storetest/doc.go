@@ -20,7 +20,10 @@
 // (DeleteExpiredRefreshTokens, DeleteExpiredSessions, ListPools,
 // ListPrincipals) are asserted in ways that hold when other tests share the
 // database: expiry tests use dates in 2001, every other record expires in
-// 2026 or later.
+// 2026 or later. (Two copies of the suite running at the same moment on one
+// database could still delete each other's 2001 records and lower the counts
+// the expiry tests check; run one copy per database at a time.) Subtests run
+// sequentially.
 //
 // Times are compared with a tolerance of one millisecond (backends must keep
 // at least millisecond precision) and must come back in UTC; zero times must
