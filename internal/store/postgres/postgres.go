@@ -236,6 +236,14 @@ func (s *Store) txOnce(ctx context.Context, fn func(tx pgx.Tx) error) (atCommit,
 		// Nothing ran: a broken connection is as good as closed.
 		return false, connLost(err), err
 	}
+	defer func() {
+		// A panicking fn must not keep the connection (and its locks)
+		// checked out of the pool forever.
+		if p := recover(); p != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+			panic(p)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		closed = tx.Conn().IsClosed()
 		_ = tx.Rollback(context.WithoutCancel(ctx))

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -476,5 +477,81 @@ func TestInternalErrorsDoNotLeakSQL(t *testing.T) {
 	}
 	if _, err := s.GetUser(ctx, "p", "n"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("half-created user: %v", err)
+	}
+}
+
+// A filter's page token only continues the same filter (attribute, operator,
+// and a cursor that fits the value); anything else is ErrInvalidToken.
+func TestFilterTokens(t *testing.T) {
+	s := openTemp(t)
+	ctx := t.Context()
+	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"alice", "alicia", "bob"} {
+		if err := s.CreateUser(ctx, store.User{PoolID: "p", Username: k, UsernameKey: k, Sub: k, Status: "CONFIRMED",
+			Attributes: map[string]string{"email": k + "@x"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, next, err := s.ListUsers(ctx, "p", &store.UserFilter{Attr: "email", Prefix: true, Value: "ali"}, store.Page{Limit: 1})
+	if err != nil || next == "" {
+		t.Fatalf("first page: %q, %v", next, err)
+	}
+	for _, f := range []store.UserFilter{
+		{Attr: "email", Prefix: true, Value: "b"},
+		{Attr: "email", Prefix: false, Value: "alice@x"},
+		{Attr: "name", Prefix: true, Value: "ali"},
+	} {
+		_, _, err = s.ListUsers(ctx, "p", &f, store.Page{Limit: 1, Token: next})
+		if !errors.Is(err, store.ErrInvalidToken) {
+			t.Fatalf("token of another filter %+v: %v", f, err)
+		}
+	}
+	// JSON can carry a NUL, which PostgreSQL text cannot: refused before
+	// it reaches the server (as an internal error it would be a 500).
+	nul := encodeToken("users:email:prefix", "ali\x00", "k")
+	_, _, err = s.ListUsers(ctx, "p", &store.UserFilter{Attr: "email", Prefix: true, Value: "ali"}, store.Page{Limit: 1, Token: nul})
+	if !errors.Is(err, store.ErrInvalidToken) {
+		t.Fatalf("token with a NUL: %v", err)
+	}
+	// The same filter continues, with a differently-cased value too.
+	users, _, err := s.ListUsers(ctx, "p", &store.UserFilter{Attr: "email", Prefix: true, Value: "ALI"}, store.Page{Limit: 1, Token: next})
+	if err != nil || len(users) != 1 || users[0].UsernameKey != "alicia" {
+		t.Fatalf("second page: %v, %v", users, err)
+	}
+}
+
+// A panicking updater rolls back and returns its connection: with a pool of
+// one connection, the next call would otherwise wait forever.
+func TestUpdaterPanicReleasesConnection(t *testing.T) {
+	dsn := freshSchema(t)
+	s, err := Open(t.Context(), dsn, Options{MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second) // hang guard only
+	defer cancel()
+	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "before"}); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatalf("updater panic was swallowed")
+			}
+		}()
+		s.UpdatePool(ctx, "p", func(p *store.Pool) error { p.Name = "half"; panic("boom") })
+	}()
+	p, err := s.UpdatePool(ctx, "p", func(p *store.Pool) error {
+		if p.Name != "before" {
+			t.Errorf("updater sees %q: the panicked update was written", p.Name)
+		}
+		p.Name = "after"
+		return nil
+	})
+	if err != nil || p.Name != "after" {
+		t.Fatalf("update after panic: %+v, %v", p, err)
 	}
 }

@@ -16,7 +16,10 @@ import (
 // (valid UTF-8 without NUL), so a token of another list, or anything not
 // issued here, is ErrInvalidToken and never reaches the server.
 
-const maxTokenLen = 4096
+// maxTokenLen bounds what decodeToken reads: a cursor holds at most an
+// attribute value (Cognito: 2048 characters, up to 6 bytes each once JSON-
+// escaped) and a username key, base64-encoded.
+const maxTokenLen = 64 << 10
 
 func encodeToken(kind string, key ...string) string {
 	parts := append([]string{kind}, key...)

@@ -373,41 +373,25 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	if !ok {
 		return nil, "", fmt.Errorf("postgres: %s: attribute %q is not searchable", op, filter.Attr)
 	}
-	kind := "users:" + filter.Attr
+	value := searchValue(filter.Attr, filter.Value).value
+	opName := "eq"
+	if filter.Prefix {
+		opName = "prefix"
+	}
+	// The token names the attribute and operator, and its cursor must fit
+	// the filter value: a token of another filter is refused.
+	kind := "users:" + filter.Attr + ":" + opName
 	after, err := decodeToken(page.Token, kind, 2)
 	if err != nil {
 		return nil, "", err
 	}
-	value := searchValue(filter.Attr, filter.Value).value
+	if after != nil && (filter.Prefix && !strings.HasPrefix(after[0], value) || !filter.Prefix && after[0] != value) {
+		return nil, "", errToken
+	}
 	if !storable(value) {
 		return nil, "", nil // no stored value can match
 	}
-
-	// The search rows drive the join: an index range scan of
-	// user_search_pkey, already in result order, then one users primary-key
-	// look-up per row returned.
-	q := `SELECT s.value, ` + userColsU + ` FROM user_search s
-		JOIN users u ON u.pool_id = s.pool_id AND u.username_key = s.username_key
-		WHERE s.pool_id = $1 AND s.attr = $2`
-	args := []any{poolID, a.code}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if filter.Prefix {
-		if value != "" {
-			q += ` AND s.value >= ` + arg(value)
-		}
-		if ub, ok := upperBound(value); ok {
-			q += ` AND s.value < ` + arg(ub)
-		}
-	} else {
-		q += ` AND s.value = ` + arg(value)
-	}
-	if after != nil {
-		q += ` AND (s.value, s.username_key) > (` + arg(after[0]) + `, ` + arg(after[1]) + `)`
-	}
-	q += ` ORDER BY s.value, s.username_key LIMIT ` + arg(limit+1)
+	q, args := filterQuery(poolID, a.code, filter.Prefix, value, after, limit+1)
 
 	type row struct {
 		value string
@@ -432,6 +416,42 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 		users[i] = r.user
 	}
 	return users, next, nil
+}
+
+// filterQuery builds the ListUsers query for one filter; after is the keyset
+// cursor (value, username_key) or nil.
+//
+// The search rows drive the join: an index range scan of user_search_pkey,
+// already in result order, then one users primary-key look-up per row
+// returned. The keyset condition is the only lower bound on value, so the
+// scan starts right at the cursor (a second bound on value would leave the
+// planner to choose, and it may start at the prefix instead).
+func filterQuery(poolID string, attr int16, prefix bool, value string, after []string, limit int) (string, []any) {
+	q := `SELECT s.value, ` + userColsU + ` FROM user_search s
+		JOIN users u ON u.pool_id = s.pool_id AND u.username_key = s.username_key
+		WHERE s.pool_id = $1 AND s.attr = $2`
+	args := []any{poolID, attr}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	switch {
+	case !prefix && after == nil:
+		q += ` AND s.value = ` + arg(value)
+	case !prefix:
+		q += ` AND s.value = ` + arg(value) + ` AND s.username_key > ` + arg(after[1])
+	case after == nil:
+		if value != "" {
+			q += ` AND s.value >= ` + arg(value)
+		}
+	default:
+		q += ` AND (s.value, s.username_key) > (` + arg(after[0]) + `, ` + arg(after[1]) + `)`
+	}
+	if ub, ok := upperBound(value); ok && prefix {
+		q += ` AND s.value < ` + arg(ub)
+	}
+	q += ` ORDER BY s.value, s.username_key LIMIT ` + arg(limit)
+	return q, args
 }
 
 // scanPrefix scans one extra leading string column before handing the rest
