@@ -52,6 +52,7 @@ type env struct {
 	st     *sqlite.Store
 	svc    *userpool.Service
 	clk    *clock
+	is     *token.Issuer
 	srv    *httptest.Server
 	pool   *userpool.Pool
 	client *userpool.Client
@@ -82,7 +83,7 @@ func newEnv(t *testing.T, cfg adminqueries.PoolConfig) *env {
 	logs := &bytes.Buffer{}
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc := userpool.New(st, userpool.Options{Now: clk.Now, Tokens: is, Logger: logger, PasswordParams: password.InsecureTestParams})
-	e := &env{t: t, st: st, svc: svc, clk: clk, cfgs: map[string]adminqueries.PoolConfig{}, logs: logs}
+	e := &env{t: t, st: st, svc: svc, clk: clk, is: is, cfgs: map[string]adminqueries.PoolConfig{}, logs: logs}
 	e.pool, e.client = e.newPool("main")
 	cfg.Enabled = true
 	e.cfgs[e.pool.ID] = cfg
