@@ -489,11 +489,17 @@ func TestSRPAuthWithRealClient(t *testing.T) {
 	_, err = e.srpAuth(pool, plain, "carol", "wrong-Passw0rd")
 	wantErr(t, err, "NotAuthorizedException", "Incorrect username or password.")
 	for name, mutate := range map[string]func(map[string]string) (time.Time, *string){
-		"other user":    func(r map[string]string) (time.Time, *string) { r["USERNAME"] = "dave"; return e.now(), plain.ClientId },
-		"stale":         func(r map[string]string) (time.Time, *string) { return e.now().Add(-10 * time.Minute), plain.ClientId },
-		"other client":  func(r map[string]string) (time.Time, *string) { return e.now(), enabled.ClientId },
-		"tampered sig":  func(r map[string]string) (time.Time, *string) { r["PASSWORD_CLAIM_SIGNATURE"] = "AAAA"; return e.now(), plain.ClientId },
-		"unknown block": func(r map[string]string) (time.Time, *string) { r["PASSWORD_CLAIM_SECRET_BLOCK"] = "bm9wZQ=="; return e.now(), plain.ClientId },
+		"other user":   func(r map[string]string) (time.Time, *string) { r["USERNAME"] = "dave"; return e.now(), plain.ClientId },
+		"stale":        func(r map[string]string) (time.Time, *string) { return e.now().Add(-10 * time.Minute), plain.ClientId },
+		"other client": func(r map[string]string) (time.Time, *string) { return e.now(), enabled.ClientId },
+		"tampered sig": func(r map[string]string) (time.Time, *string) {
+			r["PASSWORD_CLAIM_SIGNATURE"] = "AAAA"
+			return e.now(), plain.ClientId
+		},
+		"unknown block": func(r map[string]string) (time.Time, *string) {
+			r["PASSWORD_CLAIM_SECRET_BLOCK"] = "bm9wZQ=="
+			return e.now(), plain.ClientId
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cl, _ := cognitosrp.NewCognitoSRP("Carol", auPW, pool, *plain.ClientId, nil)
