@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"userpool/internal/audit"
 	"userpool/internal/cognitoidp"
@@ -37,6 +38,8 @@ type appOptions struct {
 	publicURL string
 	// devAuth accepts any well-formed signature (--dev-accept-any-credentials).
 	devAuth bool
+	// now is the clock of signature date checks (tests; default time.Now).
+	now func() time.Time
 }
 
 func passwordParams(cfg config.Config) password.Params {
@@ -74,7 +77,7 @@ func newApp(cfg config.Config, log *slog.Logger, st *sqlite.Store, sealer *iam.S
 	if opts.devAuth {
 		authn = &cognitoidp.DevAuth{Logger: log}
 	} else {
-		authn = cognitoidp.NewSigV4Auth(cognitoidp.SigV4AuthOptions{Keyring: keys, Service: svc})
+		authn = cognitoidp.NewSigV4Auth(cognitoidp.SigV4AuthOptions{Keyring: keys, Service: svc, Now: opts.now})
 	}
 	cog := cognitoidp.New(svc, cognitoidp.Options{
 		Authenticator: authn,

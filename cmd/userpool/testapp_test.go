@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
+	"userpool/internal/config"
+	"userpool/internal/iam"
+	"userpool/internal/store"
+)
+
+// testApp is the real wiring (newApp) served over httptest.
+type testApp struct {
+	*app
+	srv *httptest.Server
+}
+
+func newTestApp(t *testing.T, now func() time.Time) *testApp {
+	t.Helper()
+	ctx := context.Background()
+	cfg := config.Defaults()
+	cfg.Server.Data = t.TempDir()
+	cfg.Password.InsecureFastHashing = true
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	key := make([]byte, iam.MasterKeySize)
+	_, _ = rand.Read(key)
+	sealer, err := iam.NewSealer(key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := newApp(cfg, log, st, sealer, appOptions{publicURL: "http://" + srv.Listener.Addr().String(), now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = a.handler
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &testApp{app: a, srv: srv}
+}
+
+// principal stores a principal with grants and returns a new key pair.
+func (ta *testApp) principal(t *testing.T, name string, grants ...store.Grant) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now()
+	if err := ta.store.PutPrincipal(ctx, store.Principal{Name: name, Grants: grants, CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	id, secret, err := iam.CreateAccessKey(ctx, ta.store, ta.sealer, nil, name, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, secret
+}
+
+// client is the AWS SDK for Go v2 pointed at the server, without retries.
+func (ta *testApp) client(akid, secret string, rt http.RoundTripper) *cip.Client {
+	return cip.New(cip.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(ta.srv.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider(akid, secret, ""),
+		HTTPClient:   &http.Client{Transport: rt, Timeout: 30 * time.Second},
+		Retryer:      aws.NopRetryer{},
+	})
+}
