@@ -1,7 +1,6 @@
 package adminqueries
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 
@@ -127,22 +126,6 @@ func deleteUserAttributes(c *call) (any, error) {
 	return message{Message: "Deleted attributes of " + u}, nil
 }
 
-// The password operations are domain methods that landed after this face;
-// they are found at run time so that this package builds against either.
-type passwordAdmin interface {
-	AdminResetUserPassword(ctx context.Context, poolID, username string) error
-	AdminSetUserPassword(ctx context.Context, poolID, username, pw string, permanent bool) error
-}
-
-func (c *call) passwords() (passwordAdmin, error) {
-	pa, ok := any(c.h.svc).(passwordAdmin)
-	if !ok {
-		return nil, &httpError{status: http.StatusNotImplemented, kind: userpool.KindUnsupportedOperation,
-			msg: "This server does not support password administration yet."}
-	}
-	return pa, nil
-}
-
 // resetUserPassword: AdminResetUserPassword (status RESET_REQUIRED, a reset
 // code sent to the user).
 func resetUserPassword(c *call) (any, error) {
@@ -150,11 +133,7 @@ func resetUserPassword(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	pa, err := c.passwords()
-	if err != nil {
-		return nil, err
-	}
-	if err := pa.AdminResetUserPassword(c.r.Context(), c.poolID, u); err != nil {
+	if err := c.h.svc.AdminResetUserPassword(c.r.Context(), c.poolID, u); err != nil {
 		return nil, err
 	}
 	return message{Message: "Reset password of " + u}, nil
@@ -184,11 +163,7 @@ func setUserPassword(c *call) (any, error) {
 		return nil, err
 	}
 	c.detail = fmt.Sprintf("permanent=%t", permanent)
-	pa, err := c.passwords()
-	if err != nil {
-		return nil, err
-	}
-	if err := pa.AdminSetUserPassword(c.r.Context(), c.poolID, u, pw, permanent); err != nil {
+	if err := c.h.svc.AdminSetUserPassword(c.r.Context(), c.poolID, u, pw, permanent); err != nil {
 		return nil, err
 	}
 	return message{Message: "Set password of " + u}, nil
