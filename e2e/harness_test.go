@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -48,22 +49,53 @@ func binary(t *testing.T) string {
 
 // proc is a running userpool serve process.
 type proc struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	URL    string
-	Data   string
-	logMu  sync.Mutex
-	logBuf strings.Builder
-	done   chan struct{}
+	t    *testing.T
+	cmd  *exec.Cmd
+	URL  string
+	Data string
+	// AccessKeyID and SecretKey are the root credentials the server wrote to
+	// <data>/credentials on its first start ("" when it wrote none).
+	AccessKeyID, SecretKey string
+	logMu                  sync.Mutex
+	logBuf                 strings.Builder
+	done                   chan struct{}
 }
 
 var addrRe = regexp.MustCompile(`msg="userpool listening" addr=(\S+)`)
 
+// fastConfig is the configuration startServer uses when the test gives none:
+// cheap password hashing keeps tests fast.
+const fastConfig = "password:\n  insecure_fast_hashing: true\n"
+
+// writeConfig writes a configuration file into a fresh directory.
+func writeConfig(t *testing.T, yaml string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "userpool.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if a == name || strings.HasPrefix(a, name+"=") {
+			return true
+		}
+	}
+	return false
+}
+
 // startServer runs `userpool serve` on a free loopback port with the given
-// data directory and extra arguments, and waits until it listens.
+// data directory and extra arguments, and waits until it listens. Without a
+// --config argument it uses fastConfig. It reads the root credentials the
+// server writes to <data>/credentials on its first start.
 func startServer(t *testing.T, data string, args ...string) *proc {
 	t.Helper()
 	bin := binary(t)
+	if !hasFlag(args, "--config") {
+		args = append(args, "--config", writeConfig(t, fastConfig))
+	}
 	full := append([]string{"serve", "--listen", "127.0.0.1:0", "--data", data}, args...)
 	cmd := exec.Command(bin, full...)
 	cmd.Env = append(os.Environ(), "USERPOOL_TEST=1")
@@ -104,7 +136,60 @@ func startServer(t *testing.T, data string, args ...string) *proc {
 		t.Fatalf("userpool did not start:\n%s", p.Logs())
 	}
 	t.Cleanup(func() { p.Stop() })
+	p.AccessKeyID, p.SecretKey = readCredentials(t, filepath.Join(data, "credentials"))
 	return p
+}
+
+// readCredentials reads the [userpool] profile of a shared-credentials file.
+func readCredentials(t *testing.T, path string) (id, secret string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return "", ""
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		switch strings.TrimSpace(k) {
+		case "aws_access_key_id":
+			id = strings.TrimSpace(v)
+		case "aws_secret_access_key":
+			secret = strings.TrimSpace(v)
+		}
+	}
+	return id, secret
+}
+
+// rootClient is an SDK client with the root credentials of the first start.
+func (p *proc) rootClient() *cip.Client {
+	p.t.Helper()
+	if p.AccessKeyID == "" {
+		p.t.Fatalf("no credentials in %s/credentials", p.Data)
+	}
+	return p.client(p.AccessKeyID, p.SecretKey)
+}
+
+// runCLI runs the userpool binary with args and returns its stdout, stderr
+// and exit code.
+func runCLI(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("running userpool %v: %v", args, err)
+		}
+	}
+	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
 }
 
 // Logs returns everything the process wrote to stderr so far.

@@ -16,7 +16,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	data := t.TempDir()
 	srv := startServer(t, data)
 	ctx := ctxT(t)
-	c := srv.client("AKIDEXAMPLE", "secret")
+	c := srv.rootClient()
 
 	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("restart")})
 	if err != nil {
@@ -54,7 +54,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	}
 
 	srv2 := startServer(t, data)
-	c2 := srv2.client("AKIDEXAMPLE", "secret")
+	c2 := srv2.rootClient()
 	u, err := c2.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String("alice")})
 	if err != nil {
 		t.Fatalf("user lost across restart: %v", err)
