@@ -30,6 +30,7 @@ import (
 	"userpool/internal/store"
 	"userpool/internal/store/sqlite"
 	"userpool/internal/token"
+	"userpool/internal/totp"
 	"userpool/internal/userpool"
 )
 
@@ -662,4 +663,132 @@ func TestNewPasswordRequired(t *testing.T) {
 	_, err = e.anon.RespondToAuthChallenge(bg, &cip.RespondToAuthChallengeInput{ChallengeName: types.ChallengeNameTypeNewPasswordRequired, ClientId: c.ClientId,
 		Session: out.Session, ChallengeResponses: params("USERNAME", "pat", "NEW_PASSWORD", auPW)})
 	wantErr(t, err, "InvalidParameterException", "Attributes did not conform to the schema: name: The attribute is required\n")
+}
+
+// ---------------------------------------------------------------- MFA
+
+func TestSoftwareTokenMFAChallenge(t *testing.T) {
+	e := newAuEnv(t)
+	pool := e.pool(t, &cip.CreateUserPoolInput{MfaConfiguration: types.UserPoolMfaTypeOptional})
+	c := e.client(t, pool, nil)
+	u := e.user(t, pool, "alice")
+	e.user(t, pool, "nomfa")
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DP"
+	e.update(t, pool, u.UsernameKey, func(x *store.User) {
+		x.MFA = userpool.MFASettings{TOTPEnabled: true, TOTPPreferred: true, TOTPSecret: secret, TOTPVerified: true}.Encode()
+	})
+	// OPTIONAL: users without a token sign in directly.
+	e.mustPasswordAuth(t, c, "nomfa")
+
+	start := func() *cip.InitiateAuthOutput {
+		t.Helper()
+		out, err := e.passwordAuth(c, "alice", auPW)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa || out.Session == nil || len(*out.Session) < 20 || out.AuthenticationResult != nil {
+			t.Fatalf("got %+v", out)
+		}
+		return out
+	}
+	answer := func(session *string, code string) (*cip.RespondToAuthChallengeOutput, error) {
+		return e.anon.RespondToAuthChallenge(bg, &cip.RespondToAuthChallengeInput{ChallengeName: types.ChallengeNameTypeSoftwareTokenMfa, ClientId: c.ClientId,
+			Session: session, ChallengeResponses: params("USERNAME", "alice", "SOFTWARE_TOKEN_MFA_CODE", code)})
+	}
+	code := func(at time.Time) string {
+		s, err := totp.Code(secret, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// wrong is a code valid for none of the accepted steps around at.
+	wrong := func(at time.Time) string {
+		valid := []string{code(at.Add(-30 * time.Second)), code(at), code(at.Add(30 * time.Second))}
+		c := []byte(code(at))
+		for {
+			c[0] = '0' + (c[0]-'0'+1)%10
+			if !slices.Contains(valid, string(c)) {
+				return string(c)
+			}
+		}
+	}
+
+	ch := start()
+	_, err := answer(ch.Session, wrong(e.now()))
+	wantErr(t, err, "CodeMismatchException", "Invalid code received for user")
+	out, err := answer(ch.Session, code(e.now())) // a wrong code leaves the session usable
+	if err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("right code: %v", err)
+	}
+	_, err = answer(ch.Session, code(e.now()))
+	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user, session is expired.")
+
+	// The same code (same time step) cannot be used for a second sign-in.
+	ch = start()
+	_, err = answer(ch.Session, code(e.now()))
+	wantErr(t, err, "CodeMismatchException", "Invalid code received for user")
+	e.advance(30 * time.Second)
+	if out, err := answer(ch.Session, code(e.now())); err != nil || out.AuthenticationResult == nil {
+		t.Fatalf("next step's code: %v", err)
+	}
+
+	// At most MaxMFAAttempts codes per session.
+	ch = start()
+	for i := 0; i < userpool.MaxMFAAttempts; i++ {
+		_, err = answer(ch.Session, wrong(e.now()))
+		wantErr(t, err, "CodeMismatchException", "Invalid code received for user")
+	}
+	_, err = answer(ch.Session, code(e.now()))
+	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user, session is expired.")
+
+	// Sessions expire after the client's AuthSessionValidity (3 minutes).
+	ch = start()
+	e.advance(3*time.Minute + time.Second)
+	_, err = answer(ch.Session, code(e.now()))
+	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user, session is expired.")
+}
+
+func TestMFASetupChallenge(t *testing.T) {
+	e := newAuEnv(t)
+	pool := e.pool(t, &cip.CreateUserPoolInput{MfaConfiguration: types.UserPoolMfaTypeOn})
+	c := e.client(t, pool, nil)
+	u := e.user(t, pool, "alice")
+	out, err := e.passwordAuth(c, "alice", auPW)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.ChallengeName != types.ChallengeNameTypeMfaSetup || out.ChallengeParameters["MFAS_CAN_SETUP"] != `["SOFTWARE_TOKEN_MFA"]` || out.Session == nil {
+		t.Fatalf("got %+v", out)
+	}
+	gotPool, key, err := e.svc.SessionForMFASetup(bg, *out.Session)
+	if err != nil || gotPool != pool || key != u.UsernameKey {
+		t.Fatalf("SessionForMFASetup = %q %q %v", gotPool, key, err)
+	}
+	if _, _, err := e.svc.SessionForMFASetup(bg, "bm90LWEtc2Vzc2lvbi10b2tlbg"); userpool.KindOf(err) != userpool.KindNotAuthorized {
+		t.Fatalf("unknown session: %v", err)
+	}
+	answer := func() (*cip.RespondToAuthChallengeOutput, error) {
+		return e.anon.RespondToAuthChallenge(bg, &cip.RespondToAuthChallengeInput{ChallengeName: types.ChallengeNameTypeMfaSetup, ClientId: c.ClientId,
+			Session: out.Session, ChallengeResponses: params("USERNAME", "alice")})
+	}
+	_, err = answer()
+	wantErr(t, err, "SoftwareTokenMFANotFoundException", "")
+	// What AssociateSoftwareToken + VerifySoftwareToken (with the Session) leave behind.
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DP"
+	e.update(t, pool, key, func(x *store.User) {
+		x.MFA = userpool.MFASettings{TOTPSecret: secret, TOTPVerified: true}.Encode()
+	})
+	res, err := answer()
+	if err != nil || res.AuthenticationResult == nil {
+		t.Fatalf("MFA_SETUP answer: %v", err)
+	}
+	g, err := e.getUser(*res.AuthenticationResult.AccessToken)
+	if err != nil || aws.ToString(g.PreferredMfaSetting) != "SOFTWARE_TOKEN_MFA" {
+		t.Fatalf("after MFA_SETUP: %+v %v", g, err)
+	}
+	next, err := e.passwordAuth(c, "alice", auPW)
+	if err != nil || next.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("next sign-in: %+v %v", next, err)
+	}
 }

@@ -317,13 +317,17 @@ func (s *Service) answerPasswordVerifier(ctx context.Context, p *Pool, c *Client
 		if err := checkUserSecretHash(c, r["SECRET_HASH"], u); err != nil {
 			return nil, err
 		}
-		// A DEVICE_KEY the user does not have is reported before the block is
-		// used, so that amazon-cognito-identity-js can retry without it.
-		if dk := s.deviceKeyParam(p, r); dk != "" {
-			if _, err := s.confirmedDevice(ctx, p, u, dk); err != nil {
+		// The DEVICE_KEY of the answer wins over InitiateAuth's: after
+		// "Device does not exist." amazon-cognito-identity-js repeats the
+		// answer with DEVICE_KEY null. An unknown key is reported before the
+		// block is used, so that the repeated answer can still succeed.
+		if _, ok := r["DEVICE_KEY"]; ok {
+			st.DeviceKey = s.deviceKeyParam(p, r)
+		}
+		if st.DeviceKey != "" {
+			if _, err := s.confirmedDevice(ctx, p, u, st.DeviceKey); err != nil {
 				return nil, err
 			}
-			st.DeviceKey = dk
 		}
 	} else if c.HasSecret() && r["SECRET_HASH"] == "" {
 		return nil, checkSecretHash(c, "", r["USERNAME"])

@@ -240,7 +240,9 @@ func (s *Service) ConfirmDevice(ctx context.Context, in ConfirmDeviceInput) (boo
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return false, Internal(err)
 	}
-	pending, err := s.store.TakeSession(ctx, pendingDeviceID(p.ID, in.DeviceKey))
+	// Read the proposal, check it is this user's, then take it (single use).
+	pid := pendingDeviceID(p.ID, in.DeviceKey)
+	pending, err := s.store.GetSession(ctx, pid)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, errDeviceNotFound()
 	}
@@ -252,6 +254,11 @@ func (s *Service) ConfirmDevice(ctx context.Context, in ConfirmDeviceInput) (boo
 	if pending.Challenge != deviceProposal || pending.PoolID != p.ID || pending.UsernameKey != u.UsernameKey ||
 		!now.Before(pending.ExpiresAt) || json.Unmarshal(pending.State, &pd) != nil || pd.GroupKey == "" {
 		return false, errDeviceNotFound()
+	}
+	if _, err := s.store.TakeSession(ctx, pid); errors.Is(err, store.ErrNotFound) {
+		return false, errDeviceNotFound()
+	} else if err != nil {
+		return false, Internal(err)
 	}
 	prompt := p.Settings.DeviceConfiguration.DeviceOnlyRememberedOnUserPrompt
 	remembered := DeviceRemembered
