@@ -196,8 +196,11 @@ func (s *Store) RemoveUserFromGroup(ctx context.Context, poolID, usernameKey, gr
 	return nil
 }
 
+// groupsOfUser reads the user's memberships in name order from
+// group_members_user and looks each group up by primary key (a LATERAL
+// subquery with LIMIT 1, as userByKey).
 const groupsOfUser = `SELECT ` + groupColsG + ` FROM group_members m
-	JOIN user_groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+	CROSS JOIN LATERAL (SELECT ` + groupCols + ` FROM user_groups WHERE pool_id = m.pool_id AND name = m.group_name LIMIT 1) g
 	WHERE m.pool_id = $1 AND m.username_key = $2 AND m.group_name > $3 ORDER BY m.group_name`
 
 func (s *Store) ListGroupsForUser(ctx context.Context, poolID, usernameKey string, page store.Page) ([]store.Group, string, error) {
@@ -231,6 +234,12 @@ func (s *Store) AllGroupsForUser(ctx context.Context, poolID, usernameKey string
 	return items, nil
 }
 
+// usersInGroup reads the group's members in key order from
+// group_members_pkey, then each user by primary key.
+var usersInGroup = `SELECT ` + userColsU + ` FROM group_members m
+	CROSS JOIN LATERAL (` + userByKey("m") + `) u
+	WHERE m.pool_id = $1 AND m.group_name = $2 AND m.username_key > $3 ORDER BY m.username_key LIMIT $4`
+
 func (s *Store) ListUsersInGroup(ctx context.Context, poolID, group string, page store.Page) ([]store.User, string, error) {
 	const op, kind = "list users in group", "group-users"
 	after, err := decodeToken(page.Token, kind, 1)
@@ -240,10 +249,7 @@ func (s *Store) ListUsersInGroup(ctx context.Context, poolID, group string, page
 	limit := pageLimit(page)
 	var items []store.User
 	err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
-		items, err = queryAll(ctx, s.pool, scanUser, `SELECT `+userColsU+` FROM group_members m
-			JOIN users u ON u.pool_id = m.pool_id AND u.username_key = m.username_key
-			WHERE m.pool_id = $1 AND m.group_name = $2 AND m.username_key > $3 ORDER BY m.username_key LIMIT $4`,
-			poolID, group, cursor(after), limit+1)
+		items, err = queryAll(ctx, s.pool, scanUser, usersInGroup, poolID, group, cursor(after), limit+1)
 		return err
 	})
 	if err != nil {

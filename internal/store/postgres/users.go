@@ -166,6 +166,16 @@ func scanUser(sc scanner) (store.User, error) {
 	return u, err
 }
 
+// userByKey is a LATERAL subquery fetching the user that row alias t (with
+// pool_id and username_key columns) names. Its LIMIT 1 (harmless on a
+// primary key) keeps the planner from flattening it into a join it could run
+// as a merge or hash join over the whole pool: every list of users is its
+// driving index range, then one primary-key look-up per row returned,
+// whatever the statistics say.
+func userByKey(t string) string {
+	return `SELECT ` + userCols + ` FROM users WHERE pool_id = ` + t + `.pool_id AND username_key = ` + t + `.username_key LIMIT 1`
+}
+
 // ---------------------------------------------------------------- writes
 
 // queueInsertSearch queues one INSERT of all the user's index rows.
@@ -346,6 +356,8 @@ func (s *Store) DeleteUser(ctx context.Context, poolID, usernameKey string) erro
 
 // ---------------------------------------------------------------- list
 
+var usersPage = `SELECT ` + userCols + ` FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT $3`
+
 func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.UserFilter, page store.Page) ([]store.User, string, error) {
 	const op = "list users"
 	limit := pageLimit(page)
@@ -357,9 +369,7 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 		}
 		var items []store.User
 		err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
-			items, err = queryAll(ctx, s.pool, scanUser,
-				`SELECT `+userCols+` FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT $3`,
-				poolID, cursor(after), limit+1)
+			items, err = queryAll(ctx, s.pool, scanUser, usersPage, poolID, cursor(after), limit+1)
 			return err
 		})
 		if err != nil {
@@ -423,12 +433,12 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 //
 // The search rows drive the join: an index range scan of user_search_pkey,
 // already in result order, then one users primary-key look-up per row
-// returned. The keyset condition is the only lower bound on value, so the
+// returned (see userByKey). The keyset condition is the only lower bound on value, so the
 // scan starts right at the cursor (a second bound on value would leave the
 // planner to choose, and it may start at the prefix instead).
 func filterQuery(poolID string, attr int16, prefix bool, value string, after []string, limit int) (string, []any) {
 	q := `SELECT s.value, ` + userColsU + ` FROM user_search s
-		JOIN users u ON u.pool_id = s.pool_id AND u.username_key = s.username_key
+		CROSS JOIN LATERAL (` + userByKey("s") + `) u
 		WHERE s.pool_id = $1 AND s.attr = $2`
 	args := []any{poolID, attr}
 	arg := func(v any) string {
