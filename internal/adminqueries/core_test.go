@@ -3,6 +3,7 @@ package adminqueries_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"sort"
@@ -546,6 +547,13 @@ func TestBodies(t *testing.T) {
 	}
 	if ev := e.lastAudit(); ev.Action != "adminqueries:removeUserFromGroup" || ev.Outcome != "error: InvalidParameterException" {
 		t.Fatalf("audit %+v", ev)
+	}
+
+	// Without a Content-Length the limit is enforced while reading.
+	r = e.do(req{method: "POST", path: "/removeUserFromGroup", token: tok, body: io.MultiReader(strings.NewReader(big)), contentType: "application/json"})
+	expect(t, r, 413, "Request body too large (limit 4096 bytes).")
+	if got := groupsOf(t, e, "bob"); !slices.Equal(got, []string{"Editors"}) {
+		t.Fatalf("oversized chunked call changed memberships: %v", got)
 	}
 
 	// Template mode ignores bodies it cannot parse, as Express does.

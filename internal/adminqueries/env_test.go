@@ -266,6 +266,8 @@ func (e *env) do(r req) resp {
 		body = strings.NewReader(b)
 	case []byte:
 		body = bytes.NewReader(b)
+	case io.Reader: // unknown length: sent chunked
+		body = b
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
