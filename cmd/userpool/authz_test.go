@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -416,5 +417,31 @@ func listAudit(t *testing.T, st store.IAMStore, f store.AuditFilter) []store.Aud
 			return all
 		}
 		tok = next
+	}
+}
+
+// TestWellKnownAndIssuer: the wiring serves the pool's discovery document
+// with the "base" issuer (this server's URL), so iss + /.well-known/jwks.json
+// resolves here.
+func TestWellKnownAndIssuer(t *testing.T) {
+	ta := newTestApp(t, nil)
+	pool, err := ta.svc.CreatePool(context.Background(), userpool.PoolInput{Name: "wk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(ta.srv.URL + "/" + pool.ID + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		Issuer  string `json:"issuer"`
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, %v", resp.StatusCode, err)
+	}
+	if doc.Issuer != ta.srv.URL+"/"+pool.ID || doc.JWKSURI != doc.Issuer+"/.well-known/jwks.json" {
+		t.Fatalf("discovery: %+v", doc)
 	}
 }

@@ -3,11 +3,11 @@ package main
 import (
 	"net/http"
 
+	"userpool/internal/cognitoidp"
 	"userpool/internal/userpool"
 )
 
-// wellKnown serves /{poolId}/.well-known/{jwks.json,openid-configuration}
-// once the sign-in engineer's handler lands (nil: not routed).
+// wellKnown serves /{poolId}/.well-known/{jwks.json,openid-configuration}.
 func wellKnown(svc *userpool.Service, publicURL string) http.Handler {
-	return nil
+	return cognitoidp.WellKnownHandler(svc, publicURL)
 }
