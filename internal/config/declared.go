@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -45,6 +46,10 @@ type SMTP struct {
 	// PasswordEnv names the environment variable holding the SMTP password
 	// (never the password itself).
 	PasswordEnv string `yaml:"password_env"`
+	// RequireTLS refuses to send when the server does not offer STARTTLS.
+	RequireTLS bool `yaml:"require_tls"`
+	// ImplicitTLS connects with TLS from the start (SMTPS, usually port 465).
+	ImplicitTLS bool `yaml:"implicit_tls"`
 }
 
 // Pool is a declared user pool. It is matched by ID when given, else by name.
@@ -218,14 +223,17 @@ func (c *Config) validateDeclared(p *Problems) {
 		if s.Port < 1 || s.Port > 65535 {
 			p.add("smtp.port", "%d is not a port number", s.Port)
 		}
-		if !strings.Contains(s.From, "@") {
-			p.add("smtp.from", "%q is not an e-mail address", s.From)
+		if _, err := mail.ParseAddress(s.From); err != nil {
+			p.add("smtp.from", "%q is not an e-mail address (\"addr@example.com\" or \"Name <addr@example.com>\")", s.From)
 		}
 		if s.PasswordEnv != "" && !envNameRe.MatchString(s.PasswordEnv) {
 			p.add("smtp.password_env", "%q is not an environment variable name", s.PasswordEnv)
 		}
 		if s.PasswordEnv != "" && s.Username == "" {
 			p.add("smtp.username", "must be set when password_env is")
+		}
+		if s.Username != "" && s.PasswordEnv == "" {
+			p.add("smtp.password_env", "name the environment variable that holds the password of username %q", s.Username)
 		}
 	}
 
