@@ -329,8 +329,9 @@ func (s *Service) answerPasswordVerifier(ctx context.Context, p *Pool, c *Client
 				return nil, err
 			}
 		}
-	} else if c.HasSecret() && r["SECRET_HASH"] == "" {
-		return nil, checkSecretHash(c, "", r["USERNAME"])
+	} else if err := checkSecretHash(c, r["SECRET_HASH"], r["USERNAME"]); err != nil {
+		// As for a real user: the hash over the USER_ID_FOR_SRP we sent.
+		return nil, err
 	}
 	if err := s.take(ctx, ls); err != nil {
 		return nil, errIncorrect()
