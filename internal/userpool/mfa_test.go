@@ -165,4 +165,11 @@ func TestUserPoolMfaConfig(t *testing.T) {
 	if again, _ := e.svc.GetUserPoolMfaConfig(ctx, p.ID); again.MfaConfiguration != "ON" || string(again.SMS.SmsConfiguration) != string(got.SMS.SmsConfiguration) {
 		t.Fatalf("get after set %+v", again)
 	}
+	// UpdateUserPool has no member for the email MFA configuration, so it keeps it.
+	if _, err := e.svc.UpdatePool(ctx, p.ID, PoolInput{MfaConfiguration: "OPTIONAL"}); err != nil {
+		t.Fatalf("UpdatePool: %v", err)
+	}
+	if after, _ := e.svc.GetUserPoolMfaConfig(ctx, p.ID); after.MfaConfiguration != "OPTIONAL" || string(after.Email) != `{"Message":"Code {####}","Subject":"Sign-in"}` {
+		t.Fatalf("after UpdateUserPool: %+v (email %s)", after, after.Email)
+	}
 }

@@ -391,7 +391,14 @@ func applyUpdatable(st *PoolSettings, in PoolInput) error {
 		}
 		st.UserPoolTier = in.UserPoolTier
 	}
-	st.Extra = map[string]json.RawMessage{}
+	// Members that only SetUserPoolMfaConfig sets survive UpdateUserPool.
+	kept := map[string]json.RawMessage{}
+	for _, k := range mfaOnlyExtra {
+		if v, ok := st.Extra[k]; ok {
+			kept[k] = v
+		}
+	}
+	st.Extra = kept
 	for k, v := range defaultExtra {
 		st.Extra[k] = json.RawMessage(v)
 	}
@@ -403,6 +410,10 @@ func applyUpdatable(st *PoolSettings, in PoolInput) error {
 	}
 	return nil
 }
+
+// mfaOnlyExtra are Extra members set only through SetUserPoolMfaConfig, which
+// UpdateUserPool has no member for and so must not reset.
+var mfaOnlyExtra = []string{"EmailMfaConfiguration", "WebAuthnConfiguration"}
 
 // newPoolSettings validates a CreateUserPool request and fills in defaults.
 func newPoolSettings(in PoolInput) (PoolSettings, error) {
