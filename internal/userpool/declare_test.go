@@ -1,0 +1,125 @@
+package userpool
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"userpool/internal/store/sqlite"
+)
+
+func newDeclareService(t *testing.T) *Service {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return New(st, Options{})
+}
+
+func TestCreatePoolWithID(t *testing.T) {
+	s := newDeclareService(t)
+	ctx := context.Background()
+	for _, bad := range []string{"", "us-east-1_short", "pool", "US-EAST-1_AbCdEfGhI", "us-east-1_AbCdEfGh!"} {
+		if _, err := s.CreatePoolWithID(ctx, bad, PoolInput{Name: "x"}); KindOf(err) != KindInvalidParameter {
+			t.Errorf("id %q: %v", bad, err)
+		}
+	}
+	p, err := s.CreatePoolWithID(ctx, "eu-west-1_AbCdEfGhI", PoolInput{Name: "fixed", MfaConfiguration: "OPTIONAL", UsernameAttributes: []string{"email"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetPool(ctx, "eu-west-1_AbCdEfGhI")
+	if err != nil || got.Name != "fixed" || got.Settings.MfaConfiguration != "OPTIONAL" || !got.Settings.SoftwareTokenMfa || p.Settings.PasswordPolicy != DefaultPasswordPolicy {
+		t.Fatalf("pool: %+v %v", got, err)
+	}
+	if _, err := s.CreatePoolWithID(ctx, "eu-west-1_AbCdEfGhI", PoolInput{Name: "again"}); KindOf(err) != KindInvalidParameter {
+		t.Fatalf("duplicate id: %v", err)
+	}
+	// The shared validation applies.
+	if _, err := s.CreatePoolWithID(ctx, "eu-west-1_AbCdEfGh2", PoolInput{Name: "x", UsernameAttributes: []string{"email"}, AliasAttributes: []string{"email"}}); KindOf(err) != KindInvalidParameter {
+		t.Fatalf("username+alias attributes: %v", err)
+	}
+}
+
+func TestDeclarePool(t *testing.T) {
+	s := newDeclareService(t)
+	ctx := context.Background()
+	p, err := s.CreatePool(ctx, PoolInput{Name: "decl", DeletionProtection: DeletionProtectionActive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrote, err := s.DeclarePool(ctx, p.ID, PoolDeclaration{Name: "decl"})
+	if err != nil || wrote {
+		t.Fatalf("no change: wrote=%v err=%v", wrote, err)
+	}
+	ten := 10
+	wrote, err = s.DeclarePool(ctx, p.ID, PoolDeclaration{Name: "renamed", PasswordPolicy: &PasswordPolicyInput{MinimumLength: &ten, RequireNumbers: true}, MfaConfiguration: "ON"})
+	if err != nil || !wrote {
+		t.Fatalf("change: wrote=%v err=%v", wrote, err)
+	}
+	got, _ := s.GetPool(ctx, p.ID)
+	if got.Name != "renamed" || got.Settings.PasswordPolicy.MinimumLength != 10 || got.Settings.PasswordPolicy.RequireSymbols ||
+		got.Settings.MfaConfiguration != "ON" || !got.Settings.SoftwareTokenMfa {
+		t.Fatalf("after: %+v", got)
+	}
+	// Undeclared members are kept (UpdateUserPool would reset them).
+	if got.Settings.DeletionProtection != DeletionProtectionActive {
+		t.Fatalf("deletion protection reset: %q", got.Settings.DeletionProtection)
+	}
+	if wrote, _ := s.DeclarePool(ctx, p.ID, PoolDeclaration{Name: "renamed", PasswordPolicy: &PasswordPolicyInput{MinimumLength: &ten, RequireNumbers: true}, MfaConfiguration: "ON"}); wrote {
+		t.Fatal("same declaration wrote again")
+	}
+	five := 5
+	if _, err := s.DeclarePool(ctx, p.ID, PoolDeclaration{PasswordPolicy: &PasswordPolicyInput{MinimumLength: &five}}); KindOf(err) != KindInvalidParameter {
+		t.Fatalf("bad policy: %v", err)
+	}
+	if _, err := s.DeclarePool(ctx, "us-east-1_NoSuchPoo", PoolDeclaration{}); KindOf(err) != KindResourceNotFound {
+		t.Fatalf("missing pool: %v", err)
+	}
+}
+
+func TestClientWithIDAndDeclareClient(t *testing.T) {
+	s := newDeclareService(t)
+	ctx := context.Background()
+	p, err := s.CreatePool(ctx, PoolInput{Name: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateClientWithID(ctx, p.ID, "bad id", ClientInput{Name: "x"}); KindOf(err) != KindInvalidParameter {
+		t.Fatalf("bad id: %v", err)
+	}
+	c, err := s.CreateClientWithID(ctx, p.ID, "fixedclient01", ClientInput{Name: "web", GenerateSecret: true, CallbackURLs: []string{"https://app.example.com/cb"}})
+	if err != nil || c.ID != "fixedclient01" || !c.HasSecret() {
+		t.Fatalf("create: %+v %v", c, err)
+	}
+	if _, err := s.CreateClientWithID(ctx, p.ID, "fixedclient01", ClientInput{Name: "again"}); KindOf(err) != KindInvalidParameter {
+		t.Fatalf("duplicate: %v", err)
+	}
+	if _, err := s.CreateClientWithID(ctx, "us-east-1_NoSuchPoo", "other", ClientInput{Name: "x"}); KindOf(err) != KindResourceNotFound {
+		t.Fatalf("missing pool: %v", err)
+	}
+
+	// ClientInputOf reproduces the settings exactly: no write.
+	wrote, err := s.DeclareClient(ctx, p.ID, c.ID, func(*ClientInput) {})
+	if err != nil || wrote {
+		t.Fatalf("identity change: wrote=%v err=%v", wrote, err)
+	}
+	fifteen := int64(15)
+	wrote, err = s.DeclareClient(ctx, p.ID, c.ID, func(in *ClientInput) {
+		in.AccessTokenValidity = &fifteen
+		in.TokenValidityUnits.AccessToken = UnitMinutes
+		in.ExplicitAuthFlows = []string{FlowAllowUserSRPAuth, FlowAllowRefreshTokenAuth}
+	})
+	if err != nil || !wrote {
+		t.Fatalf("change: wrote=%v err=%v", wrote, err)
+	}
+	got, _ := s.GetClient(ctx, p.ID, c.ID)
+	if got.AccessTokenValidity().Minutes() != 15 || len(got.Settings.ExplicitAuthFlows) != 2 || got.Secret != c.Secret {
+		t.Fatalf("after: %+v", got)
+	}
+	if len(got.Settings.CallbackURLs) != 1 {
+		t.Fatalf("undeclared callback URLs were reset: %+v", got.Settings.CallbackURLs)
+	}
+}
