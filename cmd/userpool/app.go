@@ -11,6 +11,7 @@ import (
 	"userpool/internal/config"
 	"userpool/internal/iam"
 	"userpool/internal/password"
+	"userpool/internal/sender"
 	"userpool/internal/server"
 	"userpool/internal/store/sqlite"
 	"userpool/internal/token"
@@ -65,12 +66,24 @@ func newApp(cfg config.Config, log *slog.Logger, st *sqlite.Store, sealer *iam.S
 	if err != nil {
 		return nil, fmt.Errorf("token issuer: %w", err)
 	}
+	var send userpool.Sender // nil: codes go to the log
+	if c := cfg.SMTP; c != nil {
+		smtp, err := sender.New(sender.Config{
+			Host: c.Host, Port: c.Port, From: c.From, Username: c.Username, PasswordEnv: c.PasswordEnv,
+			RequireTLS: c.RequireTLS, ImplicitTLS: c.ImplicitTLS, Logger: log,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("smtp: %w", err)
+		}
+		send = smtp
+	}
 	svc := userpool.New(st, userpool.Options{
 		Region:         cfg.Server.Region,
 		AccountID:      cfg.Server.AccountID,
 		Logger:         log,
 		PasswordParams: passwordParams(cfg),
 		Tokens:         tokens,
+		Sender:         send,
 	})
 	keys := iam.NewKeyring(st, sealer, 0, nil)
 	var authn cognitoidp.Authenticator

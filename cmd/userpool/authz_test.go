@@ -21,6 +21,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"userpool/internal/cognitoidp"
+	"userpool/internal/config"
 	"userpool/internal/iam"
 	"userpool/internal/store"
 	"userpool/internal/userpool"
@@ -443,5 +444,26 @@ func TestWellKnownAndIssuer(t *testing.T) {
 	}
 	if doc.Issuer != ta.srv.URL+"/"+pool.ID || doc.JWKSURI != doc.Issuer+"/.well-known/jwks.json" {
 		t.Fatalf("discovery: %+v", doc)
+	}
+}
+
+// TestSMTPConfigWired: an smtp block builds the SMTP sender; one it cannot
+// use (password variable empty) stops the wiring.
+func TestSMTPConfigWired(t *testing.T) {
+	cfg := config.Defaults()
+	cfg.SMTP = &config.SMTP{Host: "127.0.0.1", Port: 2525, From: "no-reply@example.com", Username: "app", PasswordEnv: "USERPOOL_TEST_SMTP_PASSWORD_UNSET"}
+	t.Setenv("USERPOOL_TEST_SMTP_PASSWORD_UNSET", "")
+	st, err := openStore(context.Background(), config.Config{Server: config.Server{Data: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sealer, _ := iam.NewSealer(make([]byte, iam.MasterKeySize), nil)
+	if _, err := newApp(cfg, nil, st, sealer, appOptions{publicURL: "http://127.0.0.1"}); err == nil || !strings.Contains(err.Error(), "USERPOOL_TEST_SMTP_PASSWORD_UNSET") {
+		t.Fatalf("empty SMTP password accepted: %v", err)
+	}
+	t.Setenv("USERPOOL_TEST_SMTP_PASSWORD_UNSET", "secret")
+	if _, err := newApp(cfg, nil, st, sealer, appOptions{publicURL: "http://127.0.0.1"}); err != nil {
+		t.Fatal(err)
 	}
 }

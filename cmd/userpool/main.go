@@ -1,5 +1,3 @@
-// Command userpool is a self-hosted server that speaks the Amazon Cognito
-// user pools API. See the README for usage.
 package main
 
 import (

@@ -1,0 +1,54 @@
+// Command userpool is a self-hosted server that speaks the Amazon Cognito
+// user pools API (AWS JSON 1.1), so the AWS SDKs, the AWS CLI and Amplify
+// work against it unchanged.
+//
+// Commands:
+//
+//	userpool serve      run the server
+//	userpool principal  create, list or delete principals (server-side callers)
+//	userpool env        print the environment a principal's process needs
+//	userpool audit      list the audit log of signed calls
+//	userpool version
+//
+// # Who may call which admin action
+//
+// Every SigV4-signed operation (AdminGetUser, ListUsers, CreateUserPool, ...)
+// is verified against the access keys in the store and authorised by the
+// calling principal's grants, as IAM does for Cognito. A principal has a name,
+// grants ({pool: <id|name|*>, actions: [...]}, with Amplify gen 2's 30 action
+// names, cognito-idp:<Operation> or cognito-idp:*) and access key pairs whose
+// secrets are stored encrypted under the master key. Unsigned operations
+// (SignUp, InitiateAuth, GetUser, ...) never need a key.
+//
+// Nothing is open by default. On a first start with no principal declared
+// and none stored, serve creates principal "root" (cognito-idp:* on every
+// pool) with an access key, writes it to <data>/credentials (profile
+// [userpool], mode 0600) and prints how to use it with the AWS CLI.
+// --dev-accept-any-credentials (or auth.dev_accept_any_credentials) accepts
+// any well-formed signature instead, warning at start and once a minute.
+//
+// The master key is auth.master_key_file, else USERPOOL_MASTER_KEY (hex or
+// base64 of 32 bytes), else <data>/master.key, generated (0600) on the first
+// start with a warning: production should supply its own and keep it apart
+// from the data. It also encrypts the token signing keys. The server refuses
+// to start when the key does not open the stored access keys.
+//
+// # Declarative configuration
+//
+// The configuration file may declare pools (with groups, app clients and
+// admin_queries settings) and principals. serve applies them at every start:
+// what is declared is created or updated, nothing undeclared is deleted, and
+// a second start with the same file writes nothing. A file with problems is
+// refused before the server listens, with every problem listed by its path
+// (pools[0].clients[1].id: ...), and serve exits with status 1.
+//
+// # Administration while the server runs
+//
+// principal create/list/delete, env and audit open the same data directory
+// (SQLite in WAL mode with a busy timeout), so they work while the server
+// runs. A new access key is usable immediately (the server looks unknown keys
+// up in the store); a deleted principal or key, and changed grants of an
+// existing key, reach a running server within its key cache TTL
+// (iam.DefaultKeyringTTL, 30 seconds). Principals declared in the
+// configuration get their declared grants back at the next start.
+package main
