@@ -355,3 +355,29 @@ func TestDevAcceptAnyCredentials(t *testing.T) {
 		t.Fatalf("dev mode refused a signed call: %v", err)
 	}
 }
+
+// TestMasterKey: the generated key file is 0600; a different master key
+// (here from USERPOOL_MASTER_KEY) cannot open the stored access keys and the
+// server refuses to start rather than fail every signed call.
+func TestMasterKey(t *testing.T) {
+	data := t.TempDir()
+	srv := startServer(t, data)
+	fi, err := os.Stat(filepath.Join(data, "master.key"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("master.key: %v %v", fi, err)
+	}
+	if !strings.Contains(srv.Logs(), "production should supply its own") {
+		t.Errorf("no warning about the generated master key:\n%s", srv.Logs())
+	}
+	srv.Stop()
+	other := strings.Repeat("ab", 32)
+	_, stderr, code := runCLI(t, []string{"USERPOOL_MASTER_KEY=" + other}, "serve", "--listen", "127.0.0.1:0", "--data", data, "--config", writeConfig(t, fastConfig))
+	if code == 0 || !strings.Contains(stderr, "master key does not open access key") {
+		t.Fatalf("exit %d with another master key:\n%s", code, stderr)
+	}
+	// The CLI refuses too, instead of sealing new keys with the wrong key.
+	_, stderr, code = runCLI(t, []string{"USERPOOL_MASTER_KEY=" + other}, "env", "root", "--data", data)
+	if code == 0 || !strings.Contains(stderr, "master key does not open access key") {
+		t.Fatalf("env with another master key: exit %d\n%s", code, stderr)
+	}
+}
