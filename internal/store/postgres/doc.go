@@ -21,7 +21,11 @@
 //     prefix filters as ranges [prefix, successor(prefix)).
 //   - ListUsers filters read user_search, keyed (pool_id, attr, value,
 //     username_key), already in result order; case-insensitive attributes
-//     are stored lower-cased (Go's strings.ToLower, as in SQLite).
+//     are stored lower-cased (Go's strings.ToLower, as in SQLite). Every
+//     list is its driving index range plus one primary-key look-up per row
+//     returned (a LATERAL subquery the planner cannot turn into a merge or
+//     hash join over the pool); TestQueryPlans pins these plans, custom and
+//     generic.
 //   - Limits are atomic by row locks under READ COMMITTED: CreateGroup locks
 //     the pool's row, AddUserToGroup the user's (FOR NO KEY UPDATE, which
 //     does not block foreign-key checks), then counts in a new statement.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 
@@ -150,7 +151,7 @@ func (s *Store) AddUserToGroup(ctx context.Context, poolID, usernameKey, group s
 		b := &pgx.Batch{}
 		b.Queue(addMemberLock, poolID, usernameKey, group).QueryRow(func(r pgx.Row) error {
 			err := r.Scan(&groupFound)
-			if err == pgx.ErrNoRows {
+			if errors.Is(err, pgx.ErrNoRows) {
 				return nil
 			}
 			userFound = err == nil

@@ -555,3 +555,32 @@ func TestUpdaterPanicReleasesConnection(t *testing.T) {
 		t.Fatalf("update after panic: %+v, %v", p, err)
 	}
 }
+
+// A read on a pooled connection whose backend was terminated (a server
+// restart, a failover) is re-run on a new connection instead of failing.
+func TestReadRetriesDroppedConnection(t *testing.T) {
+	dsn := freshSchema(t)
+	s, err := Open(t.Context(), dsn, Options{MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := t.Context()
+	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "kept"}); err != nil {
+		t.Fatal(err)
+	}
+	var pid uint32
+	if err := s.pool.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	if err := adminExec(ctx, dsn, fmt.Sprintf(`SELECT pg_terminate_backend(%d, 5000)`, pid)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.GetPool(ctx, "p")
+	if err != nil || p.Name != "kept" {
+		t.Fatalf("GetPool after the backend was terminated: %+v, %v", p, err)
+	}
+	if n := s.pool.Stat().NewConnsCount(); n < 2 {
+		t.Fatalf("%d connections made, want a new one after the termination", n)
+	}
+}

@@ -230,11 +230,13 @@ func queueDeleteAliases(b *pgx.Batch, poolID, key string, aliases map[string]str
 // pipelined batch, which the server runs as one implicit transaction: one
 // round trip, all or nothing.
 func (s *Store) CreateUser(ctx context.Context, u store.User) error {
-	b := &pgx.Batch{}
-	b.Queue(userInsert, append([]any{u.PoolID, u.UsernameKey, u.Username, u.Sub}, userValues(&u)...)...)
-	queueInsertAliases(b, u.PoolID, u.UsernameKey, u.Aliases)
-	queueInsertSearch(b, u.PoolID, u.UsernameKey, searchEntries(&u))
 	err := s.run(ctx, notIdempotent, func(ctx context.Context) error {
+		// A fresh batch per attempt: pgx caches statement descriptions of
+		// the connection it ran on in the queued queries.
+		b := &pgx.Batch{}
+		b.Queue(userInsert, append([]any{u.PoolID, u.UsernameKey, u.Username, u.Sub}, userValues(&u)...)...)
+		queueInsertAliases(b, u.PoolID, u.UsernameKey, u.Aliases)
+		queueInsertSearch(b, u.PoolID, u.UsernameKey, searchEntries(&u))
 		return s.pool.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
