@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
+	"userpool/internal/adminqueries"
 	"userpool/internal/audit"
 	"userpool/internal/cognitoidp"
 	"userpool/internal/config"
@@ -31,6 +33,44 @@ type app struct {
 	svc     *userpool.Service
 	cognito *cognitoidp.Handler
 	handler http.Handler
+	aq      *aqPools
+}
+
+// aqPools holds each pool's Admin Queries configuration by pool id; it is
+// filled once the declared configuration has been applied (ids known).
+type aqPools struct {
+	mu    sync.RWMutex
+	pools map[string]adminqueries.PoolConfig
+}
+
+func (a *aqPools) get(poolID string) (adminqueries.PoolConfig, bool) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	c, ok := a.pools[poolID]
+	return c, ok
+}
+
+// set installs the Admin Queries configuration of the declared pools.
+func (a *aqPools) set(cfg config.Config, poolIDs map[string]string) {
+	m := map[string]adminqueries.PoolConfig{}
+	for _, p := range cfg.Pools {
+		aq := p.AdminQueries
+		id := poolIDs[p.Name]
+		if aq == nil || id == "" {
+			continue
+		}
+		m[id] = adminqueries.PoolConfig{
+			Enabled:        aq.Enabled,
+			Groups:         aq.Groups,
+			DisabledRoutes: aq.DisabledRoutes,
+			AllowedOrigins: aq.AllowedOrigins,
+			Compat:         aq.Compat,
+			OmitMetadata:   aq.OmitMetadata,
+		}
+	}
+	a.mu.Lock()
+	a.pools = m
+	a.mu.Unlock()
 }
 
 // appOptions are the parts only known at run time.
@@ -98,11 +138,18 @@ func newApp(cfg config.Config, log *slog.Logger, st *sqlite.Store, sealer *iam.S
 		Logger:        log,
 		MaxBody:       cfg.Server.MaxBodyBytes,
 	})
+	aq := &aqPools{}
 	h := server.Handler(server.Options{
 		Cognito:   cog,
 		WellKnown: wellKnown(svc, opts.publicURL),
-		Health:    st.Ping,
-		Logger:    log,
+		AdminQueries: adminqueries.New(svc, adminqueries.Options{
+			Pools:     aq.get,
+			Logger:    log,
+			MaxBody:   cfg.Server.MaxBodyBytes,
+			RequestID: cognitoidp.RequestID,
+		}),
+		Health: st.Ping,
+		Logger: log,
 	})
-	return &app{cfg: cfg, log: log, store: st, sealer: sealer, keys: keys, svc: svc, cognito: cog, handler: h}, nil
+	return &app{cfg: cfg, log: log, store: st, sealer: sealer, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq}, nil
 }

@@ -88,6 +88,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 	if err != nil {
 		return err
 	}
+	a.aq.set(cfg, rep.PoolIDs)
 	createdRoot, err := ensureRoot(ctx, cfg, st, sealer, time.Now())
 	if err != nil {
 		return fmt.Errorf("creating the root principal: %w", err)

@@ -112,6 +112,12 @@ type AdminQueries struct {
 	DisabledRoutes []string `yaml:"disabled_routes"`
 	// AllowedOrigins for CORS ("*" or scheme://host[:port]).
 	AllowedOrigins []string `yaml:"allowed_origins"`
+	// Compat is "strict" (default: 4xx for client errors, 403 for
+	// non-members) or "template" (the Amplify template's 500s).
+	Compat string `yaml:"compat"`
+	// OmitMetadata drops "$metadata" from read responses (templates before
+	// Amplify CLI 12.0.0).
+	OmitMetadata bool `yaml:"omit_metadata"`
 }
 
 // Principal is a declared server-side caller with its grants. Its grants
@@ -171,10 +177,15 @@ func (v Validity) Duration() time.Duration {
 	return time.Duration(v.Value) * 24 * time.Hour
 }
 
-// AdminQueriesRoutes are the 11 routes of Amplify's Admin Queries API.
+// AdminQueriesRoutes are the routes of the Admin Queries API that
+// disabled_routes may name: Amplify's 11, userpool's extensions, and
+// "filter" (listUsers' filter parameter).
 var AdminQueriesRoutes = []string{
 	"addUserToGroup", "removeUserFromGroup", "confirmUserSignUp", "disableUser", "enableUser",
 	"getUser", "listUsers", "listGroups", "listGroupsForUser", "listUsersInGroup", "signUserOut",
+	"createUser", "deleteUser", "updateUserAttributes", "deleteUserAttributes", "resetUserPassword",
+	"setUserPassword", "createGroup", "updateGroup", "deleteGroup", "getGroup", "listDevices",
+	"forgetDevice", "filter",
 }
 
 var (
@@ -412,6 +423,9 @@ func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]str
 			if !known {
 				p.add(fmt.Sprintf("%s.disabled_routes[%d]", ap, k), "%q is not an Admin Queries route (%s)", r, strings.Join(AdminQueriesRoutes, ", "))
 			}
+		}
+		if aq.Compat != "" && !inSet(aq.Compat, "strict", "template") {
+			p.add(ap+".compat", "%q is not one of strict, template", aq.Compat)
 		}
 		for k, o := range aq.AllowedOrigins {
 			if o == "*" {

@@ -52,7 +52,11 @@ func Handler(opts Options) http.Handler {
 		mux.HandleFunc("OPTIONS /{$}", preflight)
 	}
 	if opts.WellKnown != nil {
-		mux.Handle("GET /{poolId}/.well-known/{doc}", cors(opts.WellKnown))
+		// A sub-mux under "/": the wildcard pattern would otherwise be
+		// ambiguous with the /adminqueries/ subtree for ServeMux.
+		wk := http.NewServeMux()
+		wk.Handle("GET /{poolId}/.well-known/{doc}", cors(opts.WellKnown))
+		mux.Handle("/", wk)
 	}
 	if opts.AdminQueries != nil {
 		mux.Handle("/adminqueries/", opts.AdminQueries)
