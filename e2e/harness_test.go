@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -224,7 +223,7 @@ func (p *proc) client(ak, sk string) *cip.Client {
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(p.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(ak, sk, ""),
-		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
+		HTTPClient:   newBufferedClient(),
 	})
 }
 
