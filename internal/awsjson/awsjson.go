@@ -152,9 +152,8 @@ func WriteError(w http.ResponseWriter, requestID string, e *Error) {
 	h.Set("Content-Type", ContentType)
 	h.Set("x-amzn-RequestId", requestID)
 	h.Set("x-amzn-ErrorType", e.Type+":")
-	if e.Message != "" {
-		// Header values must not carry newlines; messages are single-line by construction.
-		h.Set("x-amzn-ErrorMessage", strings.ReplaceAll(e.Message, "\n", " "))
+	if m := headerSafe(e.Message); m != "" {
+		h.Set("x-amzn-ErrorMessage", m)
 	}
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	status := e.Status
@@ -163,6 +162,26 @@ func WriteError(w http.ResponseWriter, requestID string, e *Error) {
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// headerSafe makes a message usable as a header value: messages may echo
+// client input (Coral's "Value '...' at ..."), which can hold control
+// characters that would corrupt the response head. Non-printable ASCII
+// becomes a space and non-ASCII a '?'; the JSON body keeps the exact text.
+func headerSafe(msg string) string {
+	var b strings.Builder
+	b.Grow(len(msg))
+	for _, r := range msg {
+		switch {
+		case r == '\t' || (r >= 0x20 && r < 0x7f):
+			b.WriteRune(r)
+		case r < 0x80 || r == 0x7f:
+			b.WriteByte(' ')
+		default:
+			b.WriteByte('?')
+		}
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // Time is a timestamp encoded as epoch seconds (a JSON number, millisecond

@@ -86,3 +86,35 @@ func TestParseTarget(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorMessageHeaderIsSanitised(t *testing.T) {
+	w := httptest.NewRecorder()
+	msg := "1 validation error detected: Value 'a\x00b\r\nX-Evil: 1 é' at 'username' failed"
+	WriteError(w, "rid", &Error{Type: "InvalidParameterException", Message: msg, Status: 400})
+	got := w.Header().Get("x-amzn-ErrorMessage")
+	for _, r := range got {
+		if r < 0x20 || r > 0x7e {
+			t.Fatalf("header carries %q", got)
+		}
+	}
+	if !strings.Contains(got, "a b  X-Evil: 1 ?") {
+		t.Fatalf("header %q", got)
+	}
+	var body struct{ Message string }
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Message != msg {
+		t.Fatalf("body must keep the exact message: %q %v", body.Message, err)
+	}
+	// A real server must be able to send it: the header passes net/http's checks.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		WriteError(w, "rid", &Error{Type: "InvalidParameterException", Message: msg, Status: 400})
+	}))
+	defer srv.Close()
+	resp, err := http.Post(srv.URL, "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+}
