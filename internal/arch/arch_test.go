@@ -1,0 +1,69 @@
+package arch
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const mod = "userpool/"
+
+// deps returns the packages pkg imports, directly or not (non-test).
+func deps(t *testing.T, pkg string) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-deps", mod+pkg).Output()
+	if err != nil {
+		t.Fatalf("go list -deps %s: %v", pkg, err)
+	}
+	return strings.Fields(string(out))
+}
+
+func TestImportRules(t *testing.T) {
+	rules := []struct {
+		pkg       string
+		forbidden []string
+		why       string
+	}{
+		{"internal/cognitoidp", []string{mod + "internal/store/sqlite", mod + "internal/store/postgres", mod + "internal/server"}, "protocol packages never import a store backend or the server"},
+		{"internal/adminqueries", []string{mod + "internal/store/sqlite", mod + "internal/store/postgres", mod + "internal/server"}, "protocol packages never import a store backend or the server"},
+		{"internal/awsjson", []string{mod + "internal/userpool", mod + "internal/store"}, "framing knows nothing about Cognito"},
+		{"internal/userpool", []string{"net/http", mod + "internal/store/sqlite", mod + "internal/store/postgres", mod + "internal/cognitoidp", mod + "internal/adminqueries"}, "the domain never imports net/http, a backend or a face"},
+		{"internal/token", []string{mod + "internal/userpool", mod + "internal/store/sqlite", mod + "internal/store/postgres"}, "token depends only on the store contract"},
+	}
+	for _, r := range rules {
+		for _, d := range deps(t, r.pkg) {
+			for _, f := range r.forbidden {
+				if d == f {
+					t.Errorf("%s imports %s: %s", r.pkg, f, r.why)
+				}
+			}
+		}
+	}
+	// The store contract is a leaf: it imports nothing internal.
+	for _, d := range deps(t, "internal/store") {
+		if strings.HasPrefix(d, mod) && d != mod+"internal/store" {
+			t.Errorf("internal/store imports %s: the contract must stay a leaf", d)
+		}
+	}
+}
+
+func TestNothingImportsCmdOrServer(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, mod+"...").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		for _, imp := range f[1:] {
+			if strings.HasPrefix(imp, mod+"cmd/") {
+				t.Errorf("%s imports %s", f[0], imp)
+			}
+			if imp == mod+"internal/server" && !strings.HasPrefix(f[0], mod+"cmd/") {
+				t.Errorf("%s imports internal/server; only cmd may", f[0])
+			}
+		}
+	}
+}
