@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Cascades", testCascades},
 		{"Paging", testPaging},
 		{"Concurrency", testConcurrency},
+		{"Export", testExport},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, newStore) })
