@@ -71,6 +71,7 @@ type Report struct {
 	Endpoint      string          `json:"endpoint"`
 	Signed        bool            `json:"signed"`
 	Users         int             `json:"users"`
+	UsersMeasured int             `json:"users_measured"`
 	Concurrency   int             `json:"concurrency"`
 	DurationS     float64         `json:"duration_s"`
 	Machine       Machine         `json:"machine"`
@@ -92,6 +93,7 @@ type runFlags struct {
 	serverPID                            int
 	skipPopulate, populateOnly, noSign   bool
 	maxIter                              int64
+	popTimeout                           time.Duration
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -122,6 +124,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.StringVar(&f.compare, "compare", "", "ceiling report JSON: add ratio columns")
 	fs.StringVar(&f.dataDir, "data-dir", "", "server data directory (reports its size per user)")
 	fs.IntVar(&f.serverPID, "server-pid", 0, "server process id (reports its RSS and CPU per op)")
+	fs.DurationVar(&f.popTimeout, "populate-timeout", 20*time.Minute, "give up populating after this long and measure the users present")
 	fs.BoolVar(&f.skipPopulate, "skip-populate", false, "assume the pool is already populated")
 	fs.StringVar(&f.notes, "note", "", "free-text note recorded in the report")
 	if err := fs.Parse(args); err != nil {
@@ -182,8 +185,19 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		env.Pool = p
 		fmt.Fprintf(stderr, "pool %s (%s), client %s, %d users present\n", p.ID, f.poolName, p.ClientID, p.Existing)
 		if !f.skipPopulate && p.Existing < int64(f.users) {
-			pr := populate(ctx, c, p, f.users, f.authUsers, f.walkSize, f.popConc, f.password)
+			var smp *rssSampler
+			if f.serverPID > 0 {
+				smp = startRSSSampler(f.serverPID)
+			}
+			pr := populate(ctx, c, p, f.users, f.authUsers, f.walkSize, f.popConc, f.password, f.popTimeout)
 			rep.Populate = &pr
+			rep.Server.PopPeakRSSKB, rep.Server.PopPeakAnonKB, _ = smp.Stop()
+			if pr.Incomplete && ctx.Err() == nil {
+				got := int(pr.Created + pr.Existing)
+				rep.Notes = append(rep.Notes, fmt.Sprintf("populate stopped after %.0fs with %d of %d users (%d errors: %s); operations ran against the %d users present",
+					pr.Seconds, got, f.users, pr.Errors, topErrors(pr.ErrorTypes), got))
+				env.Users = got
+			}
 		} else {
 			rep.Populate = &PopulateResult{Users: f.users, Existing: p.Existing, Skipped: true}
 		}
@@ -191,10 +205,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return ctx.Err()
 		}
 	}
+	rep.UsersMeasured = env.Users
 	if f.serverPID > 0 {
 		rep.Server.RSSAfterPopKB = procStatusKB(f.serverPID, "VmRSS")
 	}
 
+	var smp *rssSampler
+	if f.serverPID > 0 {
+		smp = startRSSSampler(f.serverPID)
+	}
 	var cmp map[string]OpResult
 	if f.compare != "" {
 		cmp, err = loadOps(f.compare)
@@ -215,8 +234,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if ctx.Err() != nil {
 			break
 		}
-		res := OpResult{Name: op.Name, Concurrency: f.conc, Note: op.Note}
-		if ceiling && op.NoCeiling {
+		conc := f.conc
+		if op.Concurrency > 0 {
+			conc = op.Concurrency
+		}
+		res := OpResult{Name: op.Name, Concurrency: conc, Note: op.Note}
+		if (ceiling && op.NoCeiling) || (op.UserpoolOnly && f.target != "userpool" && !ceiling) {
 			continue
 		}
 		if op.Prepare != nil {
@@ -227,10 +250,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 				continue
 			}
 		}
-		fmt.Fprintf(stderr, "%-32s %d clients × %s …", op.Name, f.conc, f.dur)
+		fmt.Fprintf(stderr, "%-32s %d clients × %s …", op.Name, conc, f.dur)
 		sc0, cc0 := procCPU(f.serverPID), selfCPU()
 		fn := op.Fn
-		res = Run(ctx, RunSpec{Name: op.Name, Concurrency: f.conc, Duration: f.dur, Warmup: f.warmup, MaxIter: f.maxIter,
+		res = Run(ctx, RunSpec{Name: op.Name, Concurrency: conc, Duration: f.dur, Warmup: f.warmup, MaxIter: f.maxIter,
 			Fn: func(ctx context.Context, w *Worker) error { return fn(ctx, env, w) }})
 		res.Note = op.Note
 		if res.Ops > 0 {
@@ -252,7 +275,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stderr, " %.0f/s p99 %.2f ms errors %d\n", res.Throughput, res.P99MS, res.Errors)
 		rep.Ops = append(rep.Ops, res)
 	}
+	rep.Server.OpsPeakRSSKB, rep.Server.OpsPeakAnonKB, rep.Server.OpsPeakFileKB = smp.Stop()
 	if f.serverPID > 0 {
+		rep.Server.EndAnonKB = procStatusKB(f.serverPID, "RssAnon")
+		rep.Server.EndFileKB = procStatusKB(f.serverPID, "RssFile")
 		rep.Server.RSSEndKB = procStatusKB(f.serverPID, "VmRSS")
 		rep.Server.RSSPeakKB = procStatusKB(f.serverPID, "VmHWM")
 	}
@@ -301,9 +327,11 @@ func printTable(w io.Writer, rep *Report) {
 	}
 	tw.Flush()
 	if rep.Server.PID > 0 || rep.Server.DataBytes > 0 {
-		fmt.Fprintf(w, "server: RSS after populate %d MB, end %d MB, peak %d MB; data %.1f MB (%.0f bytes/user)\n",
-			rep.Server.RSSAfterPopKB/1024, rep.Server.RSSEndKB/1024, rep.Server.RSSPeakKB/1024,
-			float64(rep.Server.DataBytes)/1e6, rep.Server.DataBytesPerUser)
+		sv := rep.Server
+		fmt.Fprintf(w, "server RSS MB: populate peak %d (anon %d); after populate %d; ops peak %d (anon %d, file %d); end %d (anon %d, file %d); lifetime peak %d\n",
+			sv.PopPeakRSSKB/1024, sv.PopPeakAnonKB/1024, sv.RSSAfterPopKB/1024, sv.OpsPeakRSSKB/1024, sv.OpsPeakAnonKB/1024, sv.OpsPeakFileKB/1024,
+			sv.RSSEndKB/1024, sv.EndAnonKB/1024, sv.EndFileKB/1024, sv.RSSPeakKB/1024)
+		fmt.Fprintf(w, "data: %.1f MB (%.0f bytes/user)\n", float64(sv.DataBytes)/1e6, sv.DataBytesPerUser)
 	}
 }
 

@@ -52,8 +52,8 @@ func cmdPlot(args []string) error {
 		if r.Target == "ceiling" {
 			continue
 		}
-		minU = min(minU, float64(r.Users))
-		maxU = max(maxU, float64(r.Users))
+		minU = min(minU, float64(usersOf(r)))
+		maxU = max(maxU, float64(usersOf(r)))
 	}
 	if maxU == 0 {
 		minU, maxU = 1e4, 1e6
@@ -90,7 +90,7 @@ func cmdPlot(args []string) error {
 				if r.Target == "ceiling" {
 					series["ceiling"] = plotter.XYs{{X: minU / 1.5, Y: o.Throughput}, {X: maxU * 1.5, Y: o.Throughput}}
 				} else {
-					series[r.Target] = append(series[r.Target], plotter.XY{X: float64(r.Users), Y: o.Throughput})
+					series[r.Target] = append(series[r.Target], plotter.XY{X: float64(usersOf(r)), Y: o.Throughput})
 				}
 				ymin, ymax = min(ymin, o.Throughput), max(ymax, o.Throughput)
 			}
@@ -172,13 +172,13 @@ func cmdMarkdown(args []string, w io.Writer) error {
 		if oi != oj {
 			return oi < oj
 		}
-		return reps[i].Users < reps[j].Users
+		return usersOf(reps[i]) < usersOf(reps[j])
 	})
 	label := func(r *Report) string {
 		if r.Target == "ceiling" {
 			return "ceiling"
 		}
-		return fmt.Sprintf("%s @%s", r.Target, humanN(r.Users))
+		return fmt.Sprintf("%s @%s", r.Target, humanN(usersOf(r)))
 	}
 	var names []string
 	seen := map[string]bool{}
@@ -226,6 +226,14 @@ func cmdMarkdown(args []string, w io.Writer) error {
 		fmt.Fprintln(w)
 	}
 	return nil
+}
+
+// usersOf is the pool size the operations ran against.
+func usersOf(r *Report) int {
+	if r.UsersMeasured > 0 {
+		return r.UsersMeasured
+	}
+	return r.Users
 }
 
 func targetOrder(t string) int {

@@ -84,7 +84,7 @@ func Run(ctx context.Context, spec RunSpec) OpResult {
 		}
 		workers[i] = w
 	}
-	var total atomic.Int64
+	var total, okCount, errCount atomic.Int64
 	hardStop := spec.Warmup + spec.Duration + 30*time.Second
 	rctx, cancel := context.WithTimeout(ctx, hardStop)
 	defer cancel()
@@ -110,8 +110,14 @@ func Run(ctx context.Context, spec RunSpec) OpResult {
 					}
 					if err != nil {
 						w.errs[errType(err)]++
+						// An operation the target does not support fails at once;
+						// stop after 1000 failures without a single success.
+						if errCount.Add(1) >= 1000 && okCount.Load() == 0 {
+							return
+						}
 						continue
 					}
+					okCount.Add(1)
 					w.hist.Record(el)
 				}
 			}(w)

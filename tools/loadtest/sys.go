@@ -18,6 +18,9 @@ type Machine struct {
 	MemTotal string `json:"mem_total"`
 	Kernel   string `json:"kernel"`
 	Go       string `json:"go"`
+	// LoadAvg is /proc/loadavg when the run started: other work on the
+	// machine (it is shared) skews every figure.
+	LoadAvg string `json:"loadavg_at_start"`
 }
 
 func machineInfo() Machine {
@@ -41,6 +44,9 @@ func machineInfo() Machine {
 			}
 		}
 		f.Close()
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		m.LoadAvg = strings.TrimSpace(string(b))
 	}
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.Kernel = strings.TrimSpace(string(b))
@@ -112,10 +118,59 @@ func dirBytes(dir string) int64 {
 
 // ServerStats are the server process figures.
 type ServerStats struct {
-	PID              int     `json:"pid,omitempty"`
-	RSSAfterPopKB    int64   `json:"rss_after_populate_kb,omitempty"`
-	RSSEndKB         int64   `json:"rss_end_kb,omitempty"`
-	RSSPeakKB        int64   `json:"rss_peak_kb,omitempty"`
+	PID           int   `json:"pid,omitempty"`
+	RSSAfterPopKB int64 `json:"rss_after_populate_kb,omitempty"`
+	RSSEndKB      int64 `json:"rss_end_kb,omitempty"`
+	RSSPeakKB     int64 `json:"rss_peak_kb,omitempty"`
+	// Peaks sampled every 100 ms while populating and while running the
+	// operations: anonymous memory (heap, stacks) and file-backed pages
+	// (the binary and SQLite's mmap of the database) separately.
+	PopPeakRSSKB     int64   `json:"populate_peak_rss_kb,omitempty"`
+	PopPeakAnonKB    int64   `json:"populate_peak_anon_kb,omitempty"`
+	OpsPeakRSSKB     int64   `json:"ops_peak_rss_kb,omitempty"`
+	OpsPeakAnonKB    int64   `json:"ops_peak_anon_kb,omitempty"`
+	OpsPeakFileKB    int64   `json:"ops_peak_file_kb,omitempty"`
+	EndAnonKB        int64   `json:"end_anon_kb,omitempty"`
+	EndFileKB        int64   `json:"end_file_kb,omitempty"`
 	DataBytes        int64   `json:"data_bytes,omitempty"`
 	DataBytesPerUser float64 `json:"data_bytes_per_user,omitempty"`
+}
+
+// rssSampler records the peak RSS (total, anonymous, file-backed) of a process.
+type rssSampler struct {
+	pid               int
+	stop              chan struct{}
+	done              chan struct{}
+	peakRSS, peakAnon int64
+	peakFile          int64
+}
+
+func startRSSSampler(pid int) *rssSampler {
+	s := &rssSampler{pid: pid, stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			s.peakRSS = max(s.peakRSS, procStatusKB(pid, "VmRSS"))
+			s.peakAnon = max(s.peakAnon, procStatusKB(pid, "RssAnon"))
+			s.peakFile = max(s.peakFile, procStatusKB(pid, "RssFile"))
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+// Stop ends sampling and returns the peaks in kB.
+func (s *rssSampler) Stop() (rss, anon, file int64) {
+	if s == nil {
+		return 0, 0, 0
+	}
+	close(s.stop)
+	<-s.done
+	return s.peakRSS, s.peakAnon, s.peakFile
 }

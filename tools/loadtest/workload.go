@@ -134,13 +134,20 @@ type PopulateResult struct {
 	ErrorTypes  map[string]int64 `json:"error_types,omitempty"`
 	Concurrency int              `json:"concurrency"`
 	Skipped     bool             `json:"skipped,omitempty"`
+	// Incomplete: the time limit or the error limit stopped the load.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 // populate creates users [0, n) concurrently with their memberships, and
 // gives the first authUsers a permanent password. Existing users are kept
 // (UsernameExistsException counts as done), so an interrupted load resumes.
-func populate(ctx context.Context, c *Client, p *Pool, n, authUsers, walkSize, conc int, password string) PopulateResult {
+func populate(ctx context.Context, c *Client, p *Pool, n, authUsers, walkSize, conc int, password string, timeout time.Duration) PopulateResult {
 	res := PopulateResult{Users: n, Concurrency: conc, ErrorTypes: map[string]int64{}}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	var next, done, created, existing, reqs, errs atomic.Int64
 	var mu sync.Mutex
 	fail := func(err error) {
@@ -226,6 +233,9 @@ func populate(ctx context.Context, c *Client, p *Pool, n, authUsers, walkSize, c
 	pwg.Wait()
 	el := time.Since(start)
 	res.Created, res.Existing, res.Requests, res.Errors = created.Load(), existing.Load(), reqs.Load(), errs.Load()
+	if ctx.Err() != nil || res.Created+res.Existing < int64(n) {
+		res.Incomplete = true
+	}
 	res.Seconds = el.Seconds()
 	res.UsersPerS = float64(res.Created+res.Existing) / el.Seconds()
 	if len(res.ErrorTypes) == 0 {
