@@ -20,6 +20,8 @@ type Config struct {
 	Password Password `yaml:"password"`
 	Auth     Auth     `yaml:"auth"`
 	Tokens   Tokens   `yaml:"tokens"`
+	// Store selects the storage backend (default: SQLite in server.data).
+	Store Store `yaml:"store"`
 	// SMTP is optional: without it codes and invitations go to the log.
 	SMTP *SMTP `yaml:"smtp"`
 	// Pools and Principals are applied at every start: what is declared is
@@ -162,6 +164,7 @@ func (c *Config) Validate() error {
 			p = append(p, "password.parallelism: must be at least 1")
 		}
 	}
+	c.validateStore(&p)
 	c.validateDeclared(&p)
 	if len(p) == 0 {
 		return nil
