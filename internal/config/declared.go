@@ -105,9 +105,13 @@ type Client struct {
 // AdminQueries configures the Amplify Admin Queries REST API of a pool.
 type AdminQueries struct {
 	Enabled bool `yaml:"enabled"`
-	// Groups whose members may call the API (Amplify allows one; default
-	// none means every signed-in user of the pool is refused).
+	// Groups whose members may call the API (Amplify allows one). Required
+	// when enabled, unless AllowAllUsers is set.
 	Groups []string `yaml:"groups"`
+	// AllowAllUsers lets every signed-in user of the pool call the API (the
+	// template's GROUP=NONE). It must be said explicitly: nothing is open by
+	// default.
+	AllowAllUsers bool `yaml:"allow_all_users"`
 	// DisabledRoutes are route names (e.g. "signUserOut") to answer 404.
 	DisabledRoutes []string `yaml:"disabled_routes"`
 	// AllowedOrigins for CORS ("*" or scheme://host[:port]).
@@ -405,8 +409,11 @@ func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]str
 
 	if aq := pool.AdminQueries; aq != nil {
 		ap := path + ".admin_queries"
-		if aq.Enabled && len(aq.Groups) == 0 {
-			p.add(ap+".groups", "name the group whose members may call Admin Queries")
+		if aq.Enabled && len(aq.Groups) == 0 && !aq.AllowAllUsers {
+			p.add(ap+".groups", "name the group whose members may call Admin Queries (or set allow_all_users: true)")
+		}
+		if aq.AllowAllUsers && len(aq.Groups) > 0 {
+			p.add(ap+".allow_all_users", "cannot be combined with groups")
 		}
 		for k, g := range aq.Groups {
 			if _, ok := groups[g]; !ok {
