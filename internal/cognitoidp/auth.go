@@ -2,7 +2,6 @@ package cognitoidp
 
 import (
 	"context"
-	"encoding/json"
 
 	"userpool/internal/userpool"
 )
@@ -17,8 +16,8 @@ type InitiateAuthInput struct {
 	AuthParameters    map[string]string `json:"AuthParameters"`
 	ClientMetadata    map[string]string `json:"ClientMetadata"`
 	ClientId          string            `cg:"req,len=1:128,re=clientId,sensitive"`
-	AnalyticsMetadata json.RawMessage   `json:"AnalyticsMetadata"`
-	UserContextData   json.RawMessage   `json:"UserContextData"`
+	AnalyticsMetadata jsonObject        `json:"AnalyticsMetadata"`
+	UserContextData   jsonObject        `json:"UserContextData"`
 	Session           *string           `cg:"len=20:2048"`
 }
 
@@ -29,8 +28,8 @@ type AdminInitiateAuthInput struct {
 	AuthFlow          string            `cg:"req,enum=USER_SRP_AUTH|REFRESH_TOKEN_AUTH|REFRESH_TOKEN|CUSTOM_AUTH|ADMIN_NO_SRP_AUTH|USER_PASSWORD_AUTH|ADMIN_USER_PASSWORD_AUTH|USER_AUTH"`
 	AuthParameters    map[string]string `json:"AuthParameters"`
 	ClientMetadata    map[string]string `json:"ClientMetadata"`
-	AnalyticsMetadata json.RawMessage   `json:"AnalyticsMetadata"`
-	ContextData       json.RawMessage   `json:"ContextData"`
+	AnalyticsMetadata jsonObject        `json:"AnalyticsMetadata"`
+	ContextData       jsonObject        `json:"ContextData"`
 	Session           *string           `cg:"len=20:2048"`
 }
 
@@ -40,8 +39,8 @@ type RespondToAuthChallengeInput struct {
 	ChallengeName      string            `cg:"req,enum=SMS_MFA|EMAIL_OTP|SOFTWARE_TOKEN_MFA|SELECT_MFA_TYPE|MFA_SETUP|PASSWORD_VERIFIER|CUSTOM_CHALLENGE|SELECT_CHALLENGE|DEVICE_SRP_AUTH|DEVICE_PASSWORD_VERIFIER|ADMIN_NO_SRP_AUTH|NEW_PASSWORD_REQUIRED|SMS_OTP|PASSWORD|WEB_AUTHN|PASSWORD_SRP"`
 	Session            *string           `cg:"len=20:2048"`
 	ChallengeResponses map[string]string `json:"ChallengeResponses"`
-	AnalyticsMetadata  json.RawMessage   `json:"AnalyticsMetadata"`
-	UserContextData    json.RawMessage   `json:"UserContextData"`
+	AnalyticsMetadata  jsonObject        `json:"AnalyticsMetadata"`
+	UserContextData    jsonObject        `json:"UserContextData"`
 	ClientMetadata     map[string]string `json:"ClientMetadata"`
 }
 
@@ -52,8 +51,8 @@ type AdminRespondToAuthChallengeInput struct {
 	ChallengeName      string            `cg:"req,enum=SMS_MFA|EMAIL_OTP|SOFTWARE_TOKEN_MFA|SELECT_MFA_TYPE|MFA_SETUP|PASSWORD_VERIFIER|CUSTOM_CHALLENGE|SELECT_CHALLENGE|DEVICE_SRP_AUTH|DEVICE_PASSWORD_VERIFIER|ADMIN_NO_SRP_AUTH|NEW_PASSWORD_REQUIRED|SMS_OTP|PASSWORD|WEB_AUTHN|PASSWORD_SRP"`
 	ChallengeResponses map[string]string `json:"ChallengeResponses"`
 	Session            *string           `cg:"len=20:2048"`
-	AnalyticsMetadata  json.RawMessage   `json:"AnalyticsMetadata"`
-	ContextData        json.RawMessage   `json:"ContextData"`
+	AnalyticsMetadata  jsonObject        `json:"AnalyticsMetadata"`
+	ContextData        jsonObject        `json:"ContextData"`
 	ClientMetadata     map[string]string `json:"ClientMetadata"`
 }
 

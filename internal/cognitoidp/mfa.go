@@ -55,8 +55,8 @@ type SmsConfigurationType struct {
 
 // SmsMfaConfigType is the SMS part of a pool's MFA configuration.
 type SmsMfaConfigType struct {
-	SmsAuthenticationMessage *string         `cg:"len=6:140"`
-	SmsConfiguration         json.RawMessage `json:"SmsConfiguration"`
+	SmsAuthenticationMessage *string    `cg:"len=6:140"`
+	SmsConfiguration         jsonObject `json:"SmsConfiguration"`
 }
 
 // SoftwareTokenMfaConfigType switches TOTP MFA for a pool.
@@ -69,9 +69,9 @@ type SetUserPoolMfaConfigInput struct {
 	UserPoolId                    string                      `cg:"req,len=1:55,re=poolId"`
 	SmsMfaConfiguration           *SmsMfaConfigType           `cg:"dive"`
 	SoftwareTokenMfaConfiguration *SoftwareTokenMfaConfigType `json:"SoftwareTokenMfaConfiguration"`
-	EmailMfaConfiguration         json.RawMessage             `json:"EmailMfaConfiguration"`
+	EmailMfaConfiguration         jsonObject                  `json:"EmailMfaConfiguration"`
 	MfaConfiguration              *string                     `cg:"enum=OFF|ON|OPTIONAL"`
-	WebAuthnConfiguration         json.RawMessage             `json:"WebAuthnConfiguration"`
+	WebAuthnConfiguration         jsonObject                  `json:"WebAuthnConfiguration"`
 }
 
 // GetUserPoolMfaConfigInput is the input of GetUserPoolMfaConfig.
@@ -157,17 +157,17 @@ func init() {
 			func(ctx context.Context, in *SetUserPoolMfaConfigInput) (*UserPoolMfaConfigOutput, error) {
 				cfg := userpool.PoolMfaConfigInput{
 					MfaConfiguration: uStr(in.MfaConfiguration),
-					Email:            in.EmailMfaConfiguration,
-					WebAuthn:         in.WebAuthnConfiguration,
+					Email:            json.RawMessage(in.EmailMfaConfiguration),
+					WebAuthn:         json.RawMessage(in.WebAuthnConfiguration),
 				}
 				if in.SoftwareTokenMfaConfiguration != nil {
 					cfg.SoftwareTokenEnabled = &in.SoftwareTokenMfaConfiguration.Enabled
 				}
 				if s := in.SmsMfaConfiguration; s != nil {
-					if err := checkSmsConfiguration(s.SmsConfiguration); err != nil {
+					if err := checkSmsConfiguration(json.RawMessage(s.SmsConfiguration)); err != nil {
 						return nil, err
 					}
-					cfg.SMS = &userpool.SmsMfaConfig{SmsAuthenticationMessage: uStr(s.SmsAuthenticationMessage), SmsConfiguration: s.SmsConfiguration}
+					cfg.SMS = &userpool.SmsMfaConfig{SmsAuthenticationMessage: uStr(s.SmsAuthenticationMessage), SmsConfiguration: json.RawMessage(s.SmsConfiguration)}
 				}
 				c, err := svc.SetUserPoolMfaConfig(ctx, in.UserPoolId, cfg)
 				if err != nil {

@@ -2,7 +2,6 @@ package cognitoidp
 
 import (
 	"context"
-	"encoding/json"
 
 	"userpool/internal/userpool"
 )
@@ -17,8 +16,8 @@ type ConfirmForgotPasswordInput struct {
 	Username          string            `cg:"req,len=1:128,re=username,sensitive"`
 	ConfirmationCode  string            `cg:"req,len=1:2048,re=nonSpace,sensitive"`
 	Password          string            `cg:"req,len=:256,re=passwordLoose,sensitive"`
-	AnalyticsMetadata json.RawMessage   `json:"AnalyticsMetadata"`
-	UserContextData   json.RawMessage   `json:"UserContextData"`
+	AnalyticsMetadata jsonObject        `json:"AnalyticsMetadata"`
+	UserContextData   jsonObject        `json:"UserContextData"`
 	ClientMetadata    map[string]string `json:"ClientMetadata"`
 }
 

@@ -2,7 +2,6 @@ package cognitoidp
 
 import (
 	"context"
-	"encoding/json"
 
 	"userpool/internal/userpool"
 )
@@ -32,8 +31,8 @@ type SignUpInput struct {
 	Password          *string           `cg:"len=:256,re=passwordLoose,sensitive"`
 	UserAttributes    []AttributeType   `cg:"dive"`
 	ValidationData    []AttributeType   `cg:"dive"`
-	AnalyticsMetadata json.RawMessage   `json:"AnalyticsMetadata"`
-	UserContextData   json.RawMessage   `json:"UserContextData"`
+	AnalyticsMetadata jsonObject        `json:"AnalyticsMetadata"`
+	UserContextData   jsonObject        `json:"UserContextData"`
 	ClientMetadata    map[string]string `json:"ClientMetadata"`
 }
 
@@ -51,8 +50,8 @@ type ConfirmSignUpInput struct {
 	Username           string            `cg:"req,len=1:128,re=username,sensitive"`
 	ConfirmationCode   string            `cg:"req,len=1:2048,re=nonSpace,sensitive"`
 	ForceAliasCreation bool              `json:"ForceAliasCreation"`
-	AnalyticsMetadata  json.RawMessage   `json:"AnalyticsMetadata"`
-	UserContextData    json.RawMessage   `json:"UserContextData"`
+	AnalyticsMetadata  jsonObject        `json:"AnalyticsMetadata"`
+	UserContextData    jsonObject        `json:"UserContextData"`
 	ClientMetadata     map[string]string `json:"ClientMetadata"`
 	Session            *string           `cg:"len=20:2048,sensitive"`
 }
@@ -63,8 +62,8 @@ type ClientUserInput struct {
 	ClientId          string            `cg:"req,len=1:128,re=clientId,sensitive"`
 	SecretHash        *string           `cg:"len=1:128,re=secretHash,sensitive"`
 	Username          string            `cg:"req,len=1:128,re=username,sensitive"`
-	AnalyticsMetadata json.RawMessage   `json:"AnalyticsMetadata"`
-	UserContextData   json.RawMessage   `json:"UserContextData"`
+	AnalyticsMetadata jsonObject        `json:"AnalyticsMetadata"`
+	UserContextData   jsonObject        `json:"UserContextData"`
 	ClientMetadata    map[string]string `json:"ClientMetadata"`
 }
 

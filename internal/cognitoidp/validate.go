@@ -1,6 +1,8 @@
 package cognitoidp
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -308,4 +310,44 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// jsonObject is a structure member kept as raw JSON (echoed as sent, or
+// accepted and ignored). Like every typed member it refuses a value of the
+// wrong JSON type, which the decoder reports as a SerializationException;
+// json.RawMessage would take a string or a number and store it.
+type jsonObject json.RawMessage
+
+var objectType = reflect.TypeFor[map[string]any]()
+
+// UnmarshalJSON accepts an object or null.
+func (o *jsonObject) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		*o = nil
+		return nil
+	}
+	if len(b) == 0 || b[0] != '{' {
+		kind := "string"
+		switch {
+		case len(b) == 0:
+		case b[0] == '[':
+			kind = "array"
+		case b[0] == 't' || b[0] == 'f':
+			kind = "bool"
+		case b[0] != '"':
+			kind = "number"
+		}
+		return &json.UnmarshalTypeError{Value: kind, Type: objectType}
+	}
+	*o = append((*o)[:0], b...)
+	return nil
+}
+
+// MarshalJSON writes the object as received.
+func (o jsonObject) MarshalJSON() ([]byte, error) {
+	if o == nil {
+		return []byte("null"), nil
+	}
+	return o, nil
 }
