@@ -198,6 +198,22 @@ func (p *proc) Logs() string {
 	return p.logBuf.String()
 }
 
+// waitLog waits until the log matches re (the access log is written after
+// the response, and read from the process through a pipe), for at most
+// 10 seconds; it reports whether it matched.
+func (p *proc) waitLog(re *regexp.Regexp) bool {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if re.MatchString(p.Logs()) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // Stop sends SIGTERM and waits for a clean exit.
 func (p *proc) Stop() {
 	select {

@@ -15,7 +15,7 @@ import (
 	"userpool/internal/password"
 	"userpool/internal/sender"
 	"userpool/internal/server"
-	"userpool/internal/store/sqlite"
+	"userpool/internal/store"
 	"userpool/internal/token"
 	"userpool/internal/userpool"
 )
@@ -27,8 +27,9 @@ var signingKeyAD = []byte("userpool/token/signing-key/v1")
 type app struct {
 	cfg     config.Config
 	log     *slog.Logger
-	store   *sqlite.Store
+	store   store.Store
 	sealer  *iam.Sealer
+	tokens  *token.Issuer
 	keys    *iam.Keyring
 	svc     *userpool.Service
 	cognito *cognitoidp.Handler
@@ -93,7 +94,7 @@ func passwordParams(cfg config.Config) password.Params {
 }
 
 // newApp wires the server over an open store and a master-key sealer.
-func newApp(cfg config.Config, log *slog.Logger, st *sqlite.Store, sealer *iam.Sealer, opts appOptions) (*app, error) {
+func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sealer, opts appOptions) (*app, error) {
 	issuerURL := token.CognitoIssuerURL
 	if cfg.Tokens.Issuer != config.IssuerAWS {
 		issuerURL = token.BaseIssuerURL(opts.publicURL)
@@ -151,5 +152,5 @@ func newApp(cfg config.Config, log *slog.Logger, st *sqlite.Store, sealer *iam.S
 		Health: st.Ping,
 		Logger: log,
 	})
-	return &app{cfg: cfg, log: log, store: st, sealer: sealer, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq}, nil
+	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq}, nil
 }

@@ -10,16 +10,15 @@ import (
 	"userpool/internal/config"
 	"userpool/internal/iam"
 	"userpool/internal/store"
-	"userpool/internal/store/sqlite"
 	"userpool/internal/userpool"
 )
 
-// cliEnv is what the administrative commands work with: the same data
-// directory and configuration as the server, which may be running (SQLite in
-// WAL mode with a busy timeout lets both write).
+// cliEnv is what the administrative commands work with: the same store and
+// configuration as the server, which may be running (SQLite in WAL mode with
+// a busy timeout lets both write; PostgreSQL is shared anyway).
 type cliEnv struct {
 	cfg    config.Config
-	store  *sqlite.Store
+	store  store.Store
 	sealer *iam.Sealer // nil unless requested
 	svc    *userpool.Service
 }

@@ -11,25 +11,36 @@ import (
 	"strings"
 
 	"userpool/internal/config"
+	"userpool/internal/store"
+	"userpool/internal/store/postgres"
 	"userpool/internal/store/sqlite"
 )
 
 // commonFlags are the flags shared by every command that opens the store.
 type commonFlags struct {
-	listen, data, configPath string
+	listen, data, configPath, store string
 }
+
+// storeFlagUsage documents --store (and USERPOOL_STORE).
+const storeFlagUsage = `store: "sqlite:PATH" or "postgres://user:password@host:port/db?sslmode=..." (default: store.dsn of the config, else $` + config.StoreEnv + `, else SQLite in the data directory)`
 
 func (f *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.listen, "listen", "", "address to listen on (default 127.0.0.1:9229)")
 	fs.StringVar(&f.data, "data", "", "data directory (default ./userpool-data)")
 	fs.StringVar(&f.configPath, "config", "", "YAML configuration file")
+	fs.StringVar(&f.store, "store", "", storeFlagUsage)
 }
 
-// load reads the config file and applies flag overrides, then validates.
+// load reads the config file, applies the environment (USERPOOL_STORE) and
+// then the flags, and validates.
 func (f *commonFlags) load() (config.Config, error) {
 	cfg, err := config.Load(f.configPath)
 	if err != nil {
 		return cfg, err
+	}
+	cfg.ApplyEnv(os.Getenv)
+	if f.store != "" {
+		cfg.Store.DSN = f.store
 	}
 	if f.listen != "" {
 		cfg.Server.Listen = f.listen
@@ -77,16 +88,52 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// openStore opens the SQLite store of the data directory (creating it).
-func openStore(ctx context.Context, cfg config.Config) (*sqlite.Store, error) {
-	if err := os.MkdirAll(cfg.Server.Data, 0o700); err != nil {
-		return nil, fmt.Errorf("creating data directory: %w", err)
-	}
-	st, err := sqlite.Open(ctx, filepath.Join(cfg.Server.Data, "userpool.db"))
+// openStore opens the store the configuration selects: SQLite (creating
+// the file and its directory) or PostgreSQL (applying pending migrations).
+func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+	backend, target, err := cfg.StoreBackend()
 	if err != nil {
-		return nil, fmt.Errorf("opening store: %w", err)
+		return nil, fmt.Errorf("store: %w", err)
 	}
-	return st, nil
+	return openBackend(ctx, backend, target, cfg.Store)
+}
+
+// openBackend opens one backend at target (a file path or a DSN). Errors
+// never quote the DSN (it may hold a password).
+func openBackend(ctx context.Context, backend, target string, sc config.Store) (store.Store, error) {
+	switch backend {
+	case config.BackendSQLite:
+		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+			return nil, fmt.Errorf("creating the directory of %s: %w", target, err)
+		}
+		st, err := sqlite.Open(ctx, target)
+		if err != nil {
+			return nil, fmt.Errorf("opening store: %w", err)
+		}
+		return st, nil
+	case config.BackendPostgres:
+		st, err := postgres.Open(ctx, target, postgres.Options{
+			MaxConns: sc.MaxConns, MinConns: sc.MinConns,
+			MaxConnLifetime: sc.MaxConnLifetime, MaxConnIdleTime: sc.MaxConnIdleTime,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("opening store %s: %w", config.RedactDSN(target), err)
+		}
+		return st, nil
+	}
+	return nil, fmt.Errorf("store: unknown backend %q", backend)
+}
+
+// storeDescription names the store for logs, without a password.
+func storeDescription(cfg config.Config) string {
+	backend, target, err := cfg.StoreBackend()
+	if err != nil {
+		return "invalid"
+	}
+	if backend == config.BackendSQLite {
+		return "sqlite:" + target
+	}
+	return config.RedactDSN(target)
 }
 
 // endpointURL is where clients reach the server: public_url, else

@@ -41,6 +41,11 @@ func loadSealer(cfg config.Config, log *slog.Logger, generate bool) (*iam.Sealer
 	default:
 		path := masterKeyPath(cfg)
 		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
+			if backend, _, _ := cfg.StoreBackend(); backend == config.BackendPostgres {
+				// Instances sharing a database must share the key: one
+				// generated here would be this instance's alone.
+				return nil, fmt.Errorf("no master key: with a PostgreSQL store every instance needs the same one; set %s (hex or base64 of 32 bytes, e.g. from: openssl rand -hex 32) or auth.master_key_file (%s does not exist)", iam.MasterKeyEnv, path)
+			}
 			if !generate {
 				return nil, fmt.Errorf("no master key: %s does not exist and neither auth.master_key_file nor %s is set (start the server once to generate it, or give the server's key)", path, iam.MasterKeyEnv)
 			}
@@ -83,6 +88,34 @@ func checkMasterKey(ctx context.Context, st store.IAMStore, s *iam.Sealer) error
 			}
 			return nil
 		}
+	}
+	return nil
+}
+
+// checkSigningKeys fails when the master key does not open a stored token
+// signing key (the first key of the first pools that have one): another
+// instance sealed it with another key, and this one could neither sign nor
+// verify that pool's tokens.
+func checkSigningKeys(ctx context.Context, st interface {
+	ListPools(context.Context, store.Page) ([]store.Pool, string, error)
+	ListSigningKeys(context.Context, string) ([]store.SigningKey, error)
+}, s *iam.Sealer) error {
+	pools, _, err := st.ListPools(ctx, store.Page{Limit: 10})
+	if err != nil {
+		return err
+	}
+	for _, p := range pools {
+		keys, err := st.ListSigningKeys(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		if _, err := s.Open(keys[0].PrivateKey, signingKeyAD); err != nil {
+			return fmt.Errorf("the master key does not open signing key %s of pool %s: it is not the key the stored signing keys were sealed with", keys[0].KID, p.ID)
+		}
+		return nil
 	}
 	return nil
 }

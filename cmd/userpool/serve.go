@@ -52,6 +52,11 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 // the bound address once the listener is up (tests use port 0). Operator
 // instructions (first-start credentials) go to notice.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.Writer, ready chan<- string) error {
+	// The data directory holds the generated master key and the first
+	// start's credentials file, whatever the store.
+	if err := os.MkdirAll(cfg.Server.Data, 0o700); err != nil {
+		return fmt.Errorf("creating data directory: %w", err)
+	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -66,6 +71,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		return err
 	}
 	if err := checkMasterKey(ctx, st, sealer); err != nil {
+		return err
+	}
+	if err := checkSigningKeys(ctx, st, sealer); err != nil {
 		return err
 	}
 
@@ -110,6 +118,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	mctx, stopMaintenance := context.WithCancel(ctx)
+	maintDone := make(chan struct{})
+	go func() {
+		defer close(maintDone)
+		newMaintenance(st, a.tokens.Prune, log).run(mctx, time.After)
+	}()
+	defer func() { stopMaintenance(); <-maintDone }()
 	if createdRoot {
 		creds := credentialsPath(cfg)
 		fmt.Fprintf(notice, `
@@ -120,7 +135,7 @@ written to %s (profile [%s], mode 0600). Use it with:
 
 `, rootPrincipal, creds, credentialsProfile, creds, credentialsProfile, public, cfg.Server.Region)
 	}
-	log.Info("userpool listening", "addr", addr, "data", cfg.Server.Data, "region", cfg.Server.Region, "version", version)
+	log.Info("userpool listening", "addr", addr, "data", cfg.Server.Data, "store", storeDescription(cfg), "region", cfg.Server.Region, "version", version)
 	if ready != nil {
 		ready <- addr
 	}
