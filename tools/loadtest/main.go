@@ -251,11 +251,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			}
 		}
 		fmt.Fprintf(stderr, "%-32s %d clients × %s …", op.Name, conc, f.dur)
-		sc0, cc0 := procCPU(f.serverPID), selfCPU()
+		sc0, cc0, mb0, t0 := procCPU(f.serverPID), selfCPU(), machineBusy(), time.Now()
 		fn := op.Fn
 		res = Run(ctx, RunSpec{Name: op.Name, Concurrency: conc, Duration: f.dur, Warmup: f.warmup, MaxIter: f.maxIter,
 			Fn: func(ctx context.Context, w *Worker) error { return fn(ctx, env, w) }})
 		res.Note = op.Note
+		if wall := time.Since(t0); f.serverPID > 0 && wall > 0 {
+			own := (procCPU(f.serverPID) - sc0) + (selfCPU() - cc0)
+			res.OtherCPU = max(0, float64(machineBusy()-mb0-own)/float64(wall))
+		}
 		if res.Ops > 0 {
 			// CPU over warm-up + measurement divided by ops in both (approximately
 			// the measured rate × (warm-up + duration)).
@@ -272,7 +276,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			res.RatioCeiling = res.Throughput / cr.Throughput
 			res.P99VsCeiling = res.P99MS / cr.P99MS
 		}
-		fmt.Fprintf(stderr, " %.0f/s p99 %.2f ms errors %d\n", res.Throughput, res.P99MS, res.Errors)
+		fmt.Fprintf(stderr, " %.0f/s p99 %.2f ms errors %d (other processes: %.2f cores)\n", res.Throughput, res.P99MS, res.Errors, res.OtherCPU)
 		rep.Ops = append(rep.Ops, res)
 	}
 	rep.Server.OpsPeakRSSKB, rep.Server.OpsPeakAnonKB, rep.Server.OpsPeakFileKB = smp.Stop()
@@ -312,18 +316,18 @@ func printTable(w io.Writer, rep *Report) {
 			p.Users, p.Seconds, p.UsersPerS, p.Requests, p.Errors, topErrors(p.ErrorTypes))
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "operation\tops/s\tp50 ms\tp99 ms\tmax ms\terrors\tsrv cpu ms/op\ttool cpu ms/op\tvs ceiling\tp99/ceil\tsub req/s\tsub p99 ms\t")
+	fmt.Fprintln(tw, "operation\tops/s\tp50 ms\tp99 ms\tmax ms\terrors\tsrv cpu ms/op\ttool cpu ms/op\tvs ceiling\tp99/ceil\tsub req/s\tsub p99 ms\tother cores\t")
 	for _, o := range rep.Ops {
 		if o.Skipped != "" {
-			fmt.Fprintf(tw, "%s\tskipped: %s\t\t\t\t\t\t\t\t\t\t\t\n", o.Name, trunc(o.Skipped, 60))
+			fmt.Fprintf(tw, "%s\tskipped: %s\t\t\t\t\t\t\t\t\t\t\t\t\n", o.Name, trunc(o.Skipped, 60))
 			continue
 		}
 		errs := strconv.FormatInt(o.Errors, 10)
 		if o.Errors > 0 {
 			errs += " (" + topErrors(o.ErrorTypes) + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", o.Name, o.Throughput, o.P50MS, o.P99MS, o.MaxMS, errs,
-			opt(o.ServerCPUMS, "%.3f"), opt(o.ClientCPUMS, "%.3f"), opt(o.RatioCeiling, "%.2f"), opt(o.P99VsCeiling, "%.2f"), opt(o.SubPerS, "%.0f"), opt(o.SubP99MS, "%.2f"))
+		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t\n", o.Name, o.Throughput, o.P50MS, o.P99MS, o.MaxMS, errs,
+			opt(o.ServerCPUMS, "%.3f"), opt(o.ClientCPUMS, "%.3f"), opt(o.RatioCeiling, "%.2f"), opt(o.P99VsCeiling, "%.2f"), opt(o.SubPerS, "%.0f"), opt(o.SubP99MS, "%.2f"), o.OtherCPU)
 	}
 	tw.Flush()
 	if rep.Server.PID > 0 || rep.Server.DataBytes > 0 {

@@ -65,6 +65,10 @@ type OpResult struct {
 	// CPU time per successful op: the server process's and this tool's.
 	ServerCPUMS float64 `json:"server_cpu_ms_per_op,omitempty"`
 	ClientCPUMS float64 `json:"client_cpu_ms_per_op,omitempty"`
+	// OtherCPU is the CPU (in cores) that processes other than the server
+	// and this tool used during the phase: the machine is shared, and a
+	// busy neighbour invalidates the figures.
+	OtherCPU float64 `json:"other_cpu_cores"`
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }

@@ -174,3 +174,28 @@ func (s *rssSampler) Stop() (rss, anon, file int64) {
 	<-s.done
 	return s.peakRSS, s.peakAnon, s.peakFile
 }
+
+// machineBusy is the CPU time all processes have used so far (from /proc/stat).
+func machineBusy() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 8 || f[0] != "cpu" {
+		return 0
+	}
+	var busy int64
+	for i, v := range f[1:] {
+		if i == 3 || i == 4 { // idle, iowait
+			continue
+		}
+		if i >= 8 { // guest time is already counted in user
+			break
+		}
+		n, _ := strconv.ParseInt(v, 10, 64)
+		busy += n
+	}
+	return time.Duration(busy) * time.Second / 100
+}
