@@ -16,13 +16,18 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, `userpool %s: a self-hosted Amazon Cognito user pools server
 
 Usage:
-  userpool serve [--listen ADDR] [--data DIR] [--config FILE] [--dev-accept-any-credentials]
-  userpool principal create --name NAME --pool POOL --allow ACTION[,ACTION...] [--data DIR] [--config FILE]
-  userpool principal list [--json] [--data DIR] [--config FILE]
-  userpool principal delete NAME [--data DIR] [--config FILE]
-  userpool env PRINCIPAL [--pool POOL] [--key AKID] [--endpoint URL] [--data DIR] [--config FILE]
-  userpool audit [--actor X] [--action Y] [--pool Z] [--outcome denied] [--since RFC3339] [--limit N] [--json]
+  userpool serve [--listen ADDR] [--data DIR] [--config FILE] [--store DSN] [--dev-accept-any-credentials]
+  userpool principal create --name NAME --pool POOL --allow ACTION[,ACTION...] [--data DIR] [--config FILE] [--store DSN]
+  userpool principal list [--json] [--data DIR] [--config FILE] [--store DSN]
+  userpool principal delete NAME [--data DIR] [--config FILE] [--store DSN]
+  userpool env PRINCIPAL [--pool POOL] [--key AKID] [--endpoint URL] [--data DIR] [--config FILE] [--store DSN]
+  userpool audit [--actor X] [--action Y] [--pool Z] [--outcome denied] [--since RFC3339] [--limit N] [--json] [--store DSN]
+  userpool migrate-store --to DST [--from SRC] [--force] [--workers N] [--data DIR] [--config FILE]
   userpool version
+
+DSN is "sqlite:PATH" or "postgres://user:password@host:port/db?sslmode=..."
+(also store.dsn in the config file or USERPOOL_STORE; default: SQLite in the
+data directory). Several servers may share one PostgreSQL database.
 
 Run "userpool <command> -h" for the flags of a command.
 `, version)
@@ -42,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdEnv(args[1:], stdout, stderr)
 	case "audit":
 		return cmdAudit(args[1:], stdout, stderr)
+	case "migrate-store":
+		return cmdMigrateStore(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return 0

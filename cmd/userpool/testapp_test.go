@@ -30,17 +30,34 @@ func newTestApp(t *testing.T, now func() time.Time) *testApp {
 	ctx := context.Background()
 	cfg := config.Defaults()
 	cfg.Server.Data = t.TempDir()
-	cfg.Password.InsecureFastHashing = true
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	return newTestAppOn(t, st, newTestSealer(t), now)
+}
+
+// newTestSealer returns a sealer with a random master key.
+func newTestSealer(t *testing.T) *iam.Sealer {
+	t.Helper()
 	key := make([]byte, iam.MasterKeySize)
 	_, _ = rand.Read(key)
 	sealer, err := iam.NewSealer(key, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return sealer
+}
+
+// newTestAppOn serves the real wiring over st (closed by the caller).
+func newTestAppOn(t *testing.T, st store.Store, sealer *iam.Sealer, now func() time.Time, opts ...func(*config.Config)) *testApp {
+	t.Helper()
+	cfg := config.Defaults()
+	cfg.Server.Data = t.TempDir()
+	cfg.Password.InsecureFastHashing = true
+	for _, o := range opts {
+		o(&cfg)
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
