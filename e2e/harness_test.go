@@ -91,13 +91,19 @@ func hasFlag(args []string, name string) bool {
 // server writes to <data>/credentials on its first start.
 func startServer(t *testing.T, data string, args ...string) *proc {
 	t.Helper()
+	return startServerEnv(t, data, nil, args...)
+}
+
+// startServerEnv is startServer with extra environment variables (NAME=value).
+func startServerEnv(t *testing.T, data string, env []string, args ...string) *proc {
+	t.Helper()
 	bin := binary(t)
 	if !hasFlag(args, "--config") {
 		args = append(args, "--config", writeConfig(t, fastConfig))
 	}
 	full := append([]string{"serve", "--listen", "127.0.0.1:0", "--data", data}, args...)
 	cmd := exec.Command(bin, full...)
-	cmd.Env = append(os.Environ(), "USERPOOL_TEST=1")
+	cmd.Env = append(append(os.Environ(), "USERPOOL_TEST=1"), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

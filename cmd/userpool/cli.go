@@ -43,6 +43,10 @@ func openCLI(ctx context.Context, f *commonFlags, needKey bool) (*cliEnv, error)
 			st.Close()
 			return nil, err
 		}
+		if err := checkSigningKeys(ctx, st, e.sealer); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	return e, nil
 }
