@@ -26,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"userpool/internal/cognitoidp"
 	"userpool/internal/password"
@@ -110,7 +111,15 @@ func newRBWorld(tb testing.TB) *rbWorld {
 		}()
 		w.h.ServeHTTP(rw, r)
 	})
+	w.seed(tb)
+	return w
+}
 
+// seed creates the pool, client, users, groups and tokens (again, in a new
+// pool, when the fuzzer has deleted or disabled them).
+func (w *rbWorld) seed(tb testing.TB) {
+	tb.Helper()
+	w.pageTokens = nil
 	must := func(op string, body any) map[string]any {
 		tb.Helper()
 		b, _ := json.Marshal(body)
@@ -145,7 +154,6 @@ func newRBWorld(tb testing.TB) *rbWorld {
 		"AuthParameters": map[string]string{"USERNAME": w.user, "PASSWORD": rbPassword}})
 	res := out["AuthenticationResult"].(map[string]any)
 	w.access, w.refresh = res["AccessToken"].(string), res["RefreshToken"].(string)
-	return w
 }
 
 // call serves one request in-process.
@@ -524,6 +532,13 @@ func checkEnvelope(t *testing.T, w *rbWorld, what string, status int, resp []byt
 // state), group, membership and device, as JSON.
 func snapshot(t testing.TB, st store.Store) string {
 	t.Helper()
+	return snapshotPools(t, st, "", false)
+}
+
+// snapshotPools is snapshot restricted to one pool (all when only is "");
+// noLockout leaves out the users' failed-login counts and lock times.
+func snapshotPools(t testing.TB, st store.Store, only string, noLockout bool) string {
+	t.Helper()
 	ctx := context.Background()
 	var out strings.Builder
 	enc := json.NewEncoder(&out)
@@ -533,6 +548,9 @@ func snapshot(t testing.TB, st store.Store) string {
 		}
 	}
 	pools := listAll(t, func(p store.Page) ([]store.Pool, string, error) { return st.ListPools(ctx, p) })
+	if only != "" {
+		pools = slices.DeleteFunc(pools, func(p store.Pool) bool { return p.ID != only })
+	}
 	put(len(pools))
 	for _, p := range pools {
 		put(p)
@@ -540,6 +558,9 @@ func snapshot(t testing.TB, st store.Store) string {
 		users := listAll(t, func(pg store.Page) ([]store.User, string, error) { return st.ListUsers(ctx, p.ID, nil, pg) })
 		put(len(users))
 		for _, u := range users {
+			if noLockout {
+				u.FailedLogins, u.LockedUntil, u.UpdatedAt = 0, time.Time{}, time.Time{}
+			}
 			put(u)
 			put(listAll(t, func(pg store.Page) ([]store.Device, string, error) {
 				return st.ListDevices(ctx, p.ID, u.UsernameKey, pg)
@@ -884,4 +905,174 @@ func TestRobustnessRegressions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ---------------------------------------------------------------- nested members
+
+// rbPath is a member below the top level: struct members by name, "[]" for
+// the one element of a list, "{}" for a map key.
+type rbPath struct {
+	segs []string
+	kind string // string or integer
+}
+
+// nestedPaths lists the string and integer members below the top level of
+// op's input shape.
+func nestedPaths(h *cognitoidp.Handler, op string) []rbPath {
+	var out []rbPath
+	var walk func(t reflect.Type, prefix []string, depth int)
+	walk = func(t reflect.Type, prefix []string, depth int) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if depth > 4 || isRaw(t) {
+			return
+		}
+		switch t.Kind() {
+		case reflect.String, reflect.Int, reflect.Int32, reflect.Int64:
+			if len(prefix) >= 1 {
+				out = append(out, rbPath{segs: slices.Clone(prefix), kind: jsonKindOf(t)})
+			}
+		case reflect.Slice:
+			walk(t.Elem(), append(prefix, "[]"), depth+1)
+		case reflect.Map:
+			walk(t.Elem(), append(prefix, "{}"), depth+1)
+		case reflect.Struct:
+			for i := 0; i < t.NumField(); i++ {
+				f := t.Field(i)
+				if !f.IsExported() {
+					continue
+				}
+				name := f.Name
+				if j, ok := f.Tag.Lookup("json"); ok {
+					if n, _, _ := strings.Cut(j, ","); n != "" && n != "-" {
+						name = n
+					}
+				}
+				walk(f.Type, append(slices.Clone(prefix), name), depth+1)
+			}
+		}
+	}
+	walk(reflect.TypeOf(cognitoidp.NewInputForTest(h, op)), nil, 0)
+	return out
+}
+
+// setPath returns a deep copy of body (as JSON) with v at path.
+func setPath(body map[string]any, path []string, v any) []byte {
+	var root any
+	b, _ := json.Marshal(body)
+	_ = json.Unmarshal(b, &root)
+	var set func(node any, segs []string) any
+	set = func(node any, segs []string) any {
+		if len(segs) == 0 {
+			return v
+		}
+		switch segs[0] {
+		case "[]":
+			l, _ := node.([]any)
+			if len(l) == 0 {
+				l = []any{map[string]any{}}
+			}
+			l[0] = set(l[0], segs[1:])
+			return l
+		case "{}":
+			return map[string]any{"k": set(nil, segs[1:])}
+		default:
+			m, _ := node.(map[string]any)
+			if m == nil {
+				m = map[string]any{}
+			}
+			m[segs[0]] = set(m[segs[0]], segs[1:])
+			return m
+		}
+	}
+	out, _ := json.Marshal(set(root, path))
+	return out
+}
+
+// TestRobustnessNestedMembers sends hostile strings and integers in every
+// member below the top level of every operation, with every reference naming
+// what exists. Such input may be valid: the answer is a success or a
+// well-formed rejection, never a 5xx; a rejection leaves the pool unchanged,
+// and after a success the pool, its client and its user still read back.
+func TestRobustnessNestedMembers(t *testing.T) {
+	w := newRBWorld(t)
+	srv := httptest.NewServer(w.serve)
+	t.Cleanup(srv.Close)
+	short := []string{long10k, strings.Repeat("😀", 3000), "\x00", "a\x00b", "\x01\x7f", "\t\n\r", " x ", "ü中文😀", "%s%d%v", "'; DROP TABLE users; --", "", "*", "custom:", "-1", "1e400", "NaN"}
+	ints := []string{`-1`, `-2147483649`, `2147483648`, `9223372036854775807`, `0`}
+	if testing.Short() {
+		short, ints = []string{long10k, "a\x00b", "ü中文😀", ""}, []string{`-1`, `9223372036854775807`}
+	}
+	readBack := func() error {
+		for _, c := range []struct{ op, body string }{
+			{"DescribeUserPool", `{"UserPoolId":"` + w.pool + `"}`},
+			{"DescribeUserPoolClient", `{"UserPoolId":"` + w.pool + `","ClientId":"` + w.client + `"}`},
+			{"GetUserPoolMfaConfig", `{"UserPoolId":"` + w.pool + `"}`},
+			{"ListUsers", `{"UserPoolId":"` + w.pool + `"}`},
+			{"ListGroups", `{"UserPoolId":"` + w.pool + `"}`},
+		} {
+			status, resp := w.call(c.op, []byte(c.body))
+			if status != http.StatusOK && !(status == 400 && bytes.Contains(resp, []byte("ResourceNotFound"))) {
+				return fmt.Errorf("%s after it: %d %.300s", c.op, status, resp)
+			}
+		}
+		return nil
+	}
+	sent := 0
+	for _, op := range sortedOps(w.h) {
+		paths := nestedPaths(w.h, op)
+		if len(paths) == 0 {
+			continue
+		}
+		w.seed(t) // a fresh pool per operation keeps the snapshots small
+		t.Run(op, func(t *testing.T) {
+			for _, p := range paths {
+				values := []any{}
+				if p.kind == "string" {
+					for _, s := range short {
+						values = append(values, s)
+					}
+				} else {
+					for _, n := range ints {
+						values = append(values, json.RawMessage(n))
+					}
+				}
+				for _, v := range values {
+					base := buildBody(op, membersOf(w.h, op), w.existing())
+					switch op {
+					case "CreateUserPool":
+						base["PoolName"] = "nested"
+					case "InitiateAuth", "AdminInitiateAuth":
+						// A wrong password is a counted failure (lockout), a change by design.
+						base["AuthParameters"] = map[string]string{"USERNAME": w.user, "PASSWORD": rbPassword}
+					}
+					b := setPath(base, p.segs, v)
+					what := fmt.Sprintf("%s=%.40v", strings.Join(p.segs, "."), v)
+					// A wrong previous password is a counted failure (lockout), as at sign-in.
+					noLockout := op == "ChangePassword" && p.segs[0] == "PreviousPassword"
+					before := snapshotPools(t, w.st, w.pool, noLockout)
+					status, resp := rawPost(t, srv.URL, op, bytes.NewReader(b), int64(len(b)))
+					sent++
+					if status != http.StatusOK {
+						checkEnvelope(t, w, what, status, resp, 400)
+						if after := snapshotPools(t, w.st, w.pool, noLockout); after != before {
+							t.Errorf("%s: rejected, yet the pool changed: %s", what, diffHint(before, after))
+						}
+						continue
+					}
+					if !json.Valid(resp) {
+						t.Errorf("%s: 200 with invalid JSON %.300s", what, resp)
+					}
+					if err := readBack(); err != nil {
+						t.Errorf("%s: accepted, then %v", what, err)
+					}
+					if !w.healthy() {
+						w.seed(t)
+					}
+				}
+			}
+		})
+	}
+	t.Logf("%d requests", sent)
 }
