@@ -58,6 +58,7 @@ type proc struct {
 	logMu                  sync.Mutex
 	logBuf                 strings.Builder
 	done                   chan struct{}
+	addrc                  chan string
 }
 
 var addrRe = regexp.MustCompile(`msg="userpool listening" addr=(\S+)`)
@@ -97,6 +98,16 @@ func startServer(t *testing.T, data string, args ...string) *proc {
 // startServerEnv is startServer with extra environment variables (NAME=value).
 func startServerEnv(t *testing.T, data string, env []string, args ...string) *proc {
 	t.Helper()
+	p := launchServer(t, data, env, args...)
+	p.waitListening()
+	return p
+}
+
+// launchServer starts `userpool serve` like startServerEnv without waiting
+// for it to listen (several processes can then start together); call
+// waitListening on the test goroutine.
+func launchServer(t *testing.T, data string, env []string, args ...string) *proc {
+	t.Helper()
 	bin := binary(t)
 	if !hasFlag(args, "--config") {
 		args = append(args, "--config", writeConfig(t, fastConfig))
@@ -112,8 +123,7 @@ func startServerEnv(t *testing.T, data string, env []string, args ...string) *pr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{t: t, cmd: cmd, Data: data, done: make(chan struct{})}
-	addrc := make(chan string, 1)
+	p := &proc{t: t, cmd: cmd, Data: data, done: make(chan struct{}), addrc: make(chan string, 1)}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -124,25 +134,32 @@ func startServerEnv(t *testing.T, data string, env []string, args ...string) *pr
 			p.logMu.Unlock()
 			if m := addrRe.FindStringSubmatch(line); m != nil {
 				select {
-				case addrc <- m[1]:
+				case p.addrc <- m[1]:
 				default:
 				}
 			}
 		}
 	}()
 	go func() { _ = cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() { p.Stop() })
+	return p
+}
+
+// waitListening waits until the server listens and reads the root
+// credentials it wrote on a first start.
+func (p *proc) waitListening() {
+	t := p.t
+	t.Helper()
 	select {
-	case addr := <-addrc:
+	case addr := <-p.addrc:
 		p.URL = "http://" + addr
 	case <-p.done:
 		t.Fatalf("userpool exited before listening:\n%s", p.Logs())
 	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
+		_ = p.cmd.Process.Kill()
 		t.Fatalf("userpool did not start:\n%s", p.Logs())
 	}
-	t.Cleanup(func() { p.Stop() })
-	p.AccessKeyID, p.SecretKey = readCredentials(t, filepath.Join(data, "credentials"))
-	return p
+	p.AccessKeyID, p.SecretKey = readCredentials(t, filepath.Join(p.Data, "credentials"))
 }
 
 // readCredentials reads the [userpool] profile of a shared-credentials file.

@@ -440,3 +440,59 @@ func TestStoreDSNPasswordNeverShown(t *testing.T) {
 		}
 	}
 }
+
+// TestInstancesStartingTogether: instances started at the same moment on an
+// empty schema with the same declarative configuration create each declared
+// pool, group and client once (declared pools are matched by name, so
+// without the start-up lock each instance could create its own).
+func TestInstancesStartingTogether(t *testing.T) {
+	dsn := postgresSchema(t)
+	env := []string{"USERPOOL_MASTER_KEY=" + randomMasterKey()}
+	cfg := writeConfig(t, fastConfig+`pools:
+  - name: together
+    groups: [{name: Admins, precedence: 1}, {name: users}]
+    clients: [{name: web}, {name: mobile}]
+principals:
+  - name: ops
+    grants: [{pool: "*", actions: ["cognito-idp:*"]}]
+`)
+	// Migrate the schema first (the migrations' own lock would otherwise
+	// stagger the starts by up to a second).
+	if _, stderr, code := runCLI(t, env, "audit", "--store", dsn, "--data", t.TempDir()); code != 0 {
+		t.Fatalf("audit: exit %d\n%s", code, stderr)
+	}
+	var procs []*proc
+	for range 3 {
+		procs = append(procs, launchServer(t, t.TempDir(), env, "--config", cfg, "--store", dsn))
+	}
+	for _, p := range procs {
+		p.waitListening()
+	}
+	out, stderr, code := runCLI(t, env, "env", "ops", "--store", dsn, "--data", t.TempDir())
+	if code != 0 {
+		t.Fatalf("env ops: exit %d\n%s", code, stderr)
+	}
+	keys := parseEnv(t, out)
+	ctx := ctxT(t)
+	c := procs[2].client(keys["AWS_ACCESS_KEY_ID"], keys["AWS_SECRET_ACCESS_KEY"])
+	pools, err := c.ListUserPools(ctx, &cip.ListUserPoolsInput{MaxResults: aws.Int32(60)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pools.UserPools) != 1 {
+		var names []string
+		for _, p := range pools.UserPools {
+			names = append(names, aws.ToString(p.Name)+" "+aws.ToString(p.Id))
+		}
+		t.Fatalf("%d pools after three instances started together, want 1: %v", len(pools.UserPools), names)
+	}
+	id := pools.UserPools[0].Id
+	groups, err := c.ListGroups(ctx, &cip.ListGroupsInput{UserPoolId: id})
+	if err != nil || len(groups.Groups) != 2 {
+		t.Errorf("groups: %v %v", groups, err)
+	}
+	clients, err := c.ListUserPoolClients(ctx, &cip.ListUserPoolClientsInput{UserPoolId: id})
+	if err != nil || len(clients.UserPoolClients) != 2 {
+		t.Errorf("clients: %v %v", clients, err)
+	}
+}

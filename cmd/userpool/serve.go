@@ -89,15 +89,21 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 	if err != nil {
 		return err
 	}
+	unlock, err := startLock(ctx, cfg)
+	if err != nil {
+		return err
+	}
 	rep, err := declare.Apply(ctx, a.svc, st, &cfg, time.Now())
 	for _, c := range rep.Changes {
 		log.Info("config: " + c)
 	}
 	if err != nil {
+		unlock()
 		return err
 	}
 	a.aq.set(cfg, rep.PoolIDs)
 	createdRoot, err := ensureRoot(ctx, cfg, st, sealer, time.Now())
+	unlock()
 	if err != nil {
 		return fmt.Errorf("creating the root principal: %w", err)
 	}
