@@ -713,6 +713,15 @@ func TestRobustnessEveryOperation(t *testing.T) {
 			for _, b := range []string{`null`, `[]`, `[{}]`, `"str"`, `42`, `true`, `not json`, `{`, `{"a":}`, `{} {}`, `{}x`, "\xff\xfe{}", `<xml/>`} {
 				wantType(post("body "+b, []byte(b), 400), "body "+b, "SerializationException")
 			}
+			deep := []byte(`{"x":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`)
+			post("unknown member nested 20000 deep", deep, 400)
+			for _, m := range membersOf(w.h, op) {
+				if m.kind == "structure" || m.kind == "list" {
+					deep := []byte(`{"` + m.name + `":` + strings.Repeat(`[`, 20000) + strings.Repeat(`]`, 20000) + `}`)
+					wantType(post(m.name+" nested 20000 deep", deep, 400), m.name+" nested 20000 deep", "SerializationException")
+					break
+				}
+			}
 			big := append([]byte(`{"x":"`), bytes.Repeat([]byte("a"), rbMaxBody)...)
 			big = append(big, `"}`...)
 			wantType(post("over the size limit", big, 413), "over the size limit", "SerializationException")
@@ -1075,4 +1084,43 @@ func TestRobustnessNestedMembers(t *testing.T) {
 		})
 	}
 	t.Logf("%d requests", sent)
+}
+
+// TestRobustnessTargets covers requests that name no registered operation.
+func TestRobustnessTargets(t *testing.T) {
+	w := newRBWorld(t)
+	srv := httptest.NewServer(w.serve)
+	t.Cleanup(srv.Close)
+	cases := []struct {
+		name, method, target string
+	}{
+		{"GET", http.MethodGet, cognitoidp.TargetPrefix + ".ListUserPools"},
+		{"PUT", http.MethodPut, cognitoidp.TargetPrefix + ".ListUserPools"},
+		{"no target", http.MethodPost, ""},
+		{"unknown operation", http.MethodPost, cognitoidp.TargetPrefix + ".CreateIdentityPool"},
+		{"operation in lower case", http.MethodPost, cognitoidp.TargetPrefix + ".listuserpools"},
+		{"other service", http.MethodPost, "AWSCognitoIdentityService.ListUserPools"},
+		{"prefix only", http.MethodPost, cognitoidp.TargetPrefix + "."},
+		{"nested target", http.MethodPost, cognitoidp.TargetPrefix + ".ListUserPools.X"},
+		{"spaces and non-ASCII", http.MethodPost, cognitoidp.TargetPrefix + ".List User Pools é"},
+		{"long target", http.MethodPost, cognitoidp.TargetPrefix + "." + long10k},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest(c.method, srv.URL+"/", strings.NewReader(`{"MaxResults":1}`))
+			if c.target != "" {
+				req.Header.Set("X-Amz-Target", c.target)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			res := checkEnvelope(t, w, c.name, resp.StatusCode, b, 400)
+			if res.typ != "UnknownOperationException" {
+				t.Errorf("__type %s, want UnknownOperationException", res.typ)
+			}
+		})
+	}
 }
