@@ -8,7 +8,22 @@
 //	userpool principal  create, list or delete principals (server-side callers)
 //	userpool env        print the environment a principal's process needs
 //	userpool audit      list the audit log of signed calls
+//	userpool migrate-store  copy every record from one store into another
 //	userpool version
+//
+// # Store
+//
+// Every command that opens the store takes --store: "sqlite:PATH" or a
+// "postgres://" URL (also store.dsn in the config file, or USERPOOL_STORE;
+// the flag wins, then the environment). The default is the SQLite file
+// userpool.db in the data directory. Any number of serve processes may share
+// one PostgreSQL database (docs/postgres.md): they then need the same master
+// key (serve does not generate one for PostgreSQL) and the same
+// configuration, and serialise their start-up writes (declared
+// configuration, first principal) with an advisory lock. The DSN is only
+// ever shown with its password redacted. serve runs a jittered maintenance
+// loop once a minute (expired sessions, refresh tokens a day after expiry,
+// signing keys hourly), safe on every instance at once.
 //
 // # Who may call which admin action
 //
@@ -44,9 +59,9 @@
 //
 // # Administration while the server runs
 //
-// principal create/list/delete, env and audit open the same data directory
-// (SQLite in WAL mode with a busy timeout), so they work while the server
-// runs. A new access key is usable immediately (the server looks unknown keys
+// principal create/list/delete, env and audit open the same store (SQLite
+// in WAL mode with a busy timeout, or the shared PostgreSQL database), so
+// they work while the server runs. A new access key is usable immediately (the server looks unknown keys
 // up in the store); a deleted principal or key, and changed grants of an
 // existing key, reach a running server within its key cache TTL
 // (iam.DefaultKeyringTTL, 30 seconds). Principals declared in the
