@@ -225,6 +225,82 @@ func cmdMarkdown(args []string, w io.Writer) error {
 		}
 		fmt.Fprintln(w)
 	}
+	// Server CPU per operation: robust against other load on a shared machine.
+	fmt.Fprint(w, "\nServer CPU per operation (ms, from /proc/PID/stat), and other processes' CPU during the phase (cores):\n\n| operation |")
+	for _, r := range reps {
+		fmt.Fprintf(w, " %s |", label(r))
+	}
+	fmt.Fprint(w, "\n|---|")
+	for range reps {
+		fmt.Fprint(w, "---|")
+	}
+	fmt.Fprintln(w)
+	for _, n := range names {
+		fmt.Fprintf(w, "| %s |", n)
+		for _, r := range reps {
+			cell := "–"
+			for _, o := range r.Ops {
+				if o.Name == n && o.Ops > 0 && o.ServerCPUMS > 0 {
+					cell = fmt.Sprintf("%.3f (other %.1f)", o.ServerCPUMS, o.OtherCPU)
+				}
+			}
+			fmt.Fprintf(w, " %s |", cell)
+		}
+		fmt.Fprintln(w)
+	}
+	var ceil *Report
+	for _, r := range reps {
+		if r.Target == "ceiling" {
+			ceil = r
+		}
+	}
+	if ceil == nil {
+		return nil
+	}
+	// Ratio to the ceiling: measured, and derived from CPU cost — the
+	// throughput the pair (server + this tool) would reach alone on the
+	// machine is cores / (server + tool CPU per op), so the CPU ratio is
+	// (ceiling server+tool CPU) / (target server+tool CPU).
+	cops := map[string]OpResult{}
+	for _, o := range ceil.Ops {
+		cops[o.Name] = o
+	}
+	fmt.Fprint(w, "\nRatio to the ceiling — measured throughput ratio / CPU-cost ratio / p99 ratio (multi-request operations against the ceiling's AdminGetUser):\n\n| operation |")
+	var others []*Report
+	for _, r := range reps {
+		if r != ceil {
+			others = append(others, r)
+			fmt.Fprintf(w, " %s |", label(r))
+		}
+	}
+	fmt.Fprint(w, "\n|---|")
+	for range others {
+		fmt.Fprint(w, "---|")
+	}
+	fmt.Fprintln(w)
+	for _, n := range names {
+		c, ok := cops[n]
+		if !ok {
+			if c, ok = cops["AdminGetUser"]; !ok {
+				continue
+			}
+		}
+		fmt.Fprintf(w, "| %s |", n)
+		for _, r := range others {
+			cell := "–"
+			for _, o := range r.Ops {
+				if o.Name == n && o.Ops > 0 && c.Throughput > 0 {
+					cell = fmt.Sprintf("%.3f", o.Throughput/c.Throughput)
+					if o.ServerCPUMS > 0 && c.ServerCPUMS > 0 {
+						cell += fmt.Sprintf(" / %.3f", (c.ServerCPUMS+c.ClientCPUMS)/(o.ServerCPUMS+o.ClientCPUMS))
+					}
+					cell += fmt.Sprintf(" / %.1f×", o.P99MS/c.P99MS)
+				}
+			}
+			fmt.Fprintf(w, " %s |", cell)
+		}
+		fmt.Fprintln(w)
+	}
 	return nil
 }
 

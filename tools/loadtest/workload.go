@@ -264,7 +264,7 @@ func progress(w *os.File, label string, done, total, errs int64, start time.Time
 	rate := float64(done) / el.Seconds()
 	eta := "?"
 	if rate > 0 {
-		eta = (time.Duration(float64(total-done)/rate) * time.Second / time.Second).Round(time.Second).String()
+		eta = time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second).String()
 	}
 	end := ""
 	if final {
