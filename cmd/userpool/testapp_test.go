@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"io"
@@ -87,12 +88,39 @@ func (ta *testApp) principal(t *testing.T, name string, grants ...store.Grant) (
 }
 
 // client is the AWS SDK for Go v2 pointed at the server, without retries.
+// rt (nil: http.DefaultTransport) sees a copy of each request whose body is
+// in memory.
 func (ta *testApp) client(akid, secret string, rt http.RoundTripper) *cip.Client {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
 	return cip.New(cip.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(ta.srv.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider(akid, secret, ""),
-		HTTPClient:   &http.Client{Transport: rt, Timeout: 30 * time.Second},
+		HTTPClient:   &http.Client{Transport: bufferedTransport{rt}, Timeout: 30 * time.Second},
 		Retryer:      aws.NopRetryer{},
 	})
+}
+
+// bufferedTransport hands the next transport a copy of the request with an
+// in-memory body, avoiding aws-sdk-go-v2's request-body close race against a
+// fast local server (aws/aws-sdk-go-v2#1825, #2737; see
+// e2e/httpclient_test.go): the SDK's "use of closed network connection"
+// while reading a response.
+type bufferedTransport struct{ next http.RoundTripper }
+
+func (b bufferedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return b.next.RoundTrip(req)
+	}
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r := req.Clone(req.Context())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return b.next.RoundTrip(r)
 }
