@@ -147,7 +147,11 @@ func (s *Service) GetPool(ctx context.Context, poolID string) (*Pool, error) {
 	if err != nil {
 		return nil, Internal(err)
 	}
-	return decodePool(sp)
+	st, err := s.pools.settings(sp)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	return &Pool{ID: sp.ID, Name: sp.Name, Settings: st, CreatedAt: sp.CreatedAt, UpdatedAt: sp.UpdatedAt}, nil
 }
 
 // ErrUserNotFound is the error Admin* operations answer for an unknown user.

@@ -50,6 +50,7 @@ type Service struct {
 	pwp    password.Params
 	tokens *token.Issuer
 	sender Sender
+	pools  poolCache
 }
 
 // New returns a Service over st.
