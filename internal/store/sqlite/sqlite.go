@@ -115,13 +115,16 @@ var writerPragmas = []string{
 }
 
 // Pragmas of the reader connections. journal_mode is persistent in the file:
-// readers need not set it (setting it takes a lock). mmap lets readers use
-// the OS page cache directly instead of copying pages through read calls.
+// readers need not set it (setting it takes a lock). No mmap: every reader
+// connection maps the file separately and each mapping's resident pages
+// count in the process's RSS (3.3 GB at 1,000,000 users with 1 GiB maps);
+// reads through the OS page cache cost little more and keep RSS to the
+// per-connection page caches.
 var readerPragmas = []string{
 	"busy_timeout(5000)",
 	"foreign_keys(1)",
 	"cache_size(-16384)",
-	"mmap_size(1073741824)",
+	"mmap_size(0)",
 	"query_only(1)",
 }
 
