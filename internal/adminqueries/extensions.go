@@ -23,10 +23,13 @@ func registerExtensions() {
 		addRoute(&route{name: name, method: method, mutates: method == http.MethodPost, extension: true, run: run})
 	}
 	ext("createUser", http.MethodPost, createUser)
-	ext("deleteUser", http.MethodPost, deleteUser)
+	// AdminDeleteUser.
+	ext("deleteUser", http.MethodPost, onUser((*userpool.Service).AdminDeleteUser, "Deleted user %s"))
 	ext("updateUserAttributes", http.MethodPost, updateUserAttributes)
 	ext("deleteUserAttributes", http.MethodPost, deleteUserAttributes)
-	ext("resetUserPassword", http.MethodPost, resetUserPassword)
+	// AdminResetUserPassword (status RESET_REQUIRED, a reset code sent to
+	// the user).
+	ext("resetUserPassword", http.MethodPost, onUser((*userpool.Service).AdminResetUserPassword, "Reset password of %s"))
 	ext("setUserPassword", http.MethodPost, setUserPassword)
 	ext("createGroup", http.MethodPost, createGroup)
 	ext("updateGroup", http.MethodPost, updateGroup)
@@ -66,18 +69,6 @@ func createUser(c *call) (any, error) {
 		return nil, err
 	}
 	return createdUser{Message: "Created user " + u, User: toUserType(created.User)}, nil
-}
-
-// deleteUser: AdminDeleteUser.
-func deleteUser(c *call) (any, error) {
-	u, err := c.username("username is required")
-	if err != nil {
-		return nil, err
-	}
-	if err := c.h.svc.AdminDeleteUser(c.r.Context(), c.poolID, u); err != nil {
-		return nil, err
-	}
-	return message{Message: "Deleted user " + u}, nil
 }
 
 // updateUserAttributes: AdminUpdateUserAttributes (username, attributes).
@@ -124,19 +115,6 @@ func deleteUserAttributes(c *call) (any, error) {
 		return nil, err
 	}
 	return message{Message: "Deleted attributes of " + u}, nil
-}
-
-// resetUserPassword: AdminResetUserPassword (status RESET_REQUIRED, a reset
-// code sent to the user).
-func resetUserPassword(c *call) (any, error) {
-	u, err := c.username("username is required")
-	if err != nil {
-		return nil, err
-	}
-	if err := c.h.svc.AdminResetUserPassword(c.r.Context(), c.poolID, u); err != nil {
-		return nil, err
-	}
-	return message{Message: "Reset password of " + u}, nil
 }
 
 // setUserPassword: AdminSetUserPassword (username, password, permanent:
@@ -253,11 +231,7 @@ func getGroup(c *call) (any, error) {
 // listDevices: AdminListDevices (username; limit, token), PaginationToken
 // renamed NextToken as listUsers does.
 func listDevices(c *call) (any, error) {
-	u, err := c.username("username is required")
-	if err != nil {
-		return nil, err
-	}
-	limit, tok, err := c.page()
+	u, limit, tok, err := c.userPage()
 	if err != nil {
 		return nil, err
 	}

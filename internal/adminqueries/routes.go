@@ -1,6 +1,7 @@
 package adminqueries
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -27,9 +28,9 @@ func init() {
 	// The template's eleven routes.
 	addRoute(&route{name: "addUserToGroup", method: http.MethodPost, mutates: true, run: addUserToGroup})
 	addRoute(&route{name: "removeUserFromGroup", method: http.MethodPost, mutates: true, run: removeUserFromGroup})
-	addRoute(&route{name: "confirmUserSignUp", method: http.MethodPost, mutates: true, run: confirmUserSignUp})
-	addRoute(&route{name: "disableUser", method: http.MethodPost, mutates: true, run: disableUser})
-	addRoute(&route{name: "enableUser", method: http.MethodPost, mutates: true, run: enableUser})
+	addRoute(&route{name: "confirmUserSignUp", method: http.MethodPost, mutates: true, run: onUser((*userpool.Service).AdminConfirmSignUp, "Confirmed %s registration")})
+	addRoute(&route{name: "disableUser", method: http.MethodPost, mutates: true, run: onUser((*userpool.Service).AdminDisableUser, "Disabled %s")})
+	addRoute(&route{name: "enableUser", method: http.MethodPost, mutates: true, run: onUser((*userpool.Service).AdminEnableUser, "Enabled %s")})
 	addRoute(&route{name: "getUser", method: http.MethodGet, run: getUser})
 	addRoute(&route{name: "listUsers", method: http.MethodGet, run: listUsers})
 	addRoute(&route{name: "listGroups", method: http.MethodGet, run: listGroups})
@@ -80,6 +81,30 @@ func (c *call) username(missing string) (string, error) {
 	var v validation
 	v.add(cUsername, u, "")
 	return u, v.err()
+}
+
+// onUser is a route that names one user (username required), applies act
+// to that user and answers {"message": done with the username for %s}.
+func onUser(act func(*userpool.Service, context.Context, string, string) error, done string) func(*call) (any, error) {
+	return func(c *call) (any, error) {
+		u, err := c.username("username is required")
+		if err != nil {
+			return nil, err
+		}
+		if err := act(c.h.svc, c.r.Context(), c.poolID, u); err != nil {
+			return nil, err
+		}
+		return message{Message: fmt.Sprintf(done, u)}, nil
+	}
+}
+
+// userPage reads username (required) and the page parameters.
+func (c *call) userPage() (u string, limit int, tok string, err error) {
+	if u, err = c.username("username is required"); err != nil {
+		return "", 0, "", err
+	}
+	limit, tok, err = c.page()
+	return u, limit, tok, err
 }
 
 // userAndGroup reads username and groupname (both required).
@@ -151,39 +176,6 @@ func removeUserFromGroup(c *call) (any, error) {
 	return message{Message: fmt.Sprintf("Removed %s from %s", u, g)}, nil
 }
 
-func confirmUserSignUp(c *call) (any, error) {
-	u, err := c.username("username is required")
-	if err != nil {
-		return nil, err
-	}
-	if err := c.h.svc.AdminConfirmSignUp(c.r.Context(), c.poolID, u); err != nil {
-		return nil, err
-	}
-	return message{Message: fmt.Sprintf("Confirmed %s registration", u)}, nil
-}
-
-func disableUser(c *call) (any, error) {
-	u, err := c.username("username is required")
-	if err != nil {
-		return nil, err
-	}
-	if err := c.h.svc.AdminDisableUser(c.r.Context(), c.poolID, u); err != nil {
-		return nil, err
-	}
-	return message{Message: "Disabled " + u}, nil
-}
-
-func enableUser(c *call) (any, error) {
-	u, err := c.username("username is required")
-	if err != nil {
-		return nil, err
-	}
-	if err := c.h.svc.AdminEnableUser(c.r.Context(), c.poolID, u); err != nil {
-		return nil, err
-	}
-	return message{Message: "Enabled " + u}, nil
-}
-
 func getUser(c *call) (any, error) {
 	u, err := c.username("username is required")
 	if err != nil {
@@ -245,11 +237,7 @@ func listGroups(c *call) (any, error) {
 }
 
 func listGroupsForUser(c *call) (any, error) {
-	u, err := c.username("username is required")
-	if err != nil {
-		return nil, err
-	}
-	limit, tok, err := c.page()
+	u, limit, tok, err := c.userPage()
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -85,7 +86,7 @@ func Decode(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			field := te.Field
+			field := memberPath(reflect.TypeOf(v), te.Field)
 			if field == "" {
 				field = "the request"
 			}
@@ -99,6 +100,67 @@ func Decode(body []byte, v any) error {
 	var rest json.RawMessage
 	if err := dec.Decode(&rest); err != io.EOF {
 		return Serialization("Unexpected content after the JSON object")
+	}
+	return nil
+}
+
+// memberPath turns the decoder's path to a mistyped value into the member
+// path the client sent: encoding/json also names the embedded Go structs it
+// passed through (a group of members two shapes share), which are not
+// members.
+func memberPath(t reflect.Type, field string) string {
+	if field == "" {
+		return ""
+	}
+	var out []string
+	for _, seg := range strings.Split(field, ".") {
+		t = structOf(t)
+		if t == nil {
+			out = append(out, seg)
+			continue
+		}
+		if f, ok := t.FieldByName(seg); ok && f.Anonymous {
+			t = f.Type
+			continue
+		}
+		out = append(out, seg)
+		t = memberType(t, seg)
+	}
+	return strings.Join(out, ".")
+}
+
+// structOf is the structure a value of type t holds members in (through
+// pointers, lists and maps), or nil.
+func structOf(t reflect.Type) reflect.Type {
+	for t != nil {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			t = t.Elem()
+		case reflect.Struct:
+			return t
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+// memberType is the type of struct t's member (own or promoted) named name
+// on the wire, or nil.
+func memberType(t reflect.Type, name string) reflect.Type {
+	for _, f := range reflect.VisibleFields(t) {
+		if f.Anonymous {
+			continue
+		}
+		n := f.Name
+		if tag, ok := f.Tag.Lookup("json"); ok {
+			if tn, _, _ := strings.Cut(tag, ","); tn != "" {
+				n = tn
+			}
+		}
+		if n == name {
+			return f.Type
+		}
 	}
 	return nil
 }

@@ -51,6 +51,39 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+type sharedMembers struct {
+	Inner *struct {
+		N *int `json:"N"`
+	} `json:"Inner"`
+	L []int `json:"L"`
+}
+
+// Members of an embedded struct are the shape's own: a type error names the
+// member path the client sent, not the Go struct the member sits in.
+func TestDecodeEmbeddedMemberPath(t *testing.T) {
+	var v struct {
+		Name *string `json:"Name"`
+		sharedMembers
+		Tail []struct {
+			sharedMembers
+		} `json:"Tail"`
+	}
+	cases := map[string]string{
+		`{"Name":1}`:                      "Unexpected value type for Name: expected string",
+		`{"Inner":"x"}`:                   "Unexpected value type for Inner: expected structure",
+		`{"Inner":{"N":"1"}}`:             "Unexpected value type for Inner.N: expected number",
+		`{"L":["x"]}`:                     "Unexpected value type for L: expected number",
+		`{"Tail":[{"Inner":{"N":true}}]}`: "Unexpected value type for Tail.Inner.N: expected number",
+	}
+	for body, want := range cases {
+		err := Decode([]byte(body), &v)
+		var e *Error
+		if !errors.As(err, &e) || e.Type != "SerializationException" || e.Message != want {
+			t.Errorf("%s: got %v, want SerializationException %q", body, err, want)
+		}
+	}
+}
+
 func TestReadBodyLimit(t *testing.T) {
 	r := httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("x", 2000)))
 	_, err := ReadBody(r, 1000)

@@ -2,7 +2,6 @@ package cognitoidp
 
 import (
 	"context"
-	"encoding/json"
 
 	"userpool/internal/awsjson"
 	"userpool/internal/userpool"
@@ -42,11 +41,10 @@ type refreshTokenRotationType struct {
 	RetryGracePeriodSeconds *int    `json:"RetryGracePeriodSeconds,omitempty" cg:"range=0:60"`
 }
 
-type createUserPoolClientInput struct {
-	UserPoolId                               *string                     `json:"UserPoolId" cg:"req,len=1:55,re=poolId"`
-	ClientName                               *string                     `json:"ClientName" cg:"req,len=1:128,re=clientName"`
-	GenerateSecret                           *bool                       `json:"GenerateSecret"`
-	ClientSecret                             *string                     `json:"ClientSecret" cg:"len=24:64,re=clientSecret,sensitive"`
+// clientConfig is the set of members CreateUserPoolClient and
+// UpdateUserPoolClient share, embedded in both inputs (JSON decoding and the
+// cg validator treat its members as the embedding shape's own, in place).
+type clientConfig struct {
 	RefreshTokenValidity                     *int64                      `json:"RefreshTokenValidity" cg:"range=0:315360000"`
 	AccessTokenValidity                      *int64                      `json:"AccessTokenValidity" cg:"range=1:86400"`
 	IdTokenValidity                          *int64                      `json:"IdTokenValidity" cg:"range=1:86400"`
@@ -69,30 +67,20 @@ type createUserPoolClientInput struct {
 	RefreshTokenRotation                     *refreshTokenRotationType   `json:"RefreshTokenRotation" cg:"dive"`
 }
 
+type createUserPoolClientInput struct {
+	UserPoolId     *string `json:"UserPoolId" cg:"req,len=1:55,re=poolId"`
+	ClientName     *string `json:"ClientName" cg:"req,len=1:128,re=clientName"`
+	GenerateSecret *bool   `json:"GenerateSecret"`
+	ClientSecret   *string `json:"ClientSecret" cg:"len=24:64,re=clientSecret,sensitive"`
+	clientConfig
+}
+
+// updateUserPoolClientInput names the client; ClientName is optional.
 type updateUserPoolClientInput struct {
-	UserPoolId                               *string                     `json:"UserPoolId" cg:"req,len=1:55,re=poolId"`
-	ClientId                                 *string                     `json:"ClientId" cg:"req,len=1:128,re=clientId,sensitive"`
-	ClientName                               *string                     `json:"ClientName" cg:"len=1:128,re=clientName"`
-	RefreshTokenValidity                     *int64                      `json:"RefreshTokenValidity" cg:"range=0:315360000"`
-	AccessTokenValidity                      *int64                      `json:"AccessTokenValidity" cg:"range=1:86400"`
-	IdTokenValidity                          *int64                      `json:"IdTokenValidity" cg:"range=1:86400"`
-	TokenValidityUnits                       *tokenValidityUnitsType     `json:"TokenValidityUnits" cg:"dive"`
-	ReadAttributes                           []string                    `json:"ReadAttributes"`
-	WriteAttributes                          []string                    `json:"WriteAttributes"`
-	ExplicitAuthFlows                        []string                    `json:"ExplicitAuthFlows" cg:"enum=ADMIN_NO_SRP_AUTH|CUSTOM_AUTH_FLOW_ONLY|USER_PASSWORD_AUTH|ALLOW_ADMIN_USER_PASSWORD_AUTH|ALLOW_CUSTOM_AUTH|ALLOW_USER_PASSWORD_AUTH|ALLOW_USER_SRP_AUTH|ALLOW_REFRESH_TOKEN_AUTH|ALLOW_USER_AUTH"`
-	SupportedIdentityProviders               []string                    `json:"SupportedIdentityProviders" cg:"re=providerName"`
-	CallbackURLs                             []string                    `json:"CallbackURLs" cg:"len=0:100,re=redirectUrl"`
-	LogoutURLs                               []string                    `json:"LogoutURLs" cg:"len=0:100,re=redirectUrl"`
-	DefaultRedirectURI                       *string                     `json:"DefaultRedirectURI" cg:"len=1:1024,re=redirectUrl"`
-	AllowedOAuthFlows                        []string                    `json:"AllowedOAuthFlows" cg:"len=0:3,enum=code|implicit|client_credentials"`
-	AllowedOAuthScopes                       []string                    `json:"AllowedOAuthScopes" cg:"len=:50,re=scope"`
-	AllowedOAuthFlowsUserPoolClient          *bool                       `json:"AllowedOAuthFlowsUserPoolClient"`
-	AnalyticsConfiguration                   *analyticsConfigurationType `json:"AnalyticsConfiguration" cg:"dive"`
-	PreventUserExistenceErrors               *string                     `json:"PreventUserExistenceErrors" cg:"enum=LEGACY|ENABLED"`
-	EnableTokenRevocation                    *bool                       `json:"EnableTokenRevocation"`
-	EnablePropagateAdditionalUserContextData *bool                       `json:"EnablePropagateAdditionalUserContextData"`
-	AuthSessionValidity                      *int                        `json:"AuthSessionValidity" cg:"range=3:15"`
-	RefreshTokenRotation                     *refreshTokenRotationType   `json:"RefreshTokenRotation" cg:"dive"`
+	UserPoolId *string `json:"UserPoolId" cg:"req,len=1:55,re=poolId"`
+	ClientId   *string `json:"ClientId" cg:"req,len=1:128,re=clientId,sensitive"`
+	ClientName *string `json:"ClientName" cg:"len=1:128,re=clientName"`
+	clientConfig
 }
 
 type userPoolClientIDInput struct {
@@ -106,34 +94,17 @@ type listUserPoolClientsInput struct {
 	NextToken  *string `json:"NextToken" cg:"len=1:131072,re=nonSpace"`
 }
 
-// userPoolClientType is UserPoolClientType, members in the model's order.
+// userPoolClientType is UserPoolClientType, members in the model's order:
+// the client's identity, then its settings, which the domain keeps under
+// Cognito's member names and omission rules.
 type userPoolClientType struct {
-	UserPoolId                               string                 `json:"UserPoolId"`
-	ClientName                               string                 `json:"ClientName"`
-	ClientId                                 string                 `json:"ClientId"`
-	ClientSecret                             string                 `json:"ClientSecret,omitempty"`
-	LastModifiedDate                         *awsjson.Time          `json:"LastModifiedDate,omitempty"`
-	CreationDate                             *awsjson.Time          `json:"CreationDate,omitempty"`
-	RefreshTokenValidity                     int64                  `json:"RefreshTokenValidity"`
-	AccessTokenValidity                      int64                  `json:"AccessTokenValidity"`
-	IdTokenValidity                          int64                  `json:"IdTokenValidity"`
-	TokenValidityUnits                       tokenValidityUnitsType `json:"TokenValidityUnits"`
-	ReadAttributes                           []string               `json:"ReadAttributes,omitempty"`
-	WriteAttributes                          []string               `json:"WriteAttributes,omitempty"`
-	ExplicitAuthFlows                        []string               `json:"ExplicitAuthFlows,omitempty"`
-	SupportedIdentityProviders               []string               `json:"SupportedIdentityProviders,omitempty"`
-	CallbackURLs                             []string               `json:"CallbackURLs,omitempty"`
-	LogoutURLs                               []string               `json:"LogoutURLs,omitempty"`
-	DefaultRedirectURI                       string                 `json:"DefaultRedirectURI,omitempty"`
-	AllowedOAuthFlows                        []string               `json:"AllowedOAuthFlows,omitempty"`
-	AllowedOAuthScopes                       []string               `json:"AllowedOAuthScopes,omitempty"`
-	AllowedOAuthFlowsUserPoolClient          bool                   `json:"AllowedOAuthFlowsUserPoolClient"`
-	AnalyticsConfiguration                   json.RawMessage        `json:"AnalyticsConfiguration,omitempty"`
-	PreventUserExistenceErrors               string                 `json:"PreventUserExistenceErrors,omitempty"`
-	EnableTokenRevocation                    bool                   `json:"EnableTokenRevocation"`
-	EnablePropagateAdditionalUserContextData bool                   `json:"EnablePropagateAdditionalUserContextData"`
-	AuthSessionValidity                      int                    `json:"AuthSessionValidity,omitempty"`
-	RefreshTokenRotation                     json.RawMessage        `json:"RefreshTokenRotation,omitempty"`
+	UserPoolId       string        `json:"UserPoolId"`
+	ClientName       string        `json:"ClientName"`
+	ClientId         string        `json:"ClientId"`
+	ClientSecret     string        `json:"ClientSecret,omitempty"`
+	LastModifiedDate *awsjson.Time `json:"LastModifiedDate,omitempty"`
+	CreationDate     *awsjson.Time `json:"CreationDate,omitempty"`
+	userpool.ClientSettings
 }
 
 type userPoolClientOutput struct {
@@ -153,35 +124,8 @@ type listUserPoolClientsOutput struct {
 
 // ---------------------------------------------------------------- conversion
 
-// clientFields is what create and update share, copied out of either input.
-type clientFields struct {
-	RefreshTokenValidity                     *int64                      `json:"RefreshTokenValidity"`
-	AccessTokenValidity                      *int64                      `json:"AccessTokenValidity"`
-	IdTokenValidity                          *int64                      `json:"IdTokenValidity"`
-	TokenValidityUnits                       *tokenValidityUnitsType     `json:"TokenValidityUnits"`
-	ReadAttributes                           []string                    `json:"ReadAttributes"`
-	WriteAttributes                          []string                    `json:"WriteAttributes"`
-	ExplicitAuthFlows                        []string                    `json:"ExplicitAuthFlows"`
-	SupportedIdentityProviders               []string                    `json:"SupportedIdentityProviders"`
-	CallbackURLs                             []string                    `json:"CallbackURLs"`
-	LogoutURLs                               []string                    `json:"LogoutURLs"`
-	DefaultRedirectURI                       *string                     `json:"DefaultRedirectURI"`
-	AllowedOAuthFlows                        []string                    `json:"AllowedOAuthFlows"`
-	AllowedOAuthScopes                       []string                    `json:"AllowedOAuthScopes"`
-	AllowedOAuthFlowsUserPoolClient          *bool                       `json:"AllowedOAuthFlowsUserPoolClient"`
-	AnalyticsConfiguration                   *analyticsConfigurationType `json:"AnalyticsConfiguration"`
-	PreventUserExistenceErrors               *string                     `json:"PreventUserExistenceErrors"`
-	EnableTokenRevocation                    *bool                       `json:"EnableTokenRevocation"`
-	EnablePropagateAdditionalUserContextData *bool                       `json:"EnablePropagateAdditionalUserContextData"`
-	AuthSessionValidity                      *int                        `json:"AuthSessionValidity"`
-	RefreshTokenRotation                     *refreshTokenRotationType   `json:"RefreshTokenRotation"`
-}
-
-func clientInputOf(in any) userpool.ClientInput {
-	var f clientFields
-	if b, err := json.Marshal(in); err == nil {
-		_ = json.Unmarshal(b, &f)
-	}
+// toDomain converts the shared members; the caller adds name and secret.
+func (f *clientConfig) toDomain() userpool.ClientInput {
 	ci := userpool.ClientInput{
 		RefreshTokenValidity:                     f.RefreshTokenValidity,
 		AccessTokenValidity:                      f.AccessTokenValidity,
@@ -213,53 +157,28 @@ func clientInputOf(in any) userpool.ClientInput {
 	return ci
 }
 
-func optString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 func clientOut(c *userpool.Client) *userPoolClientType {
-	st := c.Settings
-	return &userPoolClientType{
-		UserPoolId:           c.PoolID,
-		ClientName:           c.Name,
-		ClientId:             c.ID,
-		ClientSecret:         c.Secret,
-		LastModifiedDate:     awsjson.NewTime(c.UpdatedAt),
-		CreationDate:         awsjson.NewTime(c.CreatedAt),
-		RefreshTokenValidity: st.RefreshTokenValidity,
-		AccessTokenValidity:  st.AccessTokenValidity,
-		IdTokenValidity:      st.IdTokenValidity,
-		TokenValidityUnits: tokenValidityUnitsType{
-			AccessToken:  optString(st.TokenValidityUnits.AccessToken),
-			IdToken:      optString(st.TokenValidityUnits.IdToken),
-			RefreshToken: optString(st.TokenValidityUnits.RefreshToken),
-		},
-		ReadAttributes:                           st.ReadAttributes,
-		WriteAttributes:                          st.WriteAttributes,
-		ExplicitAuthFlows:                        st.ExplicitAuthFlows,
-		SupportedIdentityProviders:               st.SupportedIdentityProviders,
-		CallbackURLs:                             st.CallbackURLs,
-		LogoutURLs:                               st.LogoutURLs,
-		DefaultRedirectURI:                       st.DefaultRedirectURI,
-		AllowedOAuthFlows:                        st.AllowedOAuthFlows,
-		AllowedOAuthScopes:                       st.AllowedOAuthScopes,
-		AllowedOAuthFlowsUserPoolClient:          st.AllowedOAuthFlowsUserPoolClient,
-		AnalyticsConfiguration:                   st.AnalyticsConfiguration,
-		PreventUserExistenceErrors:               st.PreventUserExistenceErrors,
-		EnableTokenRevocation:                    st.EnableTokenRevocation,
-		EnablePropagateAdditionalUserContextData: st.EnablePropagateAdditionalUserContextData,
-		AuthSessionValidity:                      st.AuthSessionValidity,
-		RefreshTokenRotation:                     st.RefreshTokenRotation,
+	out := &userPoolClientType{
+		UserPoolId:       c.PoolID,
+		ClientName:       c.Name,
+		ClientId:         c.ID,
+		ClientSecret:     c.Secret,
+		LastModifiedDate: awsjson.NewTime(c.UpdatedAt),
+		CreationDate:     awsjson.NewTime(c.CreatedAt),
+		ClientSettings:   c.Settings,
 	}
+	// The domain keeps an explicitly empty list (no flows, not the
+	// defaults); the answer omits it like any empty list.
+	if len(out.ExplicitAuthFlows) == 0 {
+		out.ExplicitAuthFlows = nil
+	}
+	return out
 }
 
 // ---------------------------------------------------------------- handlers
 
 func (h *Handler) createUserPoolClient(ctx context.Context, in *createUserPoolClientInput) (*userPoolClientOutput, error) {
-	ci := clientInputOf(in)
+	ci := in.clientConfig.toDomain()
 	ci.Name = unptr(in.ClientName)
 	ci.GenerateSecret = unptr(in.GenerateSecret)
 	ci.Secret = unptr(in.ClientSecret)
@@ -294,7 +213,7 @@ func (h *Handler) listUserPoolClients(ctx context.Context, in *listUserPoolClien
 }
 
 func (h *Handler) updateUserPoolClient(ctx context.Context, in *updateUserPoolClientInput) (*userPoolClientOutput, error) {
-	ci := clientInputOf(in)
+	ci := in.clientConfig.toDomain()
 	ci.Name = unptr(in.ClientName)
 	c, err := h.svc.UpdateClient(ctx, unptr(in.UserPoolId), unptr(in.ClientId), ci)
 	if err != nil {

@@ -164,8 +164,9 @@ type accountRecoverySettingType struct {
 	RecoveryMechanisms []recoveryOptionType `json:"RecoveryMechanisms,omitempty" cg:"len=1:2,dive"`
 }
 
-// poolConfig is the set of members CreateUserPool and UpdateUserPool share
-// (copied out of either input: the validator does not flatten embedded structs).
+// poolConfig is the set of members CreateUserPool and UpdateUserPool share,
+// embedded in both inputs (JSON decoding and the cg validator treat its
+// members as the embedding shape's own, in place).
 type poolConfig struct {
 	Policies                    *userPoolPolicyType              `json:"Policies,omitempty" cg:"dive"`
 	DeletionProtection          *string                          `json:"DeletionProtection,omitempty" cg:"enum=ACTIVE|INACTIVE"`
@@ -189,54 +190,20 @@ type poolConfig struct {
 }
 
 type createUserPoolInput struct {
-	PoolName                    *string                          `json:"PoolName" cg:"req,len=1:128,re=poolName"`
-	Policies                    *userPoolPolicyType              `json:"Policies,omitempty" cg:"dive"`
-	DeletionProtection          *string                          `json:"DeletionProtection,omitempty" cg:"enum=ACTIVE|INACTIVE"`
-	LambdaConfig                *lambdaConfigType                `json:"LambdaConfig,omitempty" cg:"dive"`
-	AutoVerifiedAttributes      []string                         `json:"AutoVerifiedAttributes,omitempty" cg:"enum=phone_number|email"`
-	SmsVerificationMessage      *string                          `json:"SmsVerificationMessage,omitempty" cg:"len=6:140,re=smsMessage"`
-	EmailVerificationMessage    *string                          `json:"EmailVerificationMessage,omitempty" cg:"len=6:20000,re=emailMessage"`
-	EmailVerificationSubject    *string                          `json:"EmailVerificationSubject,omitempty" cg:"len=1:140,re=emailSubject"`
-	VerificationMessageTemplate *verificationMessageTemplateType `json:"VerificationMessageTemplate,omitempty" cg:"dive"`
-	SmsAuthenticationMessage    *string                          `json:"SmsAuthenticationMessage,omitempty" cg:"len=6:140,re=smsMessage"`
-	UserAttributeUpdateSettings *userAttributeUpdateSettingsType `json:"UserAttributeUpdateSettings,omitempty" cg:"dive"`
-	MfaConfiguration            *string                          `json:"MfaConfiguration,omitempty" cg:"enum=OFF|ON|OPTIONAL"`
-	DeviceConfiguration         *deviceConfigurationType         `json:"DeviceConfiguration,omitempty"`
-	EmailConfiguration          *emailConfigurationType          `json:"EmailConfiguration,omitempty" cg:"dive"`
-	SmsConfiguration            *smsConfigurationType            `json:"SmsConfiguration,omitempty" cg:"dive"`
-	UserPoolTags                map[string]string                `json:"UserPoolTags,omitempty"`
-	AdminCreateUserConfig       *adminCreateUserConfigType       `json:"AdminCreateUserConfig,omitempty" cg:"dive"`
-	UserPoolAddOns              *userPoolAddOnsType              `json:"UserPoolAddOns,omitempty" cg:"dive"`
-	AccountRecoverySetting      *accountRecoverySettingType      `json:"AccountRecoverySetting,omitempty" cg:"dive"`
-	UserPoolTier                *string                          `json:"UserPoolTier,omitempty" cg:"enum=LITE|ESSENTIALS|PLUS"`
-	AliasAttributes             []string                         `json:"AliasAttributes,omitempty" cg:"enum=phone_number|email|preferred_username"`
-	UsernameAttributes          []string                         `json:"UsernameAttributes,omitempty" cg:"enum=phone_number|email"`
-	Schema                      []schemaAttributeType            `json:"Schema,omitempty" cg:"len=1:50,dive"`
-	UsernameConfiguration       *usernameConfigurationType       `json:"UsernameConfiguration,omitempty" cg:"dive"`
+	PoolName *string `json:"PoolName" cg:"req,len=1:128,re=poolName"`
+	poolConfig
+	AliasAttributes       []string                   `json:"AliasAttributes,omitempty" cg:"enum=phone_number|email|preferred_username"`
+	UsernameAttributes    []string                   `json:"UsernameAttributes,omitempty" cg:"enum=phone_number|email"`
+	Schema                []schemaAttributeType      `json:"Schema,omitempty" cg:"len=1:50,dive"`
+	UsernameConfiguration *usernameConfigurationType `json:"UsernameConfiguration,omitempty" cg:"dive"`
 }
 
+// updateUserPoolInput names the pool and, unlike CreateUserPool, makes
+// PoolName optional (last, as the model orders it).
 type updateUserPoolInput struct {
-	UserPoolId                  *string                          `json:"UserPoolId" cg:"req,len=1:55,re=poolId"`
-	Policies                    *userPoolPolicyType              `json:"Policies,omitempty" cg:"dive"`
-	DeletionProtection          *string                          `json:"DeletionProtection,omitempty" cg:"enum=ACTIVE|INACTIVE"`
-	LambdaConfig                *lambdaConfigType                `json:"LambdaConfig,omitempty" cg:"dive"`
-	AutoVerifiedAttributes      []string                         `json:"AutoVerifiedAttributes,omitempty" cg:"enum=phone_number|email"`
-	SmsVerificationMessage      *string                          `json:"SmsVerificationMessage,omitempty" cg:"len=6:140,re=smsMessage"`
-	EmailVerificationMessage    *string                          `json:"EmailVerificationMessage,omitempty" cg:"len=6:20000,re=emailMessage"`
-	EmailVerificationSubject    *string                          `json:"EmailVerificationSubject,omitempty" cg:"len=1:140,re=emailSubject"`
-	VerificationMessageTemplate *verificationMessageTemplateType `json:"VerificationMessageTemplate,omitempty" cg:"dive"`
-	SmsAuthenticationMessage    *string                          `json:"SmsAuthenticationMessage,omitempty" cg:"len=6:140,re=smsMessage"`
-	UserAttributeUpdateSettings *userAttributeUpdateSettingsType `json:"UserAttributeUpdateSettings,omitempty" cg:"dive"`
-	MfaConfiguration            *string                          `json:"MfaConfiguration,omitempty" cg:"enum=OFF|ON|OPTIONAL"`
-	DeviceConfiguration         *deviceConfigurationType         `json:"DeviceConfiguration,omitempty"`
-	EmailConfiguration          *emailConfigurationType          `json:"EmailConfiguration,omitempty" cg:"dive"`
-	SmsConfiguration            *smsConfigurationType            `json:"SmsConfiguration,omitempty" cg:"dive"`
-	UserPoolTags                map[string]string                `json:"UserPoolTags,omitempty"`
-	AdminCreateUserConfig       *adminCreateUserConfigType       `json:"AdminCreateUserConfig,omitempty" cg:"dive"`
-	UserPoolAddOns              *userPoolAddOnsType              `json:"UserPoolAddOns,omitempty" cg:"dive"`
-	AccountRecoverySetting      *accountRecoverySettingType      `json:"AccountRecoverySetting,omitempty" cg:"dive"`
-	UserPoolTier                *string                          `json:"UserPoolTier,omitempty" cg:"enum=LITE|ESSENTIALS|PLUS"`
-	PoolName                    *string                          `json:"PoolName,omitempty" cg:"len=1:128,re=poolName"`
+	UserPoolId *string `json:"UserPoolId" cg:"req,len=1:55,re=poolId"`
+	poolConfig
+	PoolName *string `json:"PoolName,omitempty" cg:"len=1:128,re=poolName"`
 }
 
 type userPoolIDInput struct {
@@ -336,16 +303,6 @@ func echoJSON[T any](v *T) json.RawMessage {
 		return nil
 	}
 	return b
-}
-
-// configOf copies the shared members out of a create or update input (same
-// member names, so a JSON round trip is exact).
-func configOf(in any) poolConfig {
-	var c poolConfig
-	if b, err := json.Marshal(in); err == nil {
-		_ = json.Unmarshal(b, &c)
-	}
-	return c
 }
 
 func (c *poolConfig) toDomain(in *userpool.PoolInput) {
@@ -534,8 +491,7 @@ func (h *Handler) createUserPool(ctx context.Context, in *createUserPoolInput) (
 	if in.UsernameConfiguration != nil {
 		pin.CaseSensitive = in.UsernameConfiguration.CaseSensitive
 	}
-	cfg := configOf(in)
-	cfg.toDomain(&pin)
+	in.poolConfig.toDomain(&pin)
 	p, err := h.svc.CreatePool(ctx, pin)
 	if err != nil {
 		return nil, err
@@ -574,8 +530,7 @@ func (h *Handler) listUserPools(ctx context.Context, in *listUserPoolsInput) (*l
 
 func (h *Handler) updateUserPool(ctx context.Context, in *updateUserPoolInput) (*struct{}, error) {
 	pin := userpool.PoolInput{Name: unptr(in.PoolName)}
-	cfg := configOf(in)
-	cfg.toDomain(&pin)
+	in.poolConfig.toDomain(&pin)
 	if _, err := h.svc.UpdatePool(ctx, unptr(in.UserPoolId), pin); err != nil {
 		return nil, err
 	}

@@ -339,3 +339,62 @@ func BenchmarkDescribeUserPool(b *testing.B) {
 		}
 	}
 }
+
+// The members CreateUserPool/UpdateUserPool (and CreateUserPoolClient/
+// UpdateUserPoolClient) share are one embedded struct in the wire shapes:
+// on the wire they must behave as each shape's own members, in the model's
+// order, with the client's member names in every message.
+func TestSharedMembersAreTheShapesOwn(t *testing.T) {
+	_, _, srv := newTestEnv(t)
+	var pool struct{ UserPool struct{ Id string } }
+	mustJSON(t, srv.URL, "CreateUserPool", `{"PoolName":"shared","UserPoolTags":{}}`, &pool)
+	poolID := pool.UserPool.Id
+	var client struct{ UserPoolClient struct{ ClientId string } }
+	mustJSON(t, srv.URL, "CreateUserPoolClient", `{"UserPoolId":"`+poolID+`","ClientName":"noflows","ExplicitAuthFlows":[]}`, &client)
+	clientID := client.UserPoolClient.ClientId
+
+	errCases := []struct {
+		op, body, typ, msg string
+	}{
+		{"CreateUserPool", `{"PoolName":"x","Policies":{"PasswordPolicy":{"MinimumLength":"7"}}}`,
+			"SerializationException", "Unexpected value type for Policies.PasswordPolicy.MinimumLength: expected number"},
+		{"UpdateUserPool", `{"UserPoolId":"` + poolID + `","UserPoolTags":[1]}`,
+			"SerializationException", "Unexpected value type for UserPoolTags: expected structure"},
+		{"CreateUserPoolClient", `{"UserPoolId":"` + poolID + `","ClientName":"x","TokenValidityUnits":"s"}`,
+			"SerializationException", "Unexpected value type for TokenValidityUnits: expected structure"},
+		{"UpdateUserPoolClient", `{"UserPoolId":"` + poolID + `","ClientId":"` + clientID + `","RefreshTokenRotation":{"RetryGracePeriodSeconds":"1"}}`,
+			"SerializationException", "Unexpected value type for RefreshTokenRotation.RetryGracePeriodSeconds: expected number"},
+		// Outer members before and after the shared ones keep their places.
+		{"UpdateUserPool", `{"MfaConfiguration":"X","PoolName":""}`,
+			"InvalidParameterException", "3 validation errors detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null; " +
+				"Value 'X' at 'mfaConfiguration' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]; " +
+				"Value '' at 'poolName' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		{"CreateUserPool", `{"AccountRecoverySetting":{"RecoveryMechanisms":[{"Priority":5,"Name":"admin_only"}]},"AliasAttributes":["x"]}`,
+			"InvalidParameterException", "3 validation errors detected: Value null at 'poolName' failed to satisfy constraint: Member must not be null; " +
+				"Value '5' at 'accountRecoverySetting.recoveryMechanisms.1.member.priority' failed to satisfy constraint: Member must have value less than or equal to 2; " +
+				"Value 'x' at 'aliasAttributes.1.member' failed to satisfy constraint: Member must satisfy enum value set: [phone_number, email, preferred_username]"},
+		{"UpdateUserPoolClient", `{"UserPoolId":"` + poolID + `","AuthSessionValidity":2}`,
+			"InvalidParameterException", "2 validation errors detected: Value null at 'clientId' failed to satisfy constraint: Member must not be null; " +
+				"Value '2' at 'authSessionValidity' failed to satisfy constraint: Member must have value greater than or equal to 3"},
+	}
+	for _, c := range errCases {
+		resp, body := postRaw(t, srv.URL, c.op, c.body)
+		var e struct {
+			Type    string `json:"__type"`
+			Message string `json:"message"`
+		}
+		if err := json.Unmarshal(body, &e); err != nil || resp.StatusCode != http.StatusBadRequest || e.Type != c.typ || e.Message != c.msg {
+			t.Errorf("%s %s:\n got %d %s\nwant 400 %s %q", c.op, c.body, resp.StatusCode, body, c.typ, c.msg)
+		}
+	}
+
+	// Empty members read back as they did before the shapes were shared.
+	_, body := postRaw(t, srv.URL, "DescribeUserPool", `{"UserPoolId":"`+poolID+`"}`)
+	if !strings.Contains(string(body), `"UserPoolTags":{},`) {
+		t.Errorf("empty UserPoolTags: %s", body)
+	}
+	_, body = postRaw(t, srv.URL, "DescribeUserPoolClient", `{"UserPoolId":"`+poolID+`","ClientId":"`+clientID+`"}`)
+	if strings.Contains(string(body), "ExplicitAuthFlows") || !strings.Contains(string(body), `"PreventUserExistenceErrors":"LEGACY"`) {
+		t.Errorf("client with no flows: %s", body)
+	}
+}

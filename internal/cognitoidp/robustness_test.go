@@ -215,14 +215,14 @@ func jsonKindOf(t reflect.Type) string {
 	}
 }
 
-// membersOf reflects over the registered input shape of op.
+// membersOf reflects over the registered input shape of op (the members of
+// an embedded struct count as the shape's own).
 func membersOf(h *cognitoidp.Handler, op string) []rbMember {
 	in := cognitoidp.NewInputForTest(h, op)
 	t := reflect.TypeOf(in).Elem()
 	var ms []rbMember
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
+	for _, f := range reflect.VisibleFields(t) {
+		if f.Anonymous || !f.IsExported() {
 			continue
 		}
 		name := f.Name
@@ -950,9 +950,8 @@ func nestedPaths(h *cognitoidp.Handler, op string) []rbPath {
 		case reflect.Map:
 			walk(t.Elem(), append(prefix, "{}"), depth+1)
 		case reflect.Struct:
-			for i := 0; i < t.NumField(); i++ {
-				f := t.Field(i)
-				if !f.IsExported() {
+			for _, f := range reflect.VisibleFields(t) {
+				if f.Anonymous || !f.IsExported() {
 					continue
 				}
 				name := f.Name

@@ -28,6 +28,9 @@ import (
 //	sensitive      the value is not echoed in messages
 //	dive           validate the elements of a list of structures / the fields of a structure
 //
+// The members of an embedded structure (a group of members two shapes
+// share) are checked as members of the shape that embeds it, in place.
+//
 // Paths use the camelCase member name, list elements as "name.N.member"
 // (1-based), as AWS does.
 
@@ -68,7 +71,7 @@ func init() {
 }
 
 type rule struct {
-	field     int
+	field     []int  // index path (through embedded structures)
 	name      string // camelCase member name
 	required  bool
 	minLen    *int
@@ -115,9 +118,22 @@ func rulesFor(t reflect.Type) []rule {
 	if r, ok := ruleCache.Load(t); ok {
 		return r.([]rule)
 	}
+	rules := collectRules(t, nil)
+	ruleCache.Store(t, rules)
+	return rules
+}
+
+// collectRules lists the rules of t's tagged fields in declaration order,
+// those of an embedded structure where it is embedded; index is the path to t.
+func collectRules(t reflect.Type, index []int) []rule {
 	var rules []rule
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
+		at := append(append([]int(nil), index...), i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			rules = append(rules, collectRules(f.Type, at)...)
+			continue
+		}
 		tag, ok := f.Tag.Lookup("cg")
 		if !ok {
 			continue
@@ -128,7 +144,7 @@ func rulesFor(t reflect.Type) []rule {
 				name = n
 			}
 		}
-		r := rule{field: i, name: lowerFirst(name)}
+		r := rule{field: at, name: lowerFirst(name)}
 		for _, part := range strings.Split(tag, ",") {
 			k, v, _ := strings.Cut(part, "=")
 			switch k {
@@ -165,7 +181,6 @@ func rulesFor(t reflect.Type) []rule {
 		}
 		rules = append(rules, r)
 	}
-	ruleCache.Store(t, rules)
 	return rules
 }
 
@@ -217,7 +232,7 @@ func validateValue(v reflect.Value, prefix string, ve *validationError) {
 		if prefix != "" {
 			path = prefix + "." + r.name
 		}
-		checkField(v.Field(r.field), r, path, ve)
+		checkField(v.FieldByIndex(r.field), r, path, ve)
 	}
 }
 

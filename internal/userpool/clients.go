@@ -78,8 +78,11 @@ type TokenValidityUnits struct {
 }
 
 // ClientSettings is an app client's configuration, stored as the client's
-// Settings JSON with Cognito's member names. Validities are stored as the
-// client sees them (value + unit).
+// Settings JSON with Cognito's member names and omission rules: the Cognito
+// protocol layer embeds it as the settings members of UserPoolClientType.
+// Validities are stored as the client sees them (value + unit). An empty
+// ExplicitAuthFlows list (a client with no flows) is kept apart from an
+// absent one.
 type ClientSettings struct {
 	RefreshTokenValidity                     int64              `json:"RefreshTokenValidity"`
 	AccessTokenValidity                      int64              `json:"AccessTokenValidity"`
@@ -87,7 +90,7 @@ type ClientSettings struct {
 	TokenValidityUnits                       TokenValidityUnits `json:"TokenValidityUnits"`
 	ReadAttributes                           []string           `json:"ReadAttributes,omitempty"`
 	WriteAttributes                          []string           `json:"WriteAttributes,omitempty"`
-	ExplicitAuthFlows                        []string           `json:"ExplicitAuthFlows"`
+	ExplicitAuthFlows                        []string           `json:"ExplicitAuthFlows,omitzero"`
 	SupportedIdentityProviders               []string           `json:"SupportedIdentityProviders,omitempty"`
 	CallbackURLs                             []string           `json:"CallbackURLs,omitempty"`
 	LogoutURLs                               []string           `json:"LogoutURLs,omitempty"`
@@ -96,10 +99,10 @@ type ClientSettings struct {
 	AllowedOAuthScopes                       []string           `json:"AllowedOAuthScopes,omitempty"`
 	AllowedOAuthFlowsUserPoolClient          bool               `json:"AllowedOAuthFlowsUserPoolClient"`
 	AnalyticsConfiguration                   json.RawMessage    `json:"AnalyticsConfiguration,omitempty"`
-	PreventUserExistenceErrors               string             `json:"PreventUserExistenceErrors"`
+	PreventUserExistenceErrors               string             `json:"PreventUserExistenceErrors,omitempty"`
 	EnableTokenRevocation                    bool               `json:"EnableTokenRevocation"`
 	EnablePropagateAdditionalUserContextData bool               `json:"EnablePropagateAdditionalUserContextData"`
-	AuthSessionValidity                      int                `json:"AuthSessionValidity"`
+	AuthSessionValidity                      int                `json:"AuthSessionValidity,omitempty"`
 	RefreshTokenRotation                     json.RawMessage    `json:"RefreshTokenRotation,omitempty"`
 }
 
@@ -464,8 +467,16 @@ func errClientNotFound(clientID string) *Error {
 	return Errorf(KindResourceNotFound, "User pool client %s does not exist.", clientID)
 }
 
-// CreateClient creates an app client (CreateUserPoolClient).
+// CreateClient creates an app client (CreateUserPoolClient) with a new
+// random id.
 func (s *Service) CreateClient(ctx context.Context, poolID string, in ClientInput) (*Client, error) {
+	return s.createClient(ctx, poolID, "", in)
+}
+
+// createClient creates an app client with id, or with a new random id when
+// id is "" (drawn again should it be taken). A given id that is taken is
+// InvalidParameterException.
+func (s *Service) createClient(ctx context.Context, poolID, id string, in ClientInput) (*Client, error) {
 	if err := checkClientName(in.Name); err != nil {
 		return nil, err
 	}
@@ -496,22 +507,24 @@ func (s *Service) CreateClient(ctx context.Context, poolID string, in ClientInpu
 	}
 	now := s.nowUTC()
 	for attempt := 0; attempt < 5; attempt++ {
-		id, err := randomString(s.rand, clientIDLength, clientIDAlphabet)
-		if err != nil {
-			return nil, Internal(err)
+		cid := id
+		if cid == "" {
+			if cid, err = randomString(s.rand, clientIDLength, clientIDAlphabet); err != nil {
+				return nil, Internal(err)
+			}
 		}
-		sc := store.Client{PoolID: poolID, ID: id, Name: in.Name, Secret: secret, Settings: raw, CreatedAt: now, UpdatedAt: now}
-		err = s.store.CreateClient(ctx, sc)
-		if errors.Is(err, store.ErrAlreadyExists) {
+		sc := store.Client{PoolID: poolID, ID: cid, Name: in.Name, Secret: secret, Settings: raw, CreatedAt: now, UpdatedAt: now}
+		switch err := s.store.CreateClient(ctx, sc); {
+		case errors.Is(err, store.ErrAlreadyExists) && id != "":
+			return nil, invalidParam("User pool client %s already exists.", id)
+		case errors.Is(err, store.ErrAlreadyExists):
 			continue
-		}
-		if errors.Is(err, store.ErrNotFound) { // the pool went away meanwhile
+		case errors.Is(err, store.ErrNotFound): // the pool went away meanwhile
 			return nil, Errorf(KindResourceNotFound, "User pool %s does not exist.", poolID)
-		}
-		if err != nil {
+		case err != nil:
 			return nil, Internal(err)
 		}
-		return &Client{PoolID: poolID, ID: id, Name: in.Name, Secret: secret, Settings: settings, CreatedAt: now, UpdatedAt: now}, nil
+		return &Client{PoolID: poolID, ID: cid, Name: in.Name, Secret: secret, Settings: settings, CreatedAt: now, UpdatedAt: now}, nil
 	}
 	return nil, Internal(errors.New("could not mint a unique client id"))
 }
@@ -553,18 +566,7 @@ func (s *Service) ListClients(ctx context.Context, poolID string, limit int, tok
 		return nil, "", err
 	}
 	scs, next, err := s.store.ListClients(ctx, poolID, store.Page{Limit: clampLimit(limit), Token: token})
-	if err != nil {
-		return nil, "", pageError(err)
-	}
-	out := make([]*Client, 0, len(scs))
-	for _, sc := range scs {
-		c, err := decodeClient(sc)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, c)
-	}
-	return out, next, nil
+	return decodePage(scs, next, err, decodeClient)
 }
 
 // UpdateClient replaces a client's settings (UpdateUserPoolClient); omitted

@@ -149,45 +149,7 @@ func (s *Service) CreateClientWithID(ctx context.Context, poolID, clientID strin
 	if !clientIDRe.MatchString(clientID) {
 		return nil, invalidParam("Invalid client id %s.", clientID)
 	}
-	if err := checkClientName(in.Name); err != nil {
-		return nil, err
-	}
-	p, err := s.GetPool(ctx, poolID)
-	if err != nil {
-		return nil, err
-	}
-	if in.GenerateSecret && in.Secret != "" {
-		return nil, invalidParam("You cannot specify both GenerateSecret as true and a ClientSecret value.")
-	}
-	settings, err := buildClientSettings(p, in, "creating")
-	if err != nil {
-		return nil, err
-	}
-	secret := in.Secret
-	if secret != "" {
-		if err := checkClientSecret(secret); err != nil {
-			return nil, err
-		}
-	} else if in.GenerateSecret {
-		if secret, err = randomString(s.rand, clientSecretLen, clientIDAlphabet); err != nil {
-			return nil, Internal(err)
-		}
-	}
-	raw, err := encodeSettings(settings)
-	if err != nil {
-		return nil, err
-	}
-	now := s.nowUTC()
-	sc := store.Client{PoolID: poolID, ID: clientID, Name: in.Name, Secret: secret, Settings: raw, CreatedAt: now, UpdatedAt: now}
-	switch err := s.store.CreateClient(ctx, sc); {
-	case errors.Is(err, store.ErrAlreadyExists):
-		return nil, invalidParam("User pool client %s already exists.", clientID)
-	case errors.Is(err, store.ErrNotFound):
-		return nil, Errorf(KindResourceNotFound, "User pool %s does not exist.", poolID)
-	case err != nil:
-		return nil, Internal(err)
-	}
-	return &Client{PoolID: poolID, ID: clientID, Name: in.Name, Secret: secret, Settings: settings, CreatedAt: now, UpdatedAt: now}, nil
+	return s.createClient(ctx, poolID, clientID, in)
 }
 
 // ClientInputOf returns the input that reproduces c's current settings, so a

@@ -123,3 +123,39 @@ func TestClientWithIDAndDeclareClient(t *testing.T) {
 		t.Fatalf("undeclared callback URLs were reset: %+v", got.Settings.CallbackURLs)
 	}
 }
+
+// A client created with an explicitly empty ExplicitAuthFlows keeps it (it
+// is not a client with the default flows): read back, reproduced by
+// ClientInputOf, and a declaration that does not name flows leaves it.
+func TestClientWithNoFlowsKeepsThem(t *testing.T) {
+	s := newDeclareService(t)
+	ctx := context.Background()
+	p, err := s.CreatePool(ctx, PoolInput{Name: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, create := range []func(ClientInput) (*Client, error){
+		func(in ClientInput) (*Client, error) { return s.CreateClient(ctx, p.ID, in) },
+		func(in ClientInput) (*Client, error) { return s.CreateClientWithID(ctx, p.ID, "noflows01", in) },
+	} {
+		c, err := create(ClientInput{Name: "noflows", ExplicitAuthFlows: []string{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.GetClient(ctx, p.ID, c.ID)
+		if err != nil || got.Settings.ExplicitAuthFlows == nil || len(got.Settings.ExplicitAuthFlows) != 0 {
+			t.Fatalf("read back: %#v %v", got.Settings.ExplicitAuthFlows, err)
+		}
+		if in := ClientInputOf(got); in.ExplicitAuthFlows == nil {
+			t.Fatal("ClientInputOf turned no flows into the defaults")
+		}
+		wrote, err := s.DeclareClient(ctx, p.ID, c.ID, func(*ClientInput) {})
+		if err != nil || wrote {
+			t.Fatalf("identity change: wrote=%v err=%v", wrote, err)
+		}
+	}
+	_, err = s.CreateClientWithID(ctx, p.ID, "noflows01", ClientInput{Name: "again"})
+	if e, ok := err.(*Error); !ok || e.Kind != KindInvalidParameter || e.Message != "User pool client noflows01 already exists." {
+		t.Fatalf("taken id: %v", err)
+	}
+}

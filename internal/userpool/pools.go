@@ -538,16 +538,22 @@ func (s *Service) DescribePool(ctx context.Context, poolID string) (*Pool, int64
 // on the last page.
 func (s *Service) ListPools(ctx context.Context, limit int, token string) ([]*Pool, string, error) {
 	sps, next, err := s.store.ListPools(ctx, store.Page{Limit: clampLimit(limit), Token: token})
+	return decodePage(sps, next, err, decodePool)
+}
+
+// decodePage decodes a page of store records (recs, next, err as the store
+// listed them) with decode.
+func decodePage[R, T any](recs []R, next string, err error, decode func(R) (*T, error)) ([]*T, string, error) {
 	if err != nil {
 		return nil, "", pageError(err)
 	}
-	out := make([]*Pool, 0, len(sps))
-	for _, sp := range sps {
-		p, err := decodePool(sp)
+	out := make([]*T, 0, len(recs))
+	for _, r := range recs {
+		v, err := decode(r)
 		if err != nil {
 			return nil, "", err
 		}
-		out = append(out, p)
+		out = append(out, v)
 	}
 	return out, next, nil
 }

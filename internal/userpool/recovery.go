@@ -102,16 +102,9 @@ type ForgotPasswordInput struct {
 
 // ForgotPassword sends a password reset code to the user's verified contact.
 func (s *Service) ForgotPassword(ctx context.Context, in ForgotPasswordInput) (*CodeDelivery, error) {
-	c, p, err := s.acctClient(ctx, in.ClientID, in.SecretHash, in.Username)
-	if err != nil {
-		return nil, err
-	}
-	u, found, err := s.acctUser(ctx, c, p, in.Username)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return simulatedDelivery(p, in.Username), nil
+	p, u, hidden, err := s.acctCodeUser(ctx, in.ClientID, in.SecretHash, in.Username)
+	if err != nil || hidden != nil {
+		return hidden, err
 	}
 	if !u.Enabled {
 		return nil, Errorf(KindNotAuthorized, "User is disabled.")
@@ -138,11 +131,7 @@ type ConfirmForgotPasswordInput struct {
 // ConfirmForgotPassword sets a new password with a reset code. The user
 // ends CONFIRMED.
 func (s *Service) ConfirmForgotPassword(ctx context.Context, in ConfirmForgotPasswordInput) error {
-	c, p, err := s.acctClient(ctx, in.ClientID, in.SecretHash, in.Username)
-	if err != nil {
-		return err
-	}
-	u, found, err := s.acctUser(ctx, c, p, in.Username)
+	p, u, found, err := s.acctUser(ctx, in.ClientID, in.SecretHash, in.Username)
 	if err != nil {
 		return err
 	}

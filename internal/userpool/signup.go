@@ -49,22 +49,41 @@ func acctHidesUsers(c *Client) bool {
 	return c.Settings.PreventUserExistenceErrors == "ENABLED"
 }
 
-// acctUser resolves username for a client-side operation. An unknown user
-// is UserNotFoundException "Username/client id combination not found." for
+// acctUser loads the client and pool of a client-side operation
+// (acctClient) and resolves username in the pool. An unknown user is
+// UserNotFoundException "Username/client id combination not found." for
 // LEGACY clients; for ENABLED clients found is false and err nil, and the
 // caller answers as if the user existed.
-func (s *Service) acctUser(ctx context.Context, c *Client, p *Pool, username string) (u store.User, found bool, err error) {
+func (s *Service) acctUser(ctx context.Context, clientID, secretHash, username string) (p *Pool, u store.User, found bool, err error) {
+	c, p, err := s.acctClient(ctx, clientID, secretHash, username)
+	if err != nil {
+		return nil, store.User{}, false, err
+	}
 	u, err = s.ResolveUser(ctx, p, username)
 	if err == nil {
-		return u, true, nil
+		return p, u, true, nil
 	}
 	if KindOf(err) != KindUserNotFound {
-		return store.User{}, false, err
+		return nil, store.User{}, false, err
 	}
 	if acctHidesUsers(c) {
-		return store.User{}, false, nil
+		return p, store.User{}, false, nil
 	}
-	return store.User{}, false, Errorf(KindUserNotFound, msgUnknownUserForClient)
+	return nil, store.User{}, false, Errorf(KindUserNotFound, msgUnknownUserForClient)
+}
+
+// acctCodeUser resolves the user of an unsigned operation that sends that
+// user a code (ResendConfirmationCode, ForgotPassword). For an unknown user
+// of a client that hides users, hidden is the simulated delivery to answer.
+func (s *Service) acctCodeUser(ctx context.Context, clientID, secretHash, username string) (*Pool, store.User, *CodeDelivery, error) {
+	p, u, found, err := s.acctUser(ctx, clientID, secretHash, username)
+	if err != nil {
+		return nil, store.User{}, nil, err
+	}
+	if !found {
+		return p, store.User{}, simulatedDelivery(p, username), nil
+	}
+	return p, u, nil, nil
 }
 
 // errUnauthorizedAttribute is Cognito's answer to writing an attribute the
@@ -231,11 +250,7 @@ type ConfirmSignUpInput struct {
 
 // ConfirmSignUp confirms a user with the code SignUp sent.
 func (s *Service) ConfirmSignUp(ctx context.Context, in ConfirmSignUpInput) error {
-	c, p, err := s.acctClient(ctx, in.ClientID, in.SecretHash, in.Username)
-	if err != nil {
-		return err
-	}
-	u, found, err := s.acctUser(ctx, c, p, in.Username)
+	p, u, found, err := s.acctUser(ctx, in.ClientID, in.SecretHash, in.Username)
 	if err != nil {
 		return err
 	}
@@ -354,16 +369,9 @@ type ResendConfirmationCodeInput struct {
 // ResendConfirmationCode sends a new sign-up confirmation code (replacing
 // the previous one).
 func (s *Service) ResendConfirmationCode(ctx context.Context, in ResendConfirmationCodeInput) (*CodeDelivery, error) {
-	c, p, err := s.acctClient(ctx, in.ClientID, in.SecretHash, in.Username)
-	if err != nil {
-		return nil, err
-	}
-	u, found, err := s.acctUser(ctx, c, p, in.Username)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return simulatedDelivery(p, in.Username), nil
+	p, u, hidden, err := s.acctCodeUser(ctx, in.ClientID, in.SecretHash, in.Username)
+	if err != nil || hidden != nil {
+		return hidden, err
 	}
 	if u.Status != StatusUnconfirmed {
 		return nil, Errorf(KindInvalidParameter, "User is already confirmed.")
