@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 
 	"userpool/internal/store"
 )
@@ -17,7 +16,7 @@ func scanDevice(sc interface{ Scan(...any) error }) (store.Device, error) {
 }
 
 func (s *Store) CreateDevice(ctx context.Context, d store.Device) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO devices (`+deviceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.wc.ExecContext(ctx, `INSERT INTO devices (`+deviceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.PoolID, d.UsernameKey, d.Key, d.GroupKey, jsonMap(d.Attributes), d.Remembered,
 		bv(d.SRPSalt), bv(d.SRPVerifier), tv(d.CreatedAt), tv(d.UpdatedAt), tv(d.LastAuthAt))
 	if err != nil {
@@ -63,7 +62,7 @@ func (s *Store) ListDevices(ctx context.Context, poolID, usernameKey string, pag
 func (s *Store) UpdateDevice(ctx context.Context, poolID, usernameKey, deviceKey string, fn func(*store.Device) error) (store.Device, error) {
 	const op = "update device"
 	var out store.Device
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
+	err := s.write(ctx, op, func(tx wtx) error {
 		d, err := getDevice(ctx, tx, op, poolID, usernameKey, deviceKey)
 		if err != nil {
 			return err
@@ -85,7 +84,7 @@ func (s *Store) UpdateDevice(ctx context.Context, poolID, usernameKey, deviceKey
 }
 
 func (s *Store) DeleteDevice(ctx context.Context, poolID, usernameKey, deviceKey string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM devices WHERE pool_id = ? AND username_key = ? AND device_key = ?`,
+	res, err := s.wc.ExecContext(ctx, `DELETE FROM devices WHERE pool_id = ? AND username_key = ? AND device_key = ?`,
 		poolID, usernameKey, deviceKey)
 	return mustAffect("delete device", res, err)
 }

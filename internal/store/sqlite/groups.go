@@ -30,7 +30,7 @@ func precedence(p *int64) any {
 // CreateGroup inserts a group. maxGroups <= 0 means no limit.
 func (s *Store) CreateGroup(ctx context.Context, g store.Group, maxGroups int) error {
 	const op = "create group"
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx wtx) error {
 		var exists, count int64
 		if err := tx.QueryRowContext(ctx, `SELECT
 			EXISTS (SELECT 1 FROM user_groups WHERE pool_id = ? AND name = ?),
@@ -86,7 +86,7 @@ func (s *Store) ListGroups(ctx context.Context, poolID string, page store.Page) 
 func (s *Store) UpdateGroup(ctx context.Context, poolID, name string, fn func(*store.Group) error) (store.Group, error) {
 	const op = "update group"
 	var out store.Group
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
+	err := s.write(ctx, op, func(tx wtx) error {
 		g, err := getGroup(ctx, tx, op, poolID, name)
 		if err != nil {
 			return err
@@ -108,7 +108,7 @@ func (s *Store) UpdateGroup(ctx context.Context, poolID, name string, fn func(*s
 
 func (s *Store) DeleteGroup(ctx context.Context, poolID, name string) error {
 	const op = "delete group"
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx wtx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM group_members WHERE pool_id = ? AND group_name = ?`, poolID, name); err != nil {
 			return fail(op, err)
 		}
@@ -120,7 +120,7 @@ func (s *Store) DeleteGroup(ctx context.Context, poolID, name string) error {
 // AddUserToGroup adds a membership. maxGroupsPerUser <= 0 means no limit.
 func (s *Store) AddUserToGroup(ctx context.Context, poolID, usernameKey, group string, maxGroupsPerUser int) error {
 	const op = "add user to group"
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx wtx) error {
 		var user, grp, member, count int64
 		if err := tx.QueryRowContext(ctx, `SELECT
 			EXISTS (SELECT 1 FROM users WHERE pool_id = ?1 AND username_key = ?2),
@@ -147,7 +147,7 @@ func (s *Store) AddUserToGroup(ctx context.Context, poolID, usernameKey, group s
 }
 
 func (s *Store) RemoveUserFromGroup(ctx context.Context, poolID, usernameKey, group string) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM group_members WHERE pool_id = ? AND group_name = ? AND username_key = ?`,
+	if _, err := s.wc.ExecContext(ctx, `DELETE FROM group_members WHERE pool_id = ? AND group_name = ? AND username_key = ?`,
 		poolID, group, usernameKey); err != nil {
 		return fail("remove user from group", err)
 	}

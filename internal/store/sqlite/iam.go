@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -36,7 +35,7 @@ func (s *Store) PutPrincipal(ctx context.Context, p store.Principal) error {
 	if err != nil {
 		return fail("put principal", err)
 	}
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO principals (name, grants, created_at, updated_at) VALUES (?, ?, ?, ?)
+	if _, err := s.wc.ExecContext(ctx, `INSERT INTO principals (name, grants, created_at, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET grants = excluded.grants, created_at = excluded.created_at, updated_at = excluded.updated_at`,
 		p.Name, string(b), tv(p.CreatedAt), tv(p.UpdatedAt)); err != nil {
 		return fail("put principal", err)
@@ -63,7 +62,7 @@ func (s *Store) ListPrincipals(ctx context.Context) ([]store.Principal, error) {
 
 func (s *Store) DeletePrincipal(ctx context.Context, name string) error {
 	const op = "delete principal"
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx wtx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM access_keys WHERE principal_name = ?`, name); err != nil {
 			return fail(op, err)
 		}
@@ -85,7 +84,7 @@ func scanAccessKey(sc interface{ Scan(...any) error }) (store.AccessKey, error) 
 }
 
 func (s *Store) CreateAccessKey(ctx context.Context, k store.AccessKey) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO access_keys (`+accessKeyCols+`) VALUES (?, ?, ?, ?, ?)`,
+	_, err := s.wc.ExecContext(ctx, `INSERT INTO access_keys (`+accessKeyCols+`) VALUES (?, ?, ?, ?, ?)`,
 		k.ID, k.PrincipalName, bv(k.SecretCiphertext), tv(k.CreatedAt), bi(k.Disabled))
 	if err != nil {
 		return insertErr("create access key", err, store.ErrAlreadyExists)
@@ -111,7 +110,7 @@ func (s *Store) ListAccessKeys(ctx context.Context, principal string) ([]store.A
 }
 
 func (s *Store) DeleteAccessKey(ctx context.Context, id string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM access_keys WHERE id = ?`, id)
+	res, err := s.wc.ExecContext(ctx, `DELETE FROM access_keys WHERE id = ?`, id)
 	return mustAffect("delete access key", res, err)
 }
 
@@ -127,7 +126,7 @@ func scanAudit(sc interface{ Scan(...any) error }) (store.AuditEvent, error) {
 
 // AppendAudit stores an event and returns its id (ignores e.ID).
 func (s *Store) AppendAudit(ctx context.Context, e store.AuditEvent) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO audit (time, actor_type, actor, action, pool_id, target, outcome, request_id, detail)
+	res, err := s.wc.ExecContext(ctx, `INSERT INTO audit (time, actor_type, actor, action, pool_id, target, outcome, request_id, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		tv(e.Time), e.ActorType, e.Actor, e.Action, e.PoolID, e.Target, e.Outcome, e.RequestID, e.Detail)
 	if err != nil {

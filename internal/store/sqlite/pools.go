@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"userpool/internal/store"
@@ -19,7 +18,7 @@ func scanPool(sc interface{ Scan(...any) error }) (store.Pool, error) {
 }
 
 func (s *Store) CreatePool(ctx context.Context, p store.Pool) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO pools (`+poolCols+`) VALUES (?, ?, ?, ?, ?)`,
+	_, err := s.wc.ExecContext(ctx, `INSERT INTO pools (`+poolCols+`) VALUES (?, ?, ?, ?, ?)`,
 		p.ID, p.Name, bv(p.Settings), tv(p.CreatedAt), tv(p.UpdatedAt))
 	if err != nil {
 		return insertErr("create pool", err, store.ErrAlreadyExists)
@@ -60,7 +59,7 @@ func (s *Store) ListPools(ctx context.Context, page store.Page) ([]store.Pool, s
 func (s *Store) UpdatePool(ctx context.Context, id string, fn func(*store.Pool) error) (store.Pool, error) {
 	const op = "update pool"
 	var out store.Pool
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
+	err := s.write(ctx, op, func(tx wtx) error {
 		p, err := scanPool(tx.QueryRowContext(ctx, `SELECT `+poolCols+` FROM pools WHERE id = ?`, id))
 		if err != nil {
 			return notFound(op, err)
@@ -87,7 +86,7 @@ var poolTables = []string{
 
 func (s *Store) DeletePool(ctx context.Context, id string) error {
 	const op = "delete pool"
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx wtx) error {
 		var one int
 		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM pools WHERE id = ?`, id).Scan(&one); err != nil {
 			return notFound(op, err)
@@ -124,7 +123,7 @@ func scanClient(sc interface{ Scan(...any) error }) (store.Client, error) {
 }
 
 func (s *Store) CreateClient(ctx context.Context, c store.Client) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO clients (`+clientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.wc.ExecContext(ctx, `INSERT INTO clients (`+clientCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		c.PoolID, c.ID, c.Name, c.Secret, bv(c.Settings), tv(c.CreatedAt), tv(c.UpdatedAt))
 	if err != nil {
 		return insertErr("create client", err, store.ErrAlreadyExists)
@@ -171,7 +170,7 @@ func (s *Store) ListClients(ctx context.Context, poolID string, page store.Page)
 func (s *Store) UpdateClient(ctx context.Context, poolID, clientID string, fn func(*store.Client) error) (store.Client, error) {
 	const op = "update client"
 	var out store.Client
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
+	err := s.write(ctx, op, func(tx wtx) error {
 		c, err := scanClient(tx.QueryRowContext(ctx, `SELECT `+clientCols+` FROM clients WHERE id = ? AND pool_id = ?`, clientID, poolID))
 		if err != nil {
 			return notFound(op, err)
@@ -191,7 +190,7 @@ func (s *Store) UpdateClient(ctx context.Context, poolID, clientID string, fn fu
 }
 
 func (s *Store) DeleteClient(ctx context.Context, poolID, clientID string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM clients WHERE id = ? AND pool_id = ?`, clientID, poolID)
+	res, err := s.wc.ExecContext(ctx, `DELETE FROM clients WHERE id = ? AND pool_id = ?`, clientID, poolID)
 	return mustAffect("delete client", res, err)
 }
 

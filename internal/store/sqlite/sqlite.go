@@ -26,15 +26,18 @@ var migrationFS embed.FS
 
 // Store is the SQLite backend. It is safe for concurrent use.
 type Store struct {
-	w *sql.DB    // the one writer connection: every write runs here
-	r *stmtCache // readers
+	w  *sql.DB    // the one writer connection: every write runs here
+	wc *stmtCache // statements prepared on the writer (see wtx)
+	r  *stmtCache // readers
 }
 
 // stmtCache runs queries on a pool through prepared statements, one per
 // distinct query text (the set is small and fixed: queries are built from
-// constant fragments). Each connection prepares a statement once, so reads
-// skip SQLite's parser and planner. Only the reader pool uses it: preparing
-// on the one-connection writer from inside a transaction would deadlock.
+// constant fragments). Each connection prepares a statement once, so queries
+// skip SQLite's parser and planner. On the one-connection writer, statements
+// are never prepared from inside a transaction (that would wait for the
+// connection the transaction holds): wtx runs a missing one unprepared and
+// prepares it once the transaction has ended.
 type stmtCache struct {
 	db    *sql.DB
 	mu    sync.Mutex
@@ -60,6 +63,13 @@ func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	}
 	c.stmts[query] = st
 	return st, nil
+}
+
+// lookup returns the prepared statement for query, or nil; it never prepares.
+func (c *stmtCache) lookup(query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stmts[query]
 }
 
 func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -185,7 +195,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &Store{w: w, r: &stmtCache{db: r, stmts: map[string]*sql.Stmt{}}}, nil
+	return &Store{w: w, wc: &stmtCache{db: w, stmts: map[string]*sql.Stmt{}}, r: &stmtCache{db: r, stmts: map[string]*sql.Stmt{}}}, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -205,7 +215,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.r.Close(), s.wc.Close())
 }
 
 // Ping checks both pools.
@@ -231,21 +241,69 @@ type querier interface {
 // write runs fn in one immediate transaction on the writer connection. Only
 // one write transaction exists at a time, so read-check-write sequences in fn
 // are atomic.
-func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+func (s *Store) write(ctx context.Context, op string, fn func(tx wtx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: %s: begin: %w", op, err)
 	}
+	t := wtx{Tx: tx, c: s.wc, missed: new([]string)}
+	// Prepare, after the transaction, the statements it ran unprepared.
+	defer func() { s.prepareMissed(*t.missed) }()
 	// Deferred, so a panicking updater cannot leave the one writer
 	// connection inside an open transaction (a no-op after Commit).
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(t); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: %s: commit: %w", op, err)
 	}
 	return nil
+}
+
+func (s *Store) prepareMissed(queries []string) {
+	for _, q := range queries {
+		// A failure only means the next transaction parses the query again.
+		_, _ = s.wc.stmt(context.Background(), q)
+	}
+}
+
+// wtx is a write transaction that runs its queries through the writer's
+// prepared statements (Tx.StmtContext reuses a statement prepared on the
+// transaction's connection), so hot writes skip SQLite's parser.
+type wtx struct {
+	*sql.Tx
+	c      *stmtCache
+	missed *[]string
+}
+
+func (t wtx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if st := t.c.lookup(query); st != nil {
+		return t.Tx.StmtContext(ctx, st)
+	}
+	*t.missed = append(*t.missed, query)
+	return nil
+}
+
+func (t wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.Tx.ExecContext(ctx, query, args...)
+}
+
+func (t wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.Tx.QueryContext(ctx, query, args...)
+}
+
+func (t wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.Tx.QueryRowContext(ctx, query, args...)
 }
 
 // ---------------------------------------------------------------- errors

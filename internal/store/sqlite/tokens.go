@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"userpool/internal/store"
@@ -19,7 +18,7 @@ func scanKey(sc interface{ Scan(...any) error }) (store.SigningKey, error) {
 }
 
 func (s *Store) CreateSigningKey(ctx context.Context, k store.SigningKey) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO signing_keys (`+keyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.wc.ExecContext(ctx, `INSERT INTO signing_keys (`+keyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		k.PoolID, k.KID, k.Use, k.PrivateKey, tv(k.CreatedAt), tv(k.NotAfter), tv(k.ExpiresAt))
 	if err != nil {
 		return insertErr("create signing key", err, store.ErrAlreadyExists)
@@ -38,7 +37,7 @@ func (s *Store) ListSigningKeys(ctx context.Context, poolID string) ([]store.Sig
 func (s *Store) UpdateSigningKey(ctx context.Context, poolID, kid string, fn func(*store.SigningKey) error) (store.SigningKey, error) {
 	const op = "update signing key"
 	var out store.SigningKey
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
+	err := s.write(ctx, op, func(tx wtx) error {
 		k, err := scanKey(tx.QueryRowContext(ctx, `SELECT `+keyCols+` FROM signing_keys WHERE pool_id = ? AND kid = ?`, poolID, kid))
 		if err != nil {
 			return notFound(op, err)
@@ -58,7 +57,7 @@ func (s *Store) UpdateSigningKey(ctx context.Context, poolID, kid string, fn fun
 }
 
 func (s *Store) DeleteSigningKey(ctx context.Context, poolID, kid string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM signing_keys WHERE pool_id = ? AND kid = ?`, poolID, kid)
+	res, err := s.wc.ExecContext(ctx, `DELETE FROM signing_keys WHERE pool_id = ? AND kid = ?`, poolID, kid)
 	return mustAffect("delete signing key", res, err)
 }
 
@@ -67,7 +66,7 @@ func (s *Store) DeleteSigningKey(ctx context.Context, poolID, kid string) error 
 const refreshCols = `hash, pool_id, client_id, username_key, origin_jti, device_key, auth_time, created_at, expires_at, revoked_at`
 
 func (s *Store) CreateRefreshToken(ctx context.Context, t store.RefreshToken) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO refresh_tokens (`+refreshCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.wc.ExecContext(ctx, `INSERT INTO refresh_tokens (`+refreshCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.Hash, t.PoolID, t.ClientID, t.UsernameKey, t.OriginJTI, t.DeviceKey,
 		tv(t.AuthTime), tv(t.CreatedAt), tv(t.ExpiresAt), tv(t.RevokedAt))
 	if err != nil {
@@ -90,12 +89,12 @@ func (s *Store) GetRefreshToken(ctx context.Context, hash string) (store.Refresh
 // RevokeRefreshToken marks the token revoked at `at`; a token already revoked
 // keeps its first revocation time. ErrNotFound when the token is missing.
 func (s *Store) RevokeRefreshToken(ctx context.Context, hash string, at time.Time) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE hash = ?`, tv(at), hash)
+	res, err := s.wc.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE hash = ?`, tv(at), hash)
 	return mustAffect("revoke refresh token", res, err)
 }
 
 func (s *Store) RevokeUserRefreshTokens(ctx context.Context, poolID, usernameKey string, at time.Time) error {
-	if _, err := s.w.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND username_key = ? AND revoked_at IS NULL`,
+	if _, err := s.wc.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND username_key = ? AND revoked_at IS NULL`,
 		tv(at), poolID, usernameKey); err != nil {
 		return fail("revoke user refresh tokens", err)
 	}
@@ -113,7 +112,7 @@ func (s *Store) IsOriginRevoked(ctx context.Context, poolID, originJTI string) (
 }
 
 func (s *Store) DeleteExpiredRefreshTokens(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE expires_at IS NOT NULL AND expires_at < ?`, before.UnixMicro())
+	res, err := s.wc.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE expires_at IS NOT NULL AND expires_at < ?`, before.UnixMicro())
 	if err != nil {
 		return 0, fail("delete expired refresh tokens", err)
 	}
@@ -123,7 +122,7 @@ func (s *Store) DeleteExpiredRefreshTokens(ctx context.Context, before time.Time
 // ---------------------------------------------------------------- codes
 
 func (s *Store) PutCode(ctx context.Context, c store.Code) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO codes (pool_id, username_key, purpose, code_hash, attempts, created_at, expires_at)
+	_, err := s.wc.ExecContext(ctx, `INSERT INTO codes (pool_id, username_key, purpose, code_hash, attempts, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (pool_id, username_key, purpose) DO UPDATE SET
 			code_hash = excluded.code_hash, attempts = excluded.attempts,
@@ -148,7 +147,7 @@ func (s *Store) GetCode(ctx context.Context, poolID, usernameKey, purpose string
 
 func (s *Store) IncrementCodeAttempts(ctx context.Context, poolID, usernameKey, purpose string) (int, error) {
 	var n int
-	err := s.w.QueryRowContext(ctx, `UPDATE codes SET attempts = attempts + 1
+	err := s.wc.QueryRowContext(ctx, `UPDATE codes SET attempts = attempts + 1
 		WHERE pool_id = ? AND username_key = ? AND purpose = ? RETURNING attempts`, poolID, usernameKey, purpose).Scan(&n)
 	if err != nil {
 		return 0, notFound("increment code attempts", err)
@@ -157,7 +156,7 @@ func (s *Store) IncrementCodeAttempts(ctx context.Context, poolID, usernameKey, 
 }
 
 func (s *Store) DeleteCode(ctx context.Context, poolID, usernameKey, purpose string) error {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM codes WHERE pool_id = ? AND username_key = ? AND purpose = ?`, poolID, usernameKey, purpose)
+	res, err := s.wc.ExecContext(ctx, `DELETE FROM codes WHERE pool_id = ? AND username_key = ? AND purpose = ?`, poolID, usernameKey, purpose)
 	return mustAffect("delete code", res, err)
 }
 
@@ -172,7 +171,7 @@ func scanSession(sc interface{ Scan(...any) error }) (store.Session, error) {
 }
 
 func (s *Store) CreateSession(ctx context.Context, x store.Session) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO sessions (`+sessionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.wc.ExecContext(ctx, `INSERT INTO sessions (`+sessionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		x.ID, x.PoolID, x.ClientID, x.UsernameKey, x.Challenge, bv(x.State), tv(x.CreatedAt), tv(x.ExpiresAt))
 	if err != nil {
 		return insertErr("create session", err, store.ErrAlreadyExists)
@@ -182,7 +181,7 @@ func (s *Store) CreateSession(ctx context.Context, x store.Session) error {
 
 // TakeSession deletes the session and returns it, in one statement.
 func (s *Store) TakeSession(ctx context.Context, id string) (store.Session, error) {
-	x, err := scanSession(s.w.QueryRowContext(ctx, `DELETE FROM sessions WHERE id = ? RETURNING `+sessionCols, id))
+	x, err := scanSession(s.wc.QueryRowContext(ctx, `DELETE FROM sessions WHERE id = ? RETURNING `+sessionCols, id))
 	if err != nil {
 		return store.Session{}, notFound("take session", err)
 	}
@@ -198,7 +197,7 @@ func (s *Store) GetSession(ctx context.Context, id string) (store.Session, error
 }
 
 func (s *Store) DeleteExpiredSessions(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at IS NOT NULL AND expires_at < ?`, before.UnixMicro())
+	res, err := s.wc.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at IS NOT NULL AND expires_at < ?`, before.UnixMicro())
 	if err != nil {
 		return 0, fail("delete expired sessions", err)
 	}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -163,7 +162,7 @@ func scanUser(sc interface{ Scan(...any) error }) (store.User, error) {
 
 // ---------------------------------------------------------------- writes
 
-func insertSearch(ctx context.Context, tx *sql.Tx, poolID, key string, entries []searchEntry) error {
+func insertSearch(ctx context.Context, tx wtx, poolID, key string, entries []searchEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -177,7 +176,7 @@ func insertSearch(ctx context.Context, tx *sql.Tx, poolID, key string, entries [
 	return err
 }
 
-func deleteSearch(ctx context.Context, tx *sql.Tx, poolID, key string, entries []searchEntry) error {
+func deleteSearch(ctx context.Context, tx wtx, poolID, key string, entries []searchEntry) error {
 	for _, e := range entries {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_search WHERE pool_id = ? AND attr = ? AND value = ? AND username_key = ?`,
 			poolID, e.attr, e.value, key); err != nil {
@@ -188,7 +187,7 @@ func deleteSearch(ctx context.Context, tx *sql.Tx, poolID, key string, entries [
 }
 
 // insertAliases adds alias rows; a taken alias is ErrAliasExists.
-func insertAliases(ctx context.Context, tx *sql.Tx, op, poolID, key string, aliases map[string]string) error {
+func insertAliases(ctx context.Context, tx wtx, op, poolID, key string, aliases map[string]string) error {
 	for _, kind := range slices.Sorted(maps.Keys(aliases)) {
 		v := aliases[kind]
 		if v == "" {
@@ -202,7 +201,7 @@ func insertAliases(ctx context.Context, tx *sql.Tx, op, poolID, key string, alia
 	return nil
 }
 
-func deleteAliases(ctx context.Context, tx *sql.Tx, poolID, key string, aliases map[string]string) error {
+func deleteAliases(ctx context.Context, tx wtx, poolID, key string, aliases map[string]string) error {
 	for kind, v := range aliases {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_aliases WHERE pool_id = ? AND kind = ? AND value = ? AND username_key = ?`,
 			poolID, kind, v, key); err != nil {
@@ -214,7 +213,7 @@ func deleteAliases(ctx context.Context, tx *sql.Tx, poolID, key string, aliases 
 
 func (s *Store) CreateUser(ctx context.Context, u store.User) error {
 	const op = "create user"
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx wtx) error {
 		args := append([]any{u.PoolID, u.UsernameKey, u.Username, u.Sub}, userValues(&u)...)
 		if _, err := tx.ExecContext(ctx, userInsert, args...); err != nil {
 			return insertErr(op, err, store.ErrAlreadyExists)
@@ -265,7 +264,7 @@ func (s *Store) GetUserByAlias(ctx context.Context, poolID, kind, value string) 
 func (s *Store) UpdateUser(ctx context.Context, poolID, usernameKey string, fn func(*store.User) error) (store.User, error) {
 	const op = "update user"
 	var out store.User
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
+	err := s.write(ctx, op, func(tx wtx) error {
 		u, err := getUser(ctx, tx, op, poolID, usernameKey)
 		if err != nil {
 			return err
@@ -333,7 +332,7 @@ var userChildren = []string{"group_members", "devices", "refresh_tokens", "codes
 
 func (s *Store) DeleteUser(ctx context.Context, poolID, usernameKey string) error {
 	const op = "delete user"
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx wtx) error {
 		u, err := getUser(ctx, tx, op, poolID, usernameKey)
 		if err != nil {
 			return err
