@@ -72,9 +72,10 @@ func tokenPoolID(raw string) (string, bool) {
 // ...) and returns its pool, user and claims. Every failure is a
 // NotAuthorizedException with Cognito's message: "Invalid Access Token"
 // (malformed, bad signature, unknown pool or key, wrong issuer, an ID
-// token), "Access Token has expired", "Access Token has been revoked"
-// (GlobalSignOut, RevokeToken, disabled since), "Access Token does not have
-// required scopes", "User does not exist." and "User is disabled.".
+// token, an app client deleted since), "Access Token has expired", "Access
+// Token has been revoked" (GlobalSignOut, RevokeToken, disabled since),
+// "Access Token does not have required scopes", "User does not exist." and
+// "User is disabled.".
 func (s *Service) AuthenticateAccessToken(ctx context.Context, raw string) (*AccessContext, error) {
 	if s.tokens == nil {
 		return nil, Internal(ErrNoTokenIssuer)
@@ -106,6 +107,14 @@ func (s *Service) AuthenticateAccessToken(ctx context.Context, raw string) (*Acc
 	}
 	if !claims.HasScope(token.DefaultScope) {
 		return nil, Errorf(KindNotAuthorized, "Access Token does not have required scopes")
+	}
+	// Deleting an app client ends its tokens (its refresh tokens already
+	// cannot be used: REFRESH_TOKEN_AUTH names the client).
+	switch _, err := s.store.GetClient(ctx, p.ID, claims.ClientID); {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, errInvalidAccessToken()
+	case err != nil:
+		return nil, Internal(err)
 	}
 	u, err := s.store.GetUser(ctx, p.ID, p.UsernameKey(claims.Username))
 	if errors.Is(err, store.ErrNotFound) || err == nil && u.Sub != claims.Sub {
