@@ -116,3 +116,19 @@ func TestAdminPasswordOperations(t *testing.T) {
 	}
 	e.accessToken(t, c, "hal", "Permanent-Pw1")
 }
+
+// The per-user send limit reaches the wire as LimitExceededException.
+func TestForgotPasswordSendLimit(t *testing.T) {
+	e := newLCEnv(t)
+	pool := e.pool(t, nil)
+	c := e.client(t, pool, &cip.CreateUserPoolClientInput{})
+	e.confirmedUser(t, pool, "hal", lcAttr("email", "hal@example.com"), lcAttr("email_verified", "true"))
+	in := &cip.ForgotPasswordInput{ClientId: c.ClientId, Username: aws.String("hal")}
+	for i := 1; i <= userpool.MaxCodeSends; i++ {
+		if _, err := e.anon.ForgotPassword(bg, in); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+	}
+	_, err := e.anon.ForgotPassword(bg, in)
+	wantErr(t, err, "LimitExceededException", "Attempt limit exceeded, please try after some time.")
+}

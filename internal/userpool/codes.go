@@ -50,6 +50,17 @@ import (
 //     one) or expired answers ExpiredCodeException "Invalid code provided,
 //     please request a code again."; a wrong one CodeMismatchException
 //     "Invalid verification code provided, please try again.".
+//   - Sends: ResendConfirmationCode, ForgotPassword and
+//     GetUserAttributeVerificationCode send one user at most MaxCodeSends
+//     codes (all three together) in a window of CodeSendWindow that opens
+//     at the first send; a further request answers LimitExceededException
+//     "Attempt limit exceeded, please try after some time." and sends
+//     nothing (the last code stays valid). The count is a store.Code record
+//     of its own purpose (Attempts = sends, ExpiresAt = end of the window),
+//     so it holds across instances sharing a store. Two instances opening a
+//     window at the same moment may each count from one: at most one extra
+//     send. Codes sent by SignUp, AdminCreateUser's invitation,
+//     UpdateUserAttributes and AdminResetUserPassword are not limited.
 //
 // Delivery goes through s.sender with Message.Subject/Body set to the pool's
 // verification message templates when the pool has them (the "{####}"
@@ -59,12 +70,14 @@ import (
 // default text). The response's CodeDeliveryDetails carries a masked
 // destination: "a***@e***" for emails, "+*******1234" for phone numbers.
 
-// Code lifetimes and the attempt limit.
+// Code lifetimes, the attempt limit and the send limit.
 const (
 	SignUpCodeTTL    = 24 * time.Hour
 	AttributeCodeTTL = 24 * time.Hour
 	ResetCodeTTL     = time.Hour
 	MaxCodeAttempts  = 5
+	MaxCodeSends     = 5
+	CodeSendWindow   = time.Hour
 	codeDigits       = 6
 )
 
@@ -74,6 +87,8 @@ const (
 	purposeReset  = "forgot_password"
 	// attribute verification: "verify:email", "verify:phone_number"
 	purposeVerifyPrefix = "verify:"
+	// the count of a user's limited sends (no code: CodeHash is empty)
+	purposeSendCount = "sends"
 )
 
 // Message purposes (Message.Purpose).
@@ -241,6 +256,54 @@ func (s *Service) sendVerificationCode(ctx context.Context, p *Pool, u store.Use
 		return nil, err
 	}
 	return s.deliverVerificationCode(ctx, p, u, msgPurpose, attr, code)
+}
+
+// sendLimitedCode is sendVerificationCode for the operations whose sends
+// are limited per user (see the top of this file).
+func (s *Service) sendLimitedCode(ctx context.Context, p *Pool, u store.User, purpose, msgPurpose, attr string, ttl time.Duration) (*CodeDelivery, error) {
+	if err := s.countCodeSend(ctx, p, u); err != nil {
+		return nil, err
+	}
+	return s.sendVerificationCode(ctx, p, u, purpose, msgPurpose, attr, ttl)
+}
+
+// countCodeSend counts one send for u in the current window, opening a new
+// window when there is none, and refuses the send past MaxCodeSends.
+func (s *Service) countCodeSend(ctx context.Context, p *Pool, u store.User) error {
+	now := s.nowUTC()
+	c, err := s.store.GetCode(ctx, p.ID, u.UsernameKey, purposeSendCount)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || err == nil && !now.Before(c.ExpiresAt):
+		return s.openSendWindow(ctx, p, u, now)
+	case err != nil:
+		return Internal(err)
+	}
+	n, err := s.store.IncrementCodeAttempts(ctx, p.ID, u.UsernameKey, purposeSendCount)
+	switch {
+	case errors.Is(err, store.ErrNotFound): // removed meanwhile (user deleted and re-created)
+		return s.openSendWindow(ctx, p, u, now)
+	case err != nil:
+		return Internal(err)
+	case n > MaxCodeSends:
+		return errVerifyCodeLimit()
+	}
+	return nil
+}
+
+// openSendWindow records the first send of a window starting now.
+func (s *Service) openSendWindow(ctx context.Context, p *Pool, u store.User, now time.Time) error {
+	err := s.store.PutCode(ctx, store.Code{
+		PoolID:      p.ID,
+		UsernameKey: u.UsernameKey,
+		Purpose:     purposeSendCount,
+		Attempts:    1,
+		CreatedAt:   now,
+		ExpiresAt:   now.Add(CodeSendWindow),
+	})
+	if err != nil {
+		return Internal(err)
+	}
+	return nil
 }
 
 func codeMedium(attr string) string {

@@ -116,7 +116,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in ForgotPasswordInput) (*
 	if err != nil {
 		return nil, err
 	}
-	return s.sendVerificationCode(ctx, p, u, purposeReset, MessageForgotPassword, attr, ResetCodeTTL)
+	return s.sendLimitedCode(ctx, p, u, purposeReset, MessageForgotPassword, attr, ResetCodeTTL)
 }
 
 // ConfirmForgotPasswordInput is ConfirmForgotPassword's input.

@@ -176,7 +176,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, accessTo
 	if ac.User.Attributes[attr] == "" {
 		return nil, Errorf(KindInvalidParameter, "User does not have a value for the attribute %s.", attr)
 	}
-	return s.sendVerificationCode(ctx, ac.Pool, ac.User, purposeVerifyPrefix+attr, MessageVerifyAttribute, attr, AttributeCodeTTL)
+	return s.sendLimitedCode(ctx, ac.Pool, ac.User, purposeVerifyPrefix+attr, MessageVerifyAttribute, attr, AttributeCodeTTL)
 }
 
 // VerifyUserAttribute marks the user's email or phone_number verified with

@@ -380,5 +380,5 @@ func (s *Service) ResendConfirmationCode(ctx context.Context, in ResendConfirmat
 	if attr == "" {
 		return nil, Errorf(KindInvalidParameter, "Auto verification not turned on.")
 	}
-	return s.sendVerificationCode(ctx, p, u, purposeSignUp, MessageSignUp, attr, SignUpCodeTTL)
+	return s.sendLimitedCode(ctx, p, u, purposeSignUp, MessageSignUp, attr, SignUpCodeTTL)
 }
