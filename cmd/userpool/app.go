@@ -35,6 +35,7 @@ type app struct {
 	cognito *cognitoidp.Handler
 	handler http.Handler
 	aq      *aqPools
+	audit   *audit.Recorder
 }
 
 // aqPools holds each pool's Admin Queries configuration by pool id; it is
@@ -133,9 +134,10 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 	} else {
 		authn = cognitoidp.NewSigV4Auth(cognitoidp.SigV4AuthOptions{Keyring: keys, Service: svc, Now: opts.now})
 	}
+	rec := audit.New(st, log, nil)
 	cog := cognitoidp.New(svc, cognitoidp.Options{
 		Authenticator: authn,
-		Auditor:       audit.New(st, log, nil),
+		Auditor:       rec,
 		Logger:        log,
 		MaxBody:       cfg.Server.MaxBodyBytes,
 	})
@@ -152,5 +154,5 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		Health: st.Ping,
 		Logger: log,
 	})
-	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq}, nil
+	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq, audit: rec}, nil
 }

@@ -159,6 +159,7 @@ written to %s (profile [%s], mode 0600). Use it with:
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	a.audit.Close() // stores the audit events still queued
 	log.Info("shutdown complete")
 	return nil
 }

@@ -38,14 +38,35 @@ type Writer interface {
 	AppendAudit(ctx context.Context, e store.AuditEvent) (int64, error)
 }
 
+// BatchWriter stores several events in one transaction. When the Writer is
+// also a BatchWriter, the Recorder group-commits: concurrent Record calls
+// share one transaction, and each call still returns only once its event is
+// stored (durable before the response is sent).
+type BatchWriter interface {
+	AppendAuditBatch(ctx context.Context, es []store.AuditEvent) error
+}
+
 // Recorder writes audit events to the store.
 type Recorder struct {
 	w   Writer
 	log *slog.Logger
 	now func() time.Time
+
+	queue chan pending
+	stop  chan struct{}
+	done  chan struct{}
 }
 
+type pending struct {
+	e      store.AuditEvent
+	stored chan error
+}
+
+// maxBatch bounds one group commit.
+const maxBatch = 128
+
 // New returns a Recorder. log nil means slog.Default, now nil time.Now.
+// When w is a BatchWriter the Recorder runs a writer goroutine; Close stops it.
 func New(w Writer, log *slog.Logger, now func() time.Time) *Recorder {
 	if log == nil {
 		log = slog.Default()
@@ -53,7 +74,94 @@ func New(w Writer, log *slog.Logger, now func() time.Time) *Recorder {
 	if now == nil {
 		now = time.Now
 	}
-	return &Recorder{w: w, log: log, now: now}
+	r := &Recorder{w: w, log: log, now: now}
+	if bw, ok := w.(BatchWriter); ok {
+		r.queue = make(chan pending, maxBatch)
+		r.stop = make(chan struct{})
+		r.done = make(chan struct{})
+		go r.loop(bw)
+	}
+	return r
+}
+
+// Close stops the writer goroutine after storing what is queued. Record must
+// not be called after Close.
+func (r *Recorder) Close() {
+	if r.stop == nil {
+		return
+	}
+	select {
+	case <-r.stop:
+	default:
+		close(r.stop)
+	}
+	<-r.done
+}
+
+// loop takes the first queued event, adds whatever else is queued (up to
+// maxBatch) and stores them in one transaction.
+func (r *Recorder) loop(bw BatchWriter) {
+	defer close(r.done)
+	batch := make([]pending, 0, maxBatch)
+	events := make([]store.AuditEvent, 0, maxBatch)
+	for {
+		var first pending
+		select {
+		case first = <-r.queue:
+		case <-r.stop:
+			for {
+				select {
+				case p := <-r.queue:
+					r.flush(bw, []pending{p}, events[:0])
+				default:
+					return
+				}
+			}
+		}
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case p := <-r.queue:
+				batch = append(batch, p)
+			default:
+				break fill
+			}
+		}
+		r.flush(bw, batch, events[:0])
+	}
+}
+
+func (r *Recorder) flush(bw BatchWriter, batch []pending, events []store.AuditEvent) {
+	for _, p := range batch {
+		events = append(events, p.e)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	err := bw.AppendAuditBatch(ctx, events)
+	cancel()
+	for _, p := range batch {
+		p.stored <- err
+	}
+}
+
+// store writes one event, through the group commit when there is one.
+func (r *Recorder) store(ctx context.Context, e store.AuditEvent) error {
+	if r.queue == nil {
+		_, err := r.w.AppendAudit(ctx, e)
+		return err
+	}
+	p := pending{e: e, stored: make(chan error, 1)}
+	select {
+	case r.queue <- p:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-p.stored:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 var _ cognitoidp.Auditor = (*Recorder)(nil)
@@ -83,7 +191,7 @@ func (r *Recorder) Record(ctx context.Context, req *cognitoidp.Request, caller c
 	// away; the entry is still worth writing.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if _, werr := r.w.AppendAudit(wctx, e); werr != nil {
+	if werr := r.store(wctx, e); werr != nil {
 		r.log.Error("audit: recording failed", "err", werr, "action", e.Action, "actor", e.Actor, "outcome", e.Outcome, "request_id", e.RequestID)
 	}
 }

@@ -397,6 +397,9 @@ type IAMStore interface {
 	DeleteAccessKey(ctx context.Context, id string) error
 
 	AppendAudit(ctx context.Context, e AuditEvent) (int64, error)
+	// AppendAuditBatch stores the events in one transaction, in order (their
+	// ids increase in slice order); all or none are stored.
+	AppendAuditBatch(ctx context.Context, es []AuditEvent) error
 	// ListAudit orders by ID ascending.
 	ListAudit(ctx context.Context, f AuditFilter, page Page) ([]AuditEvent, string, error)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"strconv"
 	"strings"
 
@@ -164,6 +165,27 @@ func (s *Store) AppendAudit(ctx context.Context, e store.AuditEvent) (int64, err
 		return 0, fail("append audit", err)
 	}
 	return id, nil
+}
+
+// AppendAuditBatch stores the events in one transaction, sent as one
+// pipelined batch.
+func (s *Store) AppendAuditBatch(ctx context.Context, es []store.AuditEvent) error {
+	if len(es) == 0 {
+		return nil
+	}
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		for _, e := range es {
+			b.Queue(`INSERT INTO audit (time, actor_type, actor, action, pool_id, target, outcome, request_id, detail)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+				tv(e.Time), e.ActorType, e.Actor, e.Action, e.PoolID, e.Target, e.Outcome, e.RequestID, e.Detail)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return fail("append audit batch", err)
+	}
+	return nil
 }
 
 // ListAudit returns matching events by id. Since and Until are inclusive.

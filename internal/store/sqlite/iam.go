@@ -126,14 +126,32 @@ func scanAudit(sc interface{ Scan(...any) error }) (store.AuditEvent, error) {
 
 // AppendAudit stores an event and returns its id (ignores e.ID).
 func (s *Store) AppendAudit(ctx context.Context, e store.AuditEvent) (int64, error) {
-	res, err := s.wc.ExecContext(ctx, `INSERT INTO audit (time, actor_type, actor, action, pool_id, target, outcome, request_id, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := s.wc.ExecContext(ctx, auditInsert,
 		tv(e.Time), e.ActorType, e.Actor, e.Action, e.PoolID, e.Target, e.Outcome, e.RequestID, e.Detail)
 	if err != nil {
 		return 0, fail("append audit", err)
 	}
 	return res.LastInsertId()
 }
+
+// AppendAuditBatch stores the events in one write transaction.
+func (s *Store) AppendAuditBatch(ctx context.Context, es []store.AuditEvent) error {
+	if len(es) == 0 {
+		return nil
+	}
+	return s.write(ctx, "append audit batch", func(tx wtx) error {
+		for _, e := range es {
+			if _, err := tx.ExecContext(ctx, auditInsert,
+				tv(e.Time), e.ActorType, e.Actor, e.Action, e.PoolID, e.Target, e.Outcome, e.RequestID, e.Detail); err != nil {
+				return fail("append audit batch", err)
+			}
+		}
+		return nil
+	})
+}
+
+const auditInsert = `INSERT INTO audit (time, actor_type, actor, action, pool_id, target, outcome, request_id, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // ListAudit returns matching events by id. Since and Until are inclusive.
 func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter, page store.Page) ([]store.AuditEvent, string, error) {

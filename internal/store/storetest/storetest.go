@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Principals", testPrincipals},
 		{"AccessKeys", testAccessKeys},
 		{"Audit", testAudit},
+		{"AuditBatch", testAuditBatch},
 		{"Cascades", testCascades},
 		{"Paging", testPaging},
 		{"Concurrency", testConcurrency},
