@@ -94,17 +94,23 @@ func passwordParams(cfg config.Config) password.Params {
 	return p
 }
 
+// newIssuer is the token issuer over st, its signing keys sealed with the
+// master key.
+func newIssuer(st store.Store, sealer *iam.Sealer, issuerURL func(string) string) (*token.Issuer, error) {
+	return token.NewIssuer(st, token.Options{
+		IssuerURL: issuerURL,
+		Seal:      func(b []byte) ([]byte, error) { return sealer.Seal(b, signingKeyAD) },
+		Open:      func(b []byte) ([]byte, error) { return sealer.Open(b, signingKeyAD) },
+	})
+}
+
 // newApp wires the server over an open store and a master-key sealer.
 func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sealer, opts appOptions) (*app, error) {
 	issuerURL := token.CognitoIssuerURL
 	if cfg.Tokens.Issuer != config.IssuerAWS {
 		issuerURL = token.BaseIssuerURL(opts.publicURL)
 	}
-	tokens, err := token.NewIssuer(st, token.Options{
-		IssuerURL: issuerURL,
-		Seal:      func(b []byte) ([]byte, error) { return sealer.Seal(b, signingKeyAD) },
-		Open:      func(b []byte) ([]byte, error) { return sealer.Open(b, signingKeyAD) },
-	})
+	tokens, err := newIssuer(st, sealer, issuerURL)
 	if err != nil {
 		return nil, fmt.Errorf("token issuer: %w", err)
 	}

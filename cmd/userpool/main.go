@@ -22,6 +22,7 @@ Usage:
   userpool principal delete NAME [--data DIR] [--config FILE] [--store DSN]
   userpool env PRINCIPAL [--pool POOL] [--key AKID] [--endpoint URL] [--data DIR] [--config FILE] [--store DSN]
   userpool audit [--actor X] [--action Y] [--pool Z] [--outcome denied] [--since RFC3339] [--limit N] [--json] [--store DSN]
+  userpool keys rotate|list --pool POOL [--data DIR] [--config FILE] [--store DSN]
   userpool migrate-store --to DST [--from SRC] [--force] [--workers N] [--data DIR] [--config FILE]
   userpool version
 
@@ -47,6 +48,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdEnv(args[1:], stdout, stderr)
 	case "audit":
 		return cmdAudit(args[1:], stdout, stderr)
+	case "keys":
+		return cmdKeys(args[1:], stdout, stderr)
 	case "migrate-store":
 		return cmdMigrateStore(args[1:], stdout, stderr)
 	case "version":
