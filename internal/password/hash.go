@@ -81,7 +81,9 @@ func Hash(pw string, p Params, rand io.Reader) (string, error) {
 	if _, err := io.ReadFull(rand, salt); err != nil {
 		return "", fmt.Errorf("password: reading salt: %w", err)
 	}
+	release := acquire()
 	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	release()
 	return encodePHC(p, salt, key), nil
 }
 
@@ -102,7 +104,9 @@ func Verify(pw, phc string) (ok bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	release := acquire()
 	key := argon2.IDKey([]byte(pw), h.salt, h.params.Time, h.params.Memory, h.params.Threads, h.params.KeyLen)
+	release()
 	return subtle.ConstantTimeCompare(key, h.key) == 1, nil
 }
 
@@ -217,7 +221,9 @@ func verifyBcrypt(pw, hash string) (bool, error) {
 	if cost > maxBcryptCst {
 		return false, fmt.Errorf("%w: bcrypt cost %d above %d", ErrMalformedHash, cost, maxBcryptCst)
 	}
+	release := acquire()
 	err = bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw))
+	release()
 	switch {
 	case err == nil:
 		return true, nil
