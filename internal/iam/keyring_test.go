@@ -94,7 +94,7 @@ func (m *memIAM) DeleteAccessKey(_ context.Context, id string) error {
 }
 
 func (m *memIAM) AppendAudit(context.Context, store.AuditEvent) (int64, error) { return 0, nil }
-func (m *memIAM) AppendAuditBatch(context.Context, []store.AuditEvent) error { return nil }
+func (m *memIAM) AppendAuditBatch(context.Context, []store.AuditEvent) error   { return nil }
 
 func (m *memIAM) ListAudit(context.Context, store.AuditFilter, store.Page) ([]store.AuditEvent, string, error) {
 	return nil, "", nil
