@@ -108,8 +108,8 @@ func seed(ctx context.Context, s *Store, n int) error {
 			CreatedAt: now, UpdatedAt: now,
 		}
 		users = append(users, append([]any{u.PoolID, u.UsernameKey, u.Username, u.Sub}, userValues(&u)...))
-		for _, e := range searchEntries(&u) {
-			search = append(search, []any{benchPool, e.attr, e.value, key})
+		for _, e := range store.SearchEntries(&u) {
+			search = append(search, []any{benchPool, e.Attr, e.Value, key})
 		}
 		aliases = append(aliases, []any{benchPool, "email", email, key})
 	}

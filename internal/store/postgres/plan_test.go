@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"userpool/internal/store"
 )
 
 // literal renders a query argument as SQL text for EXPLAIN EXECUTE.
@@ -33,7 +35,7 @@ func TestQueryPlans(t *testing.T) {
 	if err := seed(ctx, s, 20_000); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	email := searchAttrs["email"].code
+	email := store.SearchAttrs["email"].Code
 	filter := func(prefix bool, value string, after []string) (string, []any) {
 		return filterQuery(benchPool, email, prefix, value, after, 61)
 	}

@@ -17,67 +17,8 @@ import (
 
 // ---------------------------------------------------------------- search index
 
-// searchAttr describes one searchable attribute: its code in user_search and
-// whether it compares case-insensitively (values stored lower-cased).
-type searchAttr struct {
-	code int16
-	fold bool
-}
-
-// searchAttrs are the ListUsers filter attributes. The codes are stored in
-// the database: never renumber. (They equal the SQLite store's codes.)
-var searchAttrs = map[string]searchAttr{
-	"username":            {1, false},
-	"sub":                 {2, true},
-	"cognito:user_status": {3, true},
-	"status":              {4, false},
-	"email":               {5, true},
-	"phone_number":        {6, true},
-	"name":                {7, true},
-	"given_name":          {8, true},
-	"family_name":         {9, true},
-	"preferred_username":  {10, true},
-}
-
-// attrSearchNames are the searchable attributes that live in User.Attributes.
-var attrSearchNames = []string{"email", "phone_number", "name", "given_name", "family_name", "preferred_username"}
-
-type searchEntry struct {
-	attr  int16
-	value string
-}
-
-// searchValue is the indexed form of a value. Case folding is Go's
-// strings.ToLower (not the server's lower()), so both backends agree.
-func searchValue(name, v string) searchEntry {
-	a := searchAttrs[name]
-	if a.fold {
-		v = strings.ToLower(v)
-	}
-	return searchEntry{a.code, v}
-}
-
-// searchEntries derives the index rows of a user. Empty values are not indexed.
-func searchEntries(u *store.User) []searchEntry {
-	status := "Disabled"
-	if u.Enabled {
-		status = "Enabled"
-	}
-	out := make([]searchEntry, 0, 10)
-	add := func(name, v string) {
-		if v != "" {
-			out = append(out, searchValue(name, v))
-		}
-	}
-	add("username", u.Username)
-	add("sub", u.Sub)
-	add("cognito:user_status", u.Status)
-	add("status", status)
-	for _, name := range attrSearchNames {
-		add(name, u.Attributes[name])
-	}
-	return out
-}
+// The searchable attributes and the rows a user contributes are defined
+// once, in package store (store.SearchEntries), for every backend.
 
 // upperBound returns the smallest string greater than every string that
 // starts with prefix, and false when there is none. It increments the last
@@ -179,14 +120,14 @@ func userByKey(t string) string {
 // ---------------------------------------------------------------- writes
 
 // queueInsertSearch queues one INSERT of all the user's index rows.
-func queueInsertSearch(b *pgx.Batch, poolID, key string, entries []searchEntry) {
+func queueInsertSearch(b *pgx.Batch, poolID, key string, entries []store.SearchEntry) {
 	if len(entries) == 0 {
 		return
 	}
 	attrs := make([]int16, len(entries))
 	values := make([]string, len(entries))
 	for i, e := range entries {
-		attrs[i], values[i] = e.attr, e.value
+		attrs[i], values[i] = e.Attr, e.Value
 	}
 	b.Queue(`INSERT INTO user_search (pool_id, attr, value, username_key)
 		SELECT $1, a, v, $2 FROM unnest($3::smallint[], $4::text[]) AS t(a, v)`, poolID, key, attrs, values)
@@ -194,10 +135,10 @@ func queueInsertSearch(b *pgx.Batch, poolID, key string, entries []searchEntry) 
 
 // queueDeleteSearch queues the deletion of exactly these index rows (each a
 // primary-key look-up).
-func queueDeleteSearch(b *pgx.Batch, poolID, key string, entries []searchEntry) {
+func queueDeleteSearch(b *pgx.Batch, poolID, key string, entries []store.SearchEntry) {
 	for _, e := range entries {
 		b.Queue(`DELETE FROM user_search WHERE pool_id = $1 AND attr = $2 AND value = $3 AND username_key = $4`,
-			poolID, e.attr, e.value, key)
+			poolID, e.Attr, e.Value, key)
 	}
 }
 
@@ -236,7 +177,7 @@ func (s *Store) CreateUser(ctx context.Context, u store.User) error {
 		b := &pgx.Batch{}
 		b.Queue(userInsert, append([]any{u.PoolID, u.UsernameKey, u.Username, u.Sub}, userValues(&u)...)...)
 		queueInsertAliases(b, u.PoolID, u.UsernameKey, u.Aliases)
-		queueInsertSearch(b, u.PoolID, u.UsernameKey, searchEntries(&u))
+		queueInsertSearch(b, u.PoolID, u.UsernameKey, store.SearchEntries(&u))
 		return s.pool.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
@@ -282,7 +223,7 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, usernameKey string, fn f
 		if err != nil {
 			return notFound(op, err)
 		}
-		oldEntries := searchEntries(&u)
+		oldEntries := store.SearchEntries(&u)
 		oldAliases := maps.Clone(u.Aliases)
 		oldUsername, oldSub := u.Username, u.Sub
 		if err := fn(&u); err != nil {
@@ -309,8 +250,8 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, usernameKey string, fn f
 		queueInsertAliases(b, poolID, usernameKey, added)
 
 		// Search index: the same difference.
-		newEntries := searchEntries(&u)
-		var gone, fresh []searchEntry
+		newEntries := store.SearchEntries(&u)
+		var gone, fresh []store.SearchEntry
 		for _, e := range oldEntries {
 			if !slices.Contains(newEntries, e) {
 				gone = append(gone, e)
@@ -344,7 +285,7 @@ func (s *Store) DeleteUser(ctx context.Context, poolID, usernameKey string) erro
 			return notFound(op, err)
 		}
 		b := &pgx.Batch{}
-		queueDeleteSearch(b, poolID, usernameKey, searchEntries(&u))
+		queueDeleteSearch(b, poolID, usernameKey, store.SearchEntries(&u))
 		queueDeleteAliases(b, poolID, usernameKey, u.Aliases)
 		for _, t := range []string{"refresh_tokens", "codes", "sessions"} {
 			b.Queue(`DELETE FROM `+t+` WHERE pool_id = $1 AND username_key = $2`, poolID, usernameKey)
@@ -381,11 +322,11 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 		return items, next, nil
 	}
 
-	a, ok := searchAttrs[filter.Attr]
+	a, ok := store.SearchAttrs[filter.Attr]
 	if !ok {
 		return nil, "", fmt.Errorf("postgres: %s: attribute %q is not searchable", op, filter.Attr)
 	}
-	value := searchValue(filter.Attr, filter.Value).value
+	value := store.SearchValue(filter.Attr, filter.Value).Value
 	opName := "eq"
 	if filter.Prefix {
 		opName = "prefix"
@@ -403,7 +344,7 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	if !storable(value) {
 		return nil, "", nil // no stored value can match
 	}
-	q, args := filterQuery(poolID, a.code, filter.Prefix, value, after, limit+1)
+	q, args := filterQuery(poolID, a.Code, filter.Prefix, value, after, limit+1)
 
 	type row struct {
 		value string

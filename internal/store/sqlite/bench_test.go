@@ -122,8 +122,8 @@ func seed(ctx context.Context, s *Store) error {
 		if _, err := insUser.ExecContext(ctx, append([]any{u.PoolID, u.UsernameKey, u.Username, u.Sub}, userValues(&u)...)...); err != nil {
 			return err
 		}
-		for _, e := range searchEntries(&u) {
-			if _, err := insSearch.ExecContext(ctx, benchPool, e.attr, e.value, key); err != nil {
+		for _, e := range store.SearchEntries(&u) {
+			if _, err := insSearch.ExecContext(ctx, benchPool, e.Attr, e.Value, key); err != nil {
 				return err
 			}
 		}

@@ -13,65 +13,8 @@ import (
 
 // ---------------------------------------------------------------- search index
 
-// searchAttr describes one searchable attribute: its code in user_search and
-// whether it compares case-insensitively (values stored lower-cased).
-type searchAttr struct {
-	code int
-	fold bool
-}
-
-// searchAttrs are the ListUsers filter attributes. The codes are stored in
-// the database: never renumber.
-var searchAttrs = map[string]searchAttr{
-	"username":            {1, false},
-	"sub":                 {2, true},
-	"cognito:user_status": {3, true},
-	"status":              {4, false},
-	"email":               {5, true},
-	"phone_number":        {6, true},
-	"name":                {7, true},
-	"given_name":          {8, true},
-	"family_name":         {9, true},
-	"preferred_username":  {10, true},
-}
-
-// attrSearchNames are the searchable attributes that live in User.Attributes.
-var attrSearchNames = []string{"email", "phone_number", "name", "given_name", "family_name", "preferred_username"}
-
-type searchEntry struct {
-	attr  int
-	value string
-}
-
-func searchValue(name, v string) searchEntry {
-	a := searchAttrs[name]
-	if a.fold {
-		v = strings.ToLower(v)
-	}
-	return searchEntry{a.code, v}
-}
-
-// searchEntries derives the index rows of a user. Empty values are not indexed.
-func searchEntries(u *store.User) []searchEntry {
-	status := "Disabled"
-	if u.Enabled {
-		status = "Enabled"
-	}
-	out := make([]searchEntry, 0, 10)
-	add := func(name, v string) {
-		if v != "" {
-			out = append(out, searchValue(name, v))
-		}
-	}
-	add("username", u.Username)
-	add("sub", u.Sub)
-	add("cognito:user_status", u.Status)
-	add("status", status)
-	for _, name := range attrSearchNames {
-		add(name, u.Attributes[name])
-	}
-	return out
-}
+// The searchable attributes and the rows a user contributes are defined
+// once, in package store (store.SearchEntries), for every backend.
 
 // upperBound returns the smallest string greater than every string with the
 // given prefix (byte order), and false when there is none.
@@ -162,7 +105,7 @@ func scanUser(sc interface{ Scan(...any) error }) (store.User, error) {
 
 // ---------------------------------------------------------------- writes
 
-func insertSearch(ctx context.Context, tx wtx, poolID, key string, entries []searchEntry) error {
+func insertSearch(ctx context.Context, tx wtx, poolID, key string, entries []store.SearchEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -170,16 +113,16 @@ func insertSearch(ctx context.Context, tx wtx, poolID, key string, entries []sea
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", len(entries)), ", ")
 	args := make([]any, 0, 4*len(entries))
 	for _, e := range entries {
-		args = append(args, poolID, e.attr, e.value, key)
+		args = append(args, poolID, e.Attr, e.Value, key)
 	}
 	_, err := tx.ExecContext(ctx, q, args...)
 	return err
 }
 
-func deleteSearch(ctx context.Context, tx wtx, poolID, key string, entries []searchEntry) error {
+func deleteSearch(ctx context.Context, tx wtx, poolID, key string, entries []store.SearchEntry) error {
 	for _, e := range entries {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_search WHERE pool_id = ? AND attr = ? AND value = ? AND username_key = ?`,
-			poolID, e.attr, e.value, key); err != nil {
+			poolID, e.Attr, e.Value, key); err != nil {
 			return err
 		}
 	}
@@ -221,7 +164,7 @@ func (s *Store) CreateUser(ctx context.Context, u store.User) error {
 		if err := insertAliases(ctx, tx, op, u.PoolID, u.UsernameKey, u.Aliases); err != nil {
 			return err
 		}
-		if err := insertSearch(ctx, tx, u.PoolID, u.UsernameKey, searchEntries(&u)); err != nil {
+		if err := insertSearch(ctx, tx, u.PoolID, u.UsernameKey, store.SearchEntries(&u)); err != nil {
 			return fail(op, err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE pools SET user_count = user_count + 1 WHERE id = ?`, u.PoolID); err != nil {
@@ -269,7 +212,7 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, usernameKey string, fn f
 		if err != nil {
 			return err
 		}
-		oldEntries := searchEntries(&u)
+		oldEntries := store.SearchEntries(&u)
 		oldAliases := maps.Clone(u.Aliases)
 		oldUsername, oldSub := u.Username, u.Sub
 		if err := fn(&u); err != nil {
@@ -302,8 +245,8 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, usernameKey string, fn f
 		}
 
 		// Search index: the same diff.
-		newEntries := searchEntries(&u)
-		var gone, fresh []searchEntry
+		newEntries := store.SearchEntries(&u)
+		var gone, fresh []store.SearchEntry
 		for _, e := range oldEntries {
 			if !slices.Contains(newEntries, e) {
 				gone = append(gone, e)
@@ -337,7 +280,7 @@ func (s *Store) DeleteUser(ctx context.Context, poolID, usernameKey string) erro
 		if err != nil {
 			return err
 		}
-		if err := deleteSearch(ctx, tx, poolID, usernameKey, searchEntries(&u)); err != nil {
+		if err := deleteSearch(ctx, tx, poolID, usernameKey, store.SearchEntries(&u)); err != nil {
 			return fail(op, err)
 		}
 		if err := deleteAliases(ctx, tx, poolID, usernameKey, u.Aliases); err != nil {
@@ -383,11 +326,11 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 		return items, next, nil
 	}
 
-	a, ok := searchAttrs[filter.Attr]
+	a, ok := store.SearchAttrs[filter.Attr]
 	if !ok {
 		return nil, "", fmt.Errorf("sqlite: %s: attribute %q is not searchable", op, filter.Attr)
 	}
-	value := searchValue(filter.Attr, filter.Value).value
+	value := store.SearchValue(filter.Attr, filter.Value).Value
 	op2 := "eq"
 	if filter.Prefix {
 		op2 = "prefix"
@@ -402,7 +345,7 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	if after != nil && (filter.Prefix && !strings.HasPrefix(after[0], value) || !filter.Prefix && after[0] != value) {
 		return nil, "", fmt.Errorf("sqlite: %w", store.ErrInvalidToken)
 	}
-	q, args := filterQuery(poolID, a.code, filter.Prefix, value, after)
+	q, args := filterQuery(poolID, a.Code, filter.Prefix, value, after)
 
 	type row struct {
 		value string
@@ -432,7 +375,7 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 // a range scan of the primary key, already in result order. The keyset
 // condition must be the only lower bound on value: with a second one SQLite
 // seeks on value alone and walks every row with an equal value.
-func filterQuery(poolID string, attr int, prefix bool, value string, after []string) (string, []any) {
+func filterQuery(poolID string, attr int16, prefix bool, value string, after []string) (string, []any) {
 	q := `SELECT s.value, ` + userColsU + ` FROM user_search s CROSS JOIN users u
 		ON u.pool_id = s.pool_id AND u.username_key = s.username_key
 		WHERE s.pool_id = ? AND s.attr = ?`
