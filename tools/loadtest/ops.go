@@ -103,21 +103,10 @@ func Ops() []*Op {
 			return e.call(ctx, "AdminCreateUser", `{"UserPoolId":`+q(e.Pool.ID)+`,"Username":`+q(u)+`,"MessageAction":"SUPPRESS","TemporaryPassword":`+q(e.Password)+
 				`,"UserAttributes":[{"Name":"email","Value":`+q(u)+`}]}`, nil, true)
 		}, Note: "includes hashing the temporary password (server's configured cost) and the SRP verifier"},
-		{Name: "ListUsers-prefix", Signed: true, Fn: func(ctx context.Context, e *Env, w *Worker) error {
-			// "user00123" matches the 100 users user0012300…user0012399; Limit 60 → one page.
-			n := max(e.Users/100, 1)
-			prefix := fmt.Sprintf("user%05d", w.Rand.IntN(n))
-			f := `email ^= "` + prefix + `"`
-			var out struct{ Users []json.RawMessage }
-			if err := e.call(ctx, "ListUsers", `{"UserPoolId":`+q(e.Pool.ID)+`,"Limit":60,"Filter":`+q(f)+`}`, &out, true); err != nil {
-				return err
-			}
-			// 60 expected; cognito-local ignores Limit here and answers all 100.
-			if !e.Ceiling && e.Users >= 100 && len(out.Users) < 60 {
-				return fmt.Errorf("ListUsers filter returned %d users, want 60", len(out.Users))
-			}
-			return nil
-		}, Note: `Filter email ^= "userNNNNN" (100 matches), Limit 60`},
+		{Name: "ListUsers-prefix", Signed: true, Fn: listUsersPrefix,
+			Note: `Filter email ^= "userNNNNN" (100 matches), Limit 60`},
+		{Name: "ListUsers-prefix-c1", Signed: true, NoCeiling: true, Fn: listUsersPrefix, Concurrency: 1,
+			Note: "the same filter by a single client (unloaded latency)"},
 		{Name: "ListUsers-paging", Signed: true, NoCeiling: true, Fn: func(ctx context.Context, e *Env, w *Worker) error {
 			// Each worker pages through the whole pool with its own token (keyset
 			// paging): the measured latency is per page, at every depth.
@@ -198,6 +187,23 @@ func Ops() []*Op {
 			return e.C.Get(ctx, "/adminqueries/"+url.PathEscape(e.Pool.ID)+"/listUsers?limit=60", map[string]string{"Authorization": e.admin}, nil)
 		}, Note: "GET listUsers?limit=60 with an Admins member's access token"},
 	}
+}
+
+// listUsersPrefix lists the first page of a random 100-user email prefix.
+func listUsersPrefix(ctx context.Context, e *Env, w *Worker) error {
+	// "user00123" matches the 100 users user0012300…user0012399; Limit 60 → one page.
+	n := max(e.Users/100, 1)
+	prefix := fmt.Sprintf("user%05d", w.Rand.IntN(n))
+	f := `email ^= "` + prefix + `"`
+	var out struct{ Users []json.RawMessage }
+	if err := e.call(ctx, "ListUsers", `{"UserPoolId":`+q(e.Pool.ID)+`,"Limit":60,"Filter":`+q(f)+`}`, &out, true); err != nil {
+		return err
+	}
+	// 60 expected; cognito-local ignores Limit here and answers all 100.
+	if !e.Ceiling && e.Users >= 100 && len(out.Users) < 60 {
+		return fmt.Errorf("ListUsers filter returned %d users, want 60", len(out.Users))
+	}
+	return nil
 }
 
 // walkGroup pages through the whole walk group, 60 users at a time.

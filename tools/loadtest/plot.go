@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -121,7 +122,9 @@ func cmdPlot(args []string) error {
 			p.Legend.Add(n, l)
 		}
 		if ymax > 0 {
-			p.Y.Min, p.Y.Max = ymin/2, ymax*3
+			// Whole decades, with room above the lines for the legend.
+			p.Y.Min = math.Pow(10, math.Floor(math.Log10(ymin/2)))
+			p.Y.Max = math.Pow(10, math.Ceil(math.Log10(ymax*15)))
 		} else {
 			p.Y.Min, p.Y.Max = 1, 10
 		}

@@ -86,6 +86,10 @@ stop() { # stop PID
 cat "$OUT/machine.txt" >&2
 
 log "build"
+# The label of every userpool report: the commit the binary was built from
+# (plus "+dirty" when the shared working tree had uncommitted changes).
+UP_VERSION=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- cmd internal go.mod 2>/dev/null || echo +dirty)
+echo "$UP_VERSION" >"$WORK/userpool.version"
 go build -o "$WORK/userpool" ./cmd/userpool
 (cd tools/loadtest && go build -o "$WORK/loadtest" .)
 go build -o "$WORK/populate" ./tools/populate
@@ -128,7 +132,7 @@ run_userpool() { # run_userpool USERS [extra loadtest flags]
 	local n=$1
 	shift
 	wait_quiet
-	"$LT" run --target userpool --target-version "$(git rev-parse --short HEAD)" \
+	"$LT" run --target userpool --target-version "$UP_VERSION" \
 		--endpoint http://127.0.0.1:$UP_PORT --credentials "$DATA/credentials" \
 		--users "$n" --pool-name "loadtest-$n" --duration "$DUR" --concurrency "$CONC" \
 		--server-pid "$UP_PID" --data-dir "$DATA" --compare "$OUT/ceiling.json" "$@"
