@@ -1,6 +1,9 @@
 package store
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The search index behind ListUsers filters is the same for every backend:
 // which attributes are searchable, their stored codes, which compare
@@ -69,4 +72,45 @@ func SearchEntries(u *User) []SearchEntry {
 		add(name, u.Attributes[name])
 	}
 	return out
+}
+
+// FilterIndex resolves a ListUsers filter for a backend: the attribute's
+// index entry, the value in indexed form, and the page-token kind that binds
+// a token to this attribute and operator. ok is false when the attribute is
+// not searchable.
+func FilterIndex(f UserFilter) (a SearchAttr, value, tokenKind string, ok bool) {
+	a, ok = SearchAttrs[f.Attr]
+	if !ok {
+		return SearchAttr{}, "", "", false
+	}
+	op := "eq"
+	if f.Prefix {
+		op = "prefix"
+	}
+	return a, SearchValue(f.Attr, f.Value).Value, "users:" + f.Attr + ":" + op, true
+}
+
+// CursorFits reports whether a page token's cursor value can belong to the
+// filter (indexed value): a token issued for another filter is refused.
+func CursorFits(f UserFilter, value, cursor string) bool {
+	if f.Prefix {
+		return strings.HasPrefix(cursor, value)
+	}
+	return cursor == value
+}
+
+// SearchDiff is the change of a user's index rows: rows to delete and rows
+// to insert.
+func SearchDiff(old, new []SearchEntry) (gone, fresh []SearchEntry) {
+	for _, e := range old {
+		if !slices.Contains(new, e) {
+			gone = append(gone, e)
+		}
+	}
+	for _, e := range new {
+		if !slices.Contains(old, e) {
+			fresh = append(fresh, e)
+		}
+	}
+	return gone, fresh
 }

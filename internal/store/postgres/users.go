@@ -251,17 +251,7 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, usernameKey string, fn f
 
 		// Search index: the same difference.
 		newEntries := store.SearchEntries(&u)
-		var gone, fresh []store.SearchEntry
-		for _, e := range oldEntries {
-			if !slices.Contains(newEntries, e) {
-				gone = append(gone, e)
-			}
-		}
-		for _, e := range newEntries {
-			if !slices.Contains(oldEntries, e) {
-				fresh = append(fresh, e)
-			}
-		}
+		gone, fresh := store.SearchDiff(oldEntries, newEntries)
 		queueDeleteSearch(b, poolID, usernameKey, gone)
 		queueInsertSearch(b, poolID, usernameKey, fresh)
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
@@ -322,23 +312,15 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 		return items, next, nil
 	}
 
-	a, ok := store.SearchAttrs[filter.Attr]
+	a, value, kind, ok := store.FilterIndex(*filter)
 	if !ok {
 		return nil, "", fmt.Errorf("postgres: %s: attribute %q is not searchable", op, filter.Attr)
 	}
-	value := store.SearchValue(filter.Attr, filter.Value).Value
-	opName := "eq"
-	if filter.Prefix {
-		opName = "prefix"
-	}
-	// The token names the attribute and operator, and its cursor must fit
-	// the filter value: a token of another filter is refused.
-	kind := "users:" + filter.Attr + ":" + opName
 	after, err := decodeToken(page.Token, kind, 2)
 	if err != nil {
 		return nil, "", err
 	}
-	if after != nil && (filter.Prefix && !strings.HasPrefix(after[0], value) || !filter.Prefix && after[0] != value) {
+	if after != nil && !store.CursorFits(*filter, value, after[0]) {
 		return nil, "", errToken
 	}
 	if !storable(value) {

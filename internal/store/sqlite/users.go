@@ -246,17 +246,7 @@ func (s *Store) UpdateUser(ctx context.Context, poolID, usernameKey string, fn f
 
 		// Search index: the same diff.
 		newEntries := store.SearchEntries(&u)
-		var gone, fresh []store.SearchEntry
-		for _, e := range oldEntries {
-			if !slices.Contains(newEntries, e) {
-				gone = append(gone, e)
-			}
-		}
-		for _, e := range newEntries {
-			if !slices.Contains(oldEntries, e) {
-				fresh = append(fresh, e)
-			}
-		}
+		gone, fresh := store.SearchDiff(oldEntries, newEntries)
 		if err := deleteSearch(ctx, tx, poolID, usernameKey, gone); err != nil {
 			return fail(op, err)
 		}
@@ -326,23 +316,15 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 		return items, next, nil
 	}
 
-	a, ok := store.SearchAttrs[filter.Attr]
+	a, value, kind, ok := store.FilterIndex(*filter)
 	if !ok {
 		return nil, "", fmt.Errorf("sqlite: %s: attribute %q is not searchable", op, filter.Attr)
 	}
-	value := store.SearchValue(filter.Attr, filter.Value).Value
-	op2 := "eq"
-	if filter.Prefix {
-		op2 = "prefix"
-	}
-	// The token names the attribute and operator; its cursor must fit the
-	// filter value, so a token of another filter is refused.
-	kind := "users:" + filter.Attr + ":" + op2
 	after, err := decodeToken(page.Token, kind, 2)
 	if err != nil {
 		return nil, "", err
 	}
-	if after != nil && (filter.Prefix && !strings.HasPrefix(after[0], value) || !filter.Prefix && after[0] != value) {
+	if after != nil && !store.CursorFits(*filter, value, after[0]) {
 		return nil, "", fmt.Errorf("sqlite: %w", store.ErrInvalidToken)
 	}
 	q, args := filterQuery(poolID, a.Code, filter.Prefix, value, after)
