@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -67,4 +68,52 @@ func BenchmarkHotAdminListGroupsForUser(b *testing.B) {
 func BenchmarkHotAdminAddUserToGroup(b *testing.B) {
 	h, id := hotPath(b)
 	benchOp(b, h, "AdminAddUserToGroup", `{"UserPoolId":"`+id+`","Username":"alice","GroupName":"a"}`)
+}
+
+// hotPathList is hotPath plus 300 more users, each with an email and a
+// name, all members of group "a", so that a list page is full (60 users).
+func hotPathList(b *testing.B) (http.Handler, string) {
+	h, id := hotPath(b)
+	for i := range 300 {
+		u := "user" + strconv.Itoa(i)
+		body := `{"UserPoolId":"` + id + `","Username":"` + u + `","MessageAction":"SUPPRESS","UserAttributes":[{"Name":"email","Value":"` + u + `@example.com"},{"Name":"name","Value":"User ` + strconv.Itoa(i) + `"}]}`
+		hotCall(b, h, "AdminCreateUser", body)
+		hotCall(b, h, "AdminAddUserToGroup", `{"UserPoolId":"`+id+`","Username":"`+u+`","GroupName":"a"}`)
+	}
+	return h, id
+}
+
+func hotCall(b *testing.B, h http.Handler, op, body string) {
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+op)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		b.Fatalf("%s: %d %s", op, w.Code, w.Body.String())
+	}
+}
+
+func BenchmarkHotListUsers(b *testing.B) {
+	h, id := hotPathList(b)
+	benchOp(b, h, "ListUsers", `{"UserPoolId":"`+id+`","Limit":60}`)
+}
+
+func BenchmarkHotListUsersInGroup(b *testing.B) {
+	h, id := hotPathList(b)
+	benchOp(b, h, "ListUsersInGroup", `{"UserPoolId":"`+id+`","GroupName":"a","Limit":60}`)
+}
+
+// BenchmarkHotAdminRemoveUserFromGroup removes alice from "b" and adds her
+// back in each iteration (removing a non-member would be a different path);
+// subtract BenchmarkHotAdminAddUserToGroup's add for the remove alone.
+func BenchmarkHotAdminRemoveUserFromGroup(b *testing.B) {
+	h, id := hotPath(b)
+	rm := `{"UserPoolId":"` + id + `","Username":"alice","GroupName":"b"}`
+	b.ReportAllocs()
+	for b.Loop() {
+		hotCall(b, h, "AdminRemoveUserFromGroup", rm)
+		b.StopTimer()
+		hotCall(b, h, "AdminAddUserToGroup", rm)
+		b.StartTimer()
+	}
 }
