@@ -153,9 +153,21 @@ func (s *Service) membership(ctx context.Context, poolID, username, group string
 }
 
 // AdminAddUserToGroup adds a user to a group (idempotent).
+//
+// The group is not read first: the store checks that the user and the group
+// exist in the same transaction as the write, and only when it reports one
+// missing is the group looked up, to answer as membership does (a missing
+// group is reported before a missing user).
 func (s *Service) AdminAddUserToGroup(ctx context.Context, poolID, username, group string) error {
-	p, u, err := s.membership(ctx, poolID, username, group)
+	p, err := s.GetPool(ctx, poolID)
 	if err != nil {
+		return err
+	}
+	u, err := s.ResolveUser(ctx, p, username)
+	if err != nil {
+		if _, gerr := s.getGroup(ctx, p, group); gerr != nil {
+			return gerr
+		}
 		return err
 	}
 	err = s.store.AddUserToGroup(ctx, p.ID, u.UsernameKey, group, s.limits.GroupsPerUser)
@@ -165,7 +177,8 @@ func (s *Service) AdminAddUserToGroup(ctx context.Context, poolID, username, gro
 	case errors.Is(err, store.ErrLimitExceeded):
 		return Errorf(KindLimitExceeded, "The user has reached the limit of %d groups.", s.limits.GroupsPerUser)
 	case errors.Is(err, store.ErrNotFound):
-		// Deleted concurrently: say which is gone.
+		// The group is missing, or the user was deleted concurrently: say
+		// which is gone.
 		if _, gerr := s.getGroup(ctx, p, group); gerr != nil {
 			return gerr
 		}

@@ -66,6 +66,18 @@ func TestGroupLifecycle(t *testing.T) {
 
 	// Deleting a group removes its memberships.
 	e.create(t, p.ID, "oscar")
+	// AdminAddUserToGroup names what is missing: the group before the user.
+	for _, c := range []struct {
+		user, group string
+		kind        Kind
+		msg         string
+	}{
+		{"oscar", "nope", KindResourceNotFound, "Group not found."},
+		{"x", "nope", KindResourceNotFound, "Group not found."},
+		{"x", "admins", KindUserNotFound, "User does not exist."},
+	} {
+		utWantErr(t, e.svc.AdminAddUserToGroup(ctx, p.ID, c.user, c.group), c.kind, c.msg)
+	}
 	for _, n := range []string{"admins", "b"} {
 		if err := e.svc.AdminAddUserToGroup(ctx, p.ID, "oscar", n); err != nil {
 			t.Fatal(err)
