@@ -5,22 +5,30 @@ import (
 	"unicode/utf8"
 )
 
-// decodeMap decodes a JSON object of strings, as written by jsonMap. The
-// common case (no escapes, no whitespace) is parsed directly, which is several
-// times faster than encoding/json on maps; anything else falls back to
-// encoding/json, so the result is always what json.Unmarshal would give.
+// decodeMap decodes a JSON object of strings, as written by jsonMap (see
+// decodeMapString); b is copied once, as a driver may reuse it.
 func decodeMap(b []byte) (map[string]string, error) {
-	if m, ok := fastDecodeMap(b); ok {
+	return decodeMapString(string(b))
+}
+
+// decodeMapString decodes a JSON object of strings, as written by jsonMap.
+// The common case (no escapes, no whitespace) is parsed directly, which is
+// several times faster than encoding/json on maps, and the keys and values
+// are substrings of s (no allocation per entry; they keep s alive, which
+// holds nothing but them); anything else falls back to encoding/json, so the
+// result is always what json.Unmarshal would give.
+func decodeMapString(s string) (map[string]string, error) {
+	if m, ok := fastDecodeMap(s); ok {
 		return m, nil
 	}
 	m := map[string]string{}
-	if err := json.Unmarshal(b, &m); err != nil {
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-func fastDecodeMap(b []byte) (map[string]string, bool) {
+func fastDecodeMap(b string) (map[string]string, bool) {
 	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
 		return nil, false
 	}
@@ -54,8 +62,8 @@ func fastDecodeMap(b []byte) (map[string]string, bool) {
 }
 
 // fastString reads a JSON string without escapes starting at b[i] == '"' and
-// returns it with the index after the closing quote.
-func fastString(b []byte, i int) (string, int, bool) {
+// returns it (a substring of b) with the index after the closing quote.
+func fastString(b string, i int) (string, int, bool) {
 	if i >= len(b) || b[i] != '"' {
 		return "", 0, false
 	}
@@ -63,10 +71,10 @@ func fastString(b []byte, i int) (string, int, bool) {
 		switch c := b[j]; {
 		case c == '"':
 			s := b[i+1 : j]
-			if !utf8.Valid(s) {
+			if !utf8.ValidString(s) {
 				return "", 0, false
 			}
-			return string(s), j + 1, true
+			return s, j + 1, true
 		case c == '\\' || c < 0x20:
 			return "", 0, false
 		}

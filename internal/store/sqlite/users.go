@@ -70,19 +70,19 @@ func userValues(u *store.User) []any {
 type jsonText struct{ m *map[string]string }
 
 func (j jsonText) Scan(src any) error {
-	var b []byte
+	var s string
 	switch v := src.(type) {
 	case nil:
 		*j.m = nil
 		return nil
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
+	case string: // the driver's own copy: the map may share it
+		s = v
+	case []byte: // may be reused by the driver: copied
+		s = string(v)
 	default:
 		return fmt.Errorf("json column holds %T", src)
 	}
-	m, err := decodeMap(b)
+	m, err := decodeMapString(s)
 	if err != nil {
 		return err
 	}
