@@ -3,7 +3,6 @@ package userpool
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"userpool/internal/store"
 )
@@ -220,17 +219,26 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username s
 }
 
 // ListUsersInGroup lists the members of a group by username.
+//
+// The group is read only when the page is empty or an error is due: a
+// listed member proves the group existed when the page was read, since
+// memberships are deleted with their group (ON DELETE CASCADE in both
+// stores). A missing group is still reported before a bad token.
 func (s *Service) ListUsersInGroup(ctx context.Context, poolID, group string, limit int, token string) ([]store.User, string, error) {
 	p, err := s.GetPool(ctx, poolID)
 	if err != nil {
 		return nil, "", err
 	}
-	if _, err := s.getGroup(ctx, p, group); err != nil {
-		return nil, "", err
+	groupMissing := func() error {
+		_, err := s.getGroup(ctx, p, group)
+		return err
 	}
-	scope := fmt.Sprintf("group-users\x00%s", group)
+	scope := "group-users\x00" + group
 	page, err := unwrapToken(scope, limit, token)
 	if err != nil {
+		if gerr := groupMissing(); gerr != nil {
+			return nil, "", gerr
+		}
 		return nil, "", err
 	}
 	us, next, err := s.store.ListUsersInGroup(ctx, p.ID, group, page)
@@ -238,7 +246,15 @@ func (s *Service) ListUsersInGroup(ctx context.Context, poolID, group string, li
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, "", errGroupNotFound()
 		}
+		if gerr := groupMissing(); gerr != nil {
+			return nil, "", gerr
+		}
 		return nil, "", listPageError(err)
+	}
+	if len(us) == 0 {
+		if gerr := groupMissing(); gerr != nil {
+			return nil, "", gerr
+		}
 	}
 	return us, wrapToken(scope, next), nil
 }

@@ -214,6 +214,23 @@ func TestGroupPaging(t *testing.T) {
 	_, next, _ := e.svc.ListGroups(ctx, p.ID, 1, "")
 	_, _, err := e.svc.ListUsersInGroup(ctx, p.ID, "team", 1, next)
 	utWantErr(t, err, KindInvalidParameter, "Invalid pagination token.")
+	// A missing group is reported before a bad token.
+	_, _, err = e.svc.ListUsersInGroup(ctx, p.ID, "nope", 1, next)
+	utWantErr(t, err, KindResourceNotFound, "Group not found.")
+	// An existing group without members lists nothing.
+	if us, next, err := e.svc.ListUsersInGroup(ctx, p.ID, "g0", 0, ""); err != nil || len(us) != 0 || next != "" {
+		t.Fatalf("empty group: %v, %q, %v", us, next, err)
+	}
+	// A group deleted during a walk: the next page says so.
+	_, teamNext, err := e.svc.ListUsersInGroup(ctx, p.ID, "team", 2, "")
+	if err != nil || teamNext == "" {
+		t.Fatalf("first page: %q, %v", teamNext, err)
+	}
+	if err := e.svc.DeleteGroup(ctx, p.ID, "team"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = e.svc.ListUsersInGroup(ctx, p.ID, "team", 2, teamNext)
+	utWantErr(t, err, KindResourceNotFound, "Group not found.")
 }
 
 func TestDevices(t *testing.T) {
