@@ -45,24 +45,10 @@ func (s *Store) GetDevice(ctx context.Context, poolID, usernameKey, deviceKey st
 }
 
 func (s *Store) ListDevices(ctx context.Context, poolID, usernameKey string, page store.Page) ([]store.Device, string, error) {
-	const op, kind = "list devices", "devices"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	var items []store.Device
-	err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
-		items, err = queryAll(ctx, s.pool, scanDevice, `SELECT `+deviceCols+` FROM devices
+	return keyPage(ctx, s, "list devices", "devices", page, scanDevice, func(d store.Device) string { return d.Key },
+		`SELECT `+deviceCols+` FROM devices
 			WHERE pool_id = $1 AND username_key = $2 AND device_key > $3 ORDER BY device_key LIMIT $4`,
-			poolID, usernameKey, cursor(after), limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(d store.Device) []string { return []string{d.Key} })
-	return items, next, nil
+		poolID, usernameKey)
 }
 
 func (s *Store) UpdateDevice(ctx context.Context, poolID, usernameKey, deviceKey string, fn func(*store.Device) error) (store.Device, error) {

@@ -64,23 +64,8 @@ func (s *Store) GetGroup(ctx context.Context, poolID, name string) (store.Group,
 }
 
 func (s *Store) ListGroups(ctx context.Context, poolID string, page store.Page) ([]store.Group, string, error) {
-	const op, kind = "list groups", "groups"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	var items []store.Group
-	err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
-		items, err = queryAll(ctx, s.pool, scanGroup,
-			`SELECT `+groupCols+` FROM user_groups WHERE pool_id = $1 AND name > $2 ORDER BY name LIMIT $3`, poolID, cursor(after), limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(g store.Group) []string { return []string{g.Name} })
-	return items, next, nil
+	return keyPage(ctx, s, "list groups", "groups", page, scanGroup, func(g store.Group) string { return g.Name },
+		`SELECT `+groupCols+` FROM user_groups WHERE pool_id = $1 AND name > $2 ORDER BY name LIMIT $3`, poolID)
 }
 
 func (s *Store) UpdateGroup(ctx context.Context, poolID, name string, fn func(*store.Group) error) (store.Group, error) {
@@ -205,22 +190,8 @@ const groupsOfUser = `SELECT ` + groupColsG + ` FROM group_members m
 	WHERE m.pool_id = $1 AND m.username_key = $2 AND m.group_name > $3 ORDER BY m.group_name`
 
 func (s *Store) ListGroupsForUser(ctx context.Context, poolID, usernameKey string, page store.Page) ([]store.Group, string, error) {
-	const op, kind = "list groups for user", "user-groups"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	var items []store.Group
-	err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
-		items, err = queryAll(ctx, s.pool, scanGroup, groupsOfUser+` LIMIT $4`, poolID, usernameKey, cursor(after), limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(g store.Group) []string { return []string{g.Name} })
-	return items, next, nil
+	return keyPage(ctx, s, "list groups for user", "user-groups", page, scanGroup, func(g store.Group) string { return g.Name },
+		groupsOfUser+` LIMIT $4`, poolID, usernameKey)
 }
 
 func (s *Store) AllGroupsForUser(ctx context.Context, poolID, usernameKey string) ([]store.Group, error) {
@@ -242,20 +213,6 @@ var usersInGroup = `SELECT ` + userColsU + ` FROM group_members m
 	WHERE m.pool_id = $1 AND m.group_name = $2 AND m.username_key > $3 ORDER BY m.username_key LIMIT $4`
 
 func (s *Store) ListUsersInGroup(ctx context.Context, poolID, group string, page store.Page) ([]store.User, string, error) {
-	const op, kind = "list users in group", "group-users"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	var items []store.User
-	err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
-		items, err = queryAll(ctx, s.pool, scanUser, usersInGroup, poolID, group, cursor(after), limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(u store.User) []string { return []string{u.UsernameKey} })
-	return items, next, nil
+	return keyPage(ctx, s, "list users in group", "group-users", page, scanUser, func(u store.User) string { return u.UsernameKey },
+		usersInGroup, poolID, group)
 }

@@ -43,23 +43,8 @@ func (s *Store) GetPool(ctx context.Context, id string) (store.Pool, error) {
 }
 
 func (s *Store) ListPools(ctx context.Context, page store.Page) ([]store.Pool, string, error) {
-	const op, kind = "list pools", "pools"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	var items []store.Pool
-	err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
-		items, err = queryAll(ctx, s.pool, scanPool,
-			`SELECT `+poolCols+` FROM pools WHERE id > $1 ORDER BY id LIMIT $2`, cursor(after), limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(p store.Pool) []string { return []string{p.ID} })
-	return items, next, nil
+	return keyPage(ctx, s, "list pools", "pools", page, scanPool, func(p store.Pool) string { return p.ID },
+		`SELECT `+poolCols+` FROM pools WHERE id > $1 ORDER BY id LIMIT $2`)
 }
 
 func (s *Store) UpdatePool(ctx context.Context, id string, fn func(*store.Pool) error) (store.Pool, error) {
@@ -171,23 +156,8 @@ func (s *Store) GetClientByID(ctx context.Context, clientID string) (store.Clien
 }
 
 func (s *Store) ListClients(ctx context.Context, poolID string, page store.Page) ([]store.Client, string, error) {
-	const op, kind = "list clients", "clients"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	var items []store.Client
-	err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
-		items, err = queryAll(ctx, s.pool, scanClient,
-			`SELECT `+clientCols+` FROM clients WHERE pool_id = $1 AND id > $2 ORDER BY id LIMIT $3`, poolID, cursor(after), limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(c store.Client) []string { return []string{c.ID} })
-	return items, next, nil
+	return keyPage(ctx, s, "list clients", "clients", page, scanClient, func(c store.Client) string { return c.ID },
+		`SELECT `+clientCols+` FROM clients WHERE pool_id = $1 AND id > $2 ORDER BY id LIMIT $3`, poolID)
 }
 
 func (s *Store) UpdateClient(ctx context.Context, poolID, clientID string, fn func(*store.Client) error) (store.Client, error) {

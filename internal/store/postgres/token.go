@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -72,6 +73,28 @@ func pageLimit(p store.Page) int {
 
 // trimPage cuts a result fetched with limit+1 rows to limit and returns the
 // token for the next page ("" when there is none).
+// keyPage reads one page of a list ordered by one key column. query takes
+// args followed by the cursor (the previous page's last key, "" for the
+// first page) and the row limit as its last two placeholders.
+func keyPage[T any](ctx context.Context, s *Store, op, kind string, page store.Page,
+	scan func(scanner) (T, error), key func(T) string, query string, args ...any) ([]T, string, error) {
+	after, err := decodeToken(page.Token, kind, 1)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(page)
+	var items []T
+	err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
+		items, err = queryAll(ctx, s.pool, scan, query, append(args, cursor(after), limit+1)...)
+		return err
+	})
+	if err != nil {
+		return nil, "", fail(op, err)
+	}
+	items, next := trimPage(items, limit, kind, func(v T) []string { return []string{key(v)} })
+	return items, next, nil
+}
+
 func trimPage[T any](items []T, limit int, kind string, key func(T) []string) ([]T, string) {
 	if len(items) <= limit {
 		return items, ""

@@ -295,21 +295,7 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	const op = "list users"
 	limit := pageLimit(page)
 	if filter == nil {
-		const kind = "users"
-		after, err := decodeToken(page.Token, kind, 1)
-		if err != nil {
-			return nil, "", err
-		}
-		var items []store.User
-		err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
-			items, err = queryAll(ctx, s.pool, scanUser, usersPage, poolID, cursor(after), limit+1)
-			return err
-		})
-		if err != nil {
-			return nil, "", fail(op, err)
-		}
-		items, next := trimPage(items, limit, kind, func(u store.User) []string { return []string{u.UsernameKey} })
-		return items, next, nil
+		return keyPage(ctx, s, op, "users", page, scanUser, func(u store.User) string { return u.UsernameKey }, usersPage, poolID)
 	}
 
 	a, value, kind, ok := store.FilterIndex(*filter)

@@ -39,24 +39,9 @@ func (s *Store) GetDevice(ctx context.Context, poolID, usernameKey, deviceKey st
 }
 
 func (s *Store) ListDevices(ctx context.Context, poolID, usernameKey string, page store.Page) ([]store.Device, string, error) {
-	const op, kind = "list devices", "devices"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	cursor := ""
-	if after != nil {
-		cursor = after[0]
-	}
-	items, err := queryPage(ctx, s.r, scanDevice, limit, `SELECT `+deviceCols+` FROM devices
-		WHERE pool_id = ? AND username_key = ? AND device_key > ? ORDER BY device_key`+pageSQL,
-		poolID, usernameKey, cursor)
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(d store.Device) []string { return []string{d.Key} })
-	return items, next, nil
+	return keyPage(ctx, s, "list devices", "devices", page, scanDevice, func(d store.Device) string { return d.Key },
+		`SELECT `+deviceCols+` FROM devices
+		WHERE pool_id = ? AND username_key = ? AND device_key > ? ORDER BY device_key`, poolID, usernameKey)
 }
 
 func (s *Store) UpdateDevice(ctx context.Context, poolID, usernameKey, deviceKey string, fn func(*store.Device) error) (store.Device, error) {

@@ -64,23 +64,8 @@ func (s *Store) GetGroup(ctx context.Context, poolID, name string) (store.Group,
 }
 
 func (s *Store) ListGroups(ctx context.Context, poolID string, page store.Page) ([]store.Group, string, error) {
-	const op, kind = "list groups", "groups"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	cursor := ""
-	if after != nil {
-		cursor = after[0]
-	}
-	items, err := queryPage(ctx, s.r, scanGroup, limit,
-		`SELECT `+groupCols+` FROM user_groups WHERE pool_id = ? AND name > ? ORDER BY name`+pageSQL, poolID, cursor)
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(g store.Group) []string { return []string{g.Name} })
-	return items, next, nil
+	return keyPage(ctx, s, "list groups", "groups", page, scanGroup, groupName,
+		`SELECT `+groupCols+` FROM user_groups WHERE pool_id = ? AND name > ? ORDER BY name`, poolID)
 }
 
 func (s *Store) UpdateGroup(ctx context.Context, poolID, name string, fn func(*store.Group) error) (store.Group, error) {
@@ -159,22 +144,7 @@ const groupsOfUser = `SELECT ` + groupColsG + ` FROM group_members m CROSS JOIN 
 	WHERE m.pool_id = ? AND m.username_key = ? AND m.group_name > ? ORDER BY m.group_name`
 
 func (s *Store) ListGroupsForUser(ctx context.Context, poolID, usernameKey string, page store.Page) ([]store.Group, string, error) {
-	const op, kind = "list groups for user", "user-groups"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	cursor := ""
-	if after != nil {
-		cursor = after[0]
-	}
-	items, err := queryPage(ctx, s.r, scanGroup, limit, groupsOfUser+pageSQL, poolID, usernameKey, cursor)
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(g store.Group) []string { return []string{g.Name} })
-	return items, next, nil
+	return keyPage(ctx, s, "list groups for user", "user-groups", page, scanGroup, groupName, groupsOfUser, poolID, usernameKey)
 }
 
 func (s *Store) AllGroupsForUser(ctx context.Context, poolID, usernameKey string) ([]store.Group, error) {
@@ -186,23 +156,8 @@ func (s *Store) AllGroupsForUser(ctx context.Context, poolID, usernameKey string
 }
 
 func (s *Store) ListUsersInGroup(ctx context.Context, poolID, group string, page store.Page) ([]store.User, string, error) {
-	const op, kind = "list users in group", "group-users"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	cursor := ""
-	if after != nil {
-		cursor = after[0]
-	}
-	items, err := queryPage(ctx, s.r, scanUser, limit, `SELECT `+userColsU+` FROM group_members m CROSS JOIN users u
+	return keyPage(ctx, s, "list users in group", "group-users", page, scanUser, userKey,
+		`SELECT `+userColsU+` FROM group_members m CROSS JOIN users u
 		ON u.pool_id = m.pool_id AND u.username_key = m.username_key
-		WHERE m.pool_id = ? AND m.group_name = ? AND m.username_key > ? ORDER BY m.username_key`+pageSQL,
-		poolID, group, cursor)
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(u store.User) []string { return []string{u.UsernameKey} })
-	return items, next, nil
+		WHERE m.pool_id = ? AND m.group_name = ? AND m.username_key > ? ORDER BY m.username_key`, poolID, group)
 }

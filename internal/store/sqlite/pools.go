@@ -35,25 +35,8 @@ func (s *Store) GetPool(ctx context.Context, id string) (store.Pool, error) {
 }
 
 func (s *Store) ListPools(ctx context.Context, page store.Page) ([]store.Pool, string, error) {
-	const op, kind = "list pools", "pools"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	q := `SELECT ` + poolCols + ` FROM pools`
-	args := []any{}
-	if after != nil {
-		q += ` WHERE id > ?`
-		args = append(args, after[0])
-	}
-	q += ` ORDER BY id` + pageSQL
-	items, err := queryPage(ctx, s.r, scanPool, limit, q, args...)
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(p store.Pool) []string { return []string{p.ID} })
-	return items, next, nil
+	return keyPage(ctx, s, "list pools", "pools", page, scanPool, func(p store.Pool) string { return p.ID },
+		`SELECT `+poolCols+` FROM pools WHERE id > ? ORDER BY id`)
 }
 
 func (s *Store) UpdatePool(ctx context.Context, id string, fn func(*store.Pool) error) (store.Pool, error) {
@@ -148,23 +131,8 @@ func (s *Store) GetClientByID(ctx context.Context, clientID string) (store.Clien
 }
 
 func (s *Store) ListClients(ctx context.Context, poolID string, page store.Page) ([]store.Client, string, error) {
-	const op, kind = "list clients", "clients"
-	after, err := decodeToken(page.Token, kind, 1)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := pageLimit(page)
-	cursor := ""
-	if after != nil {
-		cursor = after[0]
-	}
-	items, err := queryPage(ctx, s.r, scanClient, limit,
-		`SELECT `+clientCols+` FROM clients WHERE pool_id = ? AND id > ? ORDER BY id`+pageSQL, poolID, cursor)
-	if err != nil {
-		return nil, "", fail(op, err)
-	}
-	items, next := trimPage(items, limit, kind, func(c store.Client) []string { return []string{c.ID} })
-	return items, next, nil
+	return keyPage(ctx, s, "list clients", "clients", page, scanClient, func(c store.Client) string { return c.ID },
+		`SELECT `+clientCols+` FROM clients WHERE pool_id = ? AND id > ? ORDER BY id`, poolID)
 }
 
 func (s *Store) UpdateClient(ctx context.Context, poolID, clientID string, fn func(*store.Client) error) (store.Client, error) {

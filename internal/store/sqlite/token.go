@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -57,6 +58,31 @@ func pageLimit(p store.Page) int {
 
 // trimPage cuts a result fetched with limit+1 rows to limit and returns the
 // token for the next page ("" when there is none).
+// keyPage reads one page of a list ordered by one key column. query ends
+// with "key > ? ORDER BY key" and takes args followed by the cursor (the
+// previous page's last key, "" for the first page).
+func keyPage[T any](ctx context.Context, s *Store, op, kind string, page store.Page,
+	scan func(interface{ Scan(...any) error }) (T, error), key func(T) string, query string, args ...any) ([]T, string, error) {
+	after, err := decodeToken(page.Token, kind, 1)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(page)
+	cursor := ""
+	if after != nil {
+		cursor = after[0]
+	}
+	items, err := queryPage(ctx, s.r, scan, limit, query+pageSQL, append(args, cursor)...)
+	if err != nil {
+		return nil, "", fail(op, err)
+	}
+	items, next := trimPage(items, limit, kind, func(v T) []string { return []string{key(v)} })
+	return items, next, nil
+}
+
+func groupName(g store.Group) string { return g.Name }
+func userKey(u store.User) string    { return u.UsernameKey }
+
 func trimPage[T any](items []T, limit int, kind string, key func(T) []string) ([]T, string) {
 	if len(items) <= limit {
 		return items, ""

@@ -297,23 +297,8 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	const op = "list users"
 	limit := pageLimit(page)
 	if filter == nil {
-		const kind = "users"
-		after, err := decodeToken(page.Token, kind, 1)
-		if err != nil {
-			return nil, "", err
-		}
-		cursor := ""
-		if after != nil {
-			cursor = after[0]
-		}
-		items, err := queryPage(ctx, s.r, scanUser, limit,
-			`SELECT `+userCols+` FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key`+pageSQL,
-			poolID, cursor)
-		if err != nil {
-			return nil, "", fail(op, err)
-		}
-		items, next := trimPage(items, limit, kind, func(u store.User) []string { return []string{u.UsernameKey} })
-		return items, next, nil
+		return keyPage(ctx, s, op, "users", page, scanUser, userKey,
+			`SELECT `+userCols+` FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key`, poolID)
 	}
 
 	a, value, kind, ok := store.FilterIndex(*filter)
