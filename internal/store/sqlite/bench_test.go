@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"userpool/internal/store"
+	"userpool/internal/store/storetest"
 )
 
 // Benchmarks run against one pool of benchUsers users, seeded once per test
@@ -167,108 +168,12 @@ func seed(ctx context.Context, s *Store) error {
 	return tx.Commit()
 }
 
-func BenchmarkGetUser(b *testing.B) {
-	s := benchStore(b)
-	ctx := context.Background()
-	i := 0
-	for b.Loop() {
-		i = (i + 7919) % benchUsers
-		if _, err := s.GetUser(ctx, benchPool, benchKey(i)); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkGetUserParallel(b *testing.B) {
-	s := benchStore(b)
-	ctx := context.Background()
-	var seq atomic.Int64
-	b.RunParallel(func(pb *testing.PB) {
-		i := int(seq.Add(1)) * 104729
-		for pb.Next() {
-			i = (i + 7919) % benchUsers
-			if _, err := s.GetUser(ctx, benchPool, benchKey(i)); err != nil {
-				b.Error(err)
-				return
-			}
-		}
+// BenchmarkStore runs the benchmarks every backend reports (storetest.Bench)
+// over the seeded fixture.
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, storetest.BenchFixture{
+		Store: benchStore(b), Pool: benchPool, Users: benchUsers, Key: benchKey,
+		DeepToken: encodeToken("users:status:eq", "Enabled", benchKey(66_000)),
+		Added:     &bench.add,
 	})
-}
-
-// BenchmarkAddUserToGroup adds a new membership every iteration (never the
-// idempotent re-add path): user 1000+n%99000 to group add<n/99000>, leaving
-// the users of the other benchmarks alone.
-func BenchmarkAddUserToGroup(b *testing.B) {
-	s := benchStore(b)
-	ctx := context.Background()
-	for b.Loop() {
-		n := int(bench.add.Add(1) - 1)
-		const span = benchUsers - 1000
-		if n >= 10*span {
-			b.Fatalf("ran out of fresh memberships")
-		}
-		if err := s.AddUserToGroup(ctx, benchPool, benchKey(1000+n%span), fmt.Sprintf("add%d", n/span), 100); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkListUsersInGroupPage reads pages of 60 from the 1,000-member
-// group, walking the group page after page (one page per iteration).
-func BenchmarkListUsersInGroupPage(b *testing.B) {
-	s := benchStore(b)
-	ctx := context.Background()
-	token := ""
-	for b.Loop() {
-		users, next, err := s.ListUsersInGroup(ctx, benchPool, "big", store.Page{Limit: 60, Token: token})
-		if err != nil || len(users) == 0 {
-			b.Fatalf("%d users, %v", len(users), err)
-		}
-		token = next
-	}
-}
-
-// BenchmarkListUsersPrefixFilter reads the first page (60) of an email
-// prefix filter matching 100 users, a different prefix each iteration.
-func BenchmarkListUsersPrefixFilter(b *testing.B) {
-	s := benchStore(b)
-	ctx := context.Background()
-	i := 0
-	for b.Loop() {
-		i = (i + 37) % 1000
-		f := &store.UserFilter{Attr: "email", Prefix: true, Value: fmt.Sprintf("USER%04d", i)}
-		users, _, err := s.ListUsers(ctx, benchPool, f, store.Page{Limit: 60})
-		if err != nil || len(users) != 60 {
-			b.Fatalf("%d users, %v", len(users), err)
-		}
-	}
-}
-
-// BenchmarkListUsersFilterDeepPage reads page ~1,000 of "status = Enabled"
-// (90,000 matches): keyset paging makes it cost what page 1 costs.
-func BenchmarkListUsersFilterDeepPage(b *testing.B) {
-	s := benchStore(b)
-	ctx := context.Background()
-	f := &store.UserFilter{Attr: "status", Value: "Enabled"}
-	token := encodeToken("users:status:eq", "Enabled", benchKey(66_000))
-	for b.Loop() {
-		users, _, err := s.ListUsers(ctx, benchPool, f, store.Page{Limit: 60, Token: token})
-		if err != nil || len(users) != 60 {
-			b.Fatalf("%d users, %v", len(users), err)
-		}
-	}
-}
-
-// BenchmarkListGroupsForUser lists the 26 groups of one of 100 users.
-func BenchmarkListGroupsForUser(b *testing.B) {
-	s := benchStore(b)
-	ctx := context.Background()
-	i := 0
-	for b.Loop() {
-		i = (i + 1) % 100
-		groups, _, err := s.ListGroupsForUser(ctx, benchPool, benchKey(i), store.Page{Limit: 60})
-		if err != nil || len(groups) != 26 { // 25 g* groups and "big"
-			b.Fatalf("%d groups, %v", len(groups), err)
-		}
-	}
 }
