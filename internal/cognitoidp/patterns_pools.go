@@ -11,5 +11,4 @@ func init() {
 	addPattern("smsInvite", `(?s).*`)
 	addPattern("sesConfigurationSet", `^[a-zA-Z0-9_-]+$`)
 	addPattern("providerName", `[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`)
-	addPattern("domain", `^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
 }

@@ -52,7 +52,6 @@ func init() {
 	addPattern("clientId", `[\w+]+`)
 	addPattern("clientSecret", `[\w+]+`)
 	addPattern("secretHash", `[\w+=/]+`)
-	addPattern("password", `[\S]+`)
 	addPattern("token", `[A-Za-z0-9-_=.]+`)
 	addPattern("deviceKey", `[\w-]+_[0-9a-f-]+`)
 	addPattern("attrName", `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`)
