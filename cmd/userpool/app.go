@@ -132,6 +132,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		PasswordParams: passwordParams(cfg),
 		Tokens:         tokens,
 		Sender:         send,
+		PoolCacheTTL:   cfg.Server.PoolCacheTTL,
 	})
 	keys := iam.NewKeyring(st, sealer, 0, nil)
 	var authn cognitoidp.Authenticator

@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -44,6 +45,11 @@ type Server struct {
 	PublicURL string `yaml:"public_url"`
 	// MaxBodyBytes limits request bodies (default 1 MiB).
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// PoolCacheTTL is how long a pool's settings read from the store are
+	// reused ("1s" when unset; a negative value such as "-1s" reads the pool
+	// on every call). Changes made through an instance are seen by it at
+	// once; changes made through another instance, within this TTL.
+	PoolCacheTTL time.Duration `yaml:"pool_cache_ttl"`
 }
 
 // Log settings.

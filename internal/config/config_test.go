@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDefaultsValidate(t *testing.T) {
@@ -49,5 +50,18 @@ func TestValidateListsEveryProblem(t *testing.T) {
 		if !strings.HasPrefix(p[i], w+":") {
 			t.Errorf("problem %d = %q, want prefix %q", i, p[i], w)
 		}
+	}
+}
+
+func TestPoolCacheTTLParses(t *testing.T) {
+	c, err := Parse(strings.NewReader("server:\n  pool_cache_ttl: 250ms\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Server.PoolCacheTTL != 250*time.Millisecond {
+		t.Fatalf("pool_cache_ttl: %v", c.Server.PoolCacheTTL)
+	}
+	if _, err := Parse(strings.NewReader("server:\n  pool_cache_ttl: soon\n")); err == nil {
+		t.Fatal("a malformed duration was accepted")
 	}
 }

@@ -43,6 +43,7 @@ func (s *Service) CreatePoolWithID(ctx context.Context, id string, in PoolInput)
 	}
 	now := s.nowUTC()
 	sp := store.Pool{ID: id, Name: in.Name, Settings: raw, CreatedAt: now, UpdatedAt: now}
+	defer s.pools.invalidate(id)
 	switch err := s.store.CreatePool(ctx, sp); {
 	case errors.Is(err, store.ErrAlreadyExists):
 		return nil, invalidParam("User pool %s already exists.", id)
@@ -114,6 +115,7 @@ func (s *Service) DeclarePool(ctx context.Context, poolID string, d PoolDeclarat
 		return false, nil
 	}
 	now := s.nowUTC()
+	defer s.pools.invalidate(poolID)
 	_, err = s.store.UpdatePool(ctx, poolID, func(sp *store.Pool) error {
 		p, err := decodePool(*sp)
 		if err != nil {

@@ -233,6 +233,7 @@ func (s *Service) SetUserPoolMfaConfig(ctx context.Context, poolID string, in Po
 		return nil, invalidParam("Invalid MfaConfiguration value %s.", in.MfaConfiguration)
 	}
 	var result *Pool
+	defer s.pools.invalidate(poolID)
 	sp, err := s.store.UpdatePool(ctx, poolID, func(sp *store.Pool) error {
 		p, err := decodePool(*sp)
 		if err != nil {

@@ -140,6 +140,15 @@ func decodePool(sp store.Pool) (*Pool, error) {
 
 // GetPool loads a pool; ResourceNotFoundException "User pool <id> does not exist." when missing.
 func (s *Service) GetPool(ctx context.Context, poolID string) (*Pool, error) {
+	if p, ok := s.pools.fresh(poolID); ok {
+		return p, nil
+	}
+	return s.loadPool(ctx, poolID)
+}
+
+// loadPool reads a pool from the store (never from the cache) and caches it.
+func (s *Service) loadPool(ctx context.Context, poolID string) (*Pool, error) {
+	gen := s.pools.generation()
 	sp, err := s.store.GetPool(ctx, poolID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, Errorf(KindResourceNotFound, "User pool %s does not exist.", poolID)
@@ -147,11 +156,11 @@ func (s *Service) GetPool(ctx context.Context, poolID string) (*Pool, error) {
 	if err != nil {
 		return nil, Internal(err)
 	}
-	st, err := s.pools.settings(sp)
+	p, err := s.pools.decode(sp, gen)
 	if err != nil {
 		return nil, Internal(err)
 	}
-	return &Pool{ID: sp.ID, Name: sp.Name, Settings: st, CreatedAt: sp.CreatedAt, UpdatedAt: sp.UpdatedAt}, nil
+	return p, nil
 }
 
 // ErrUserNotFound is the error Admin* operations answer for an unknown user.

@@ -582,6 +582,7 @@ func (s *Service) UpdatePool(ctx context.Context, poolID string, in PoolInput) (
 	}
 	now := s.nowUTC()
 	var result *Pool
+	defer s.pools.invalidate(poolID)
 	sp, err := s.store.UpdatePool(ctx, poolID, func(sp *store.Pool) error {
 		p, err := decodePool(*sp)
 		if err != nil {
@@ -622,13 +623,16 @@ func (s *Service) UpdatePool(ctx context.Context, poolID string, in PoolInput) (
 // DeletePool deletes a pool with everything in it (DeleteUserPool). A pool
 // with DeletionProtection ACTIVE is refused.
 func (s *Service) DeletePool(ctx context.Context, poolID string) error {
-	p, err := s.GetPool(ctx, poolID)
+	// The protection flag is read from the store, not the cache: another
+	// instance may have just turned it on.
+	p, err := s.loadPool(ctx, poolID)
 	if err != nil {
 		return err
 	}
 	if p.Settings.DeletionProtection == DeletionProtectionActive {
 		return invalidParam("The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
 	}
+	defer s.pools.invalidate(poolID)
 	err = s.store.DeletePool(ctx, poolID)
 	if errors.Is(err, store.ErrNotFound) {
 		return Errorf(KindResourceNotFound, "User pool %s does not exist.", poolID)

@@ -36,6 +36,11 @@ type Options struct {
 	Tokens *token.Issuer
 	// Sender delivers confirmation, verification and reset codes (default: LogSender).
 	Sender Sender
+	// PoolCacheTTL is how long a pool read from the store is reused (zero:
+	// DefaultPoolCacheTTL; negative: read the pool on every call). Changes
+	// made through this Service are seen at once; changes made by another
+	// instance sharing the store, within this TTL.
+	PoolCacheTTL time.Duration
 }
 
 // Service is the domain. It is safe for concurrent use.
@@ -66,6 +71,10 @@ func New(st store.Store, opts Options) *Service {
 		pwp:    opts.PasswordParams,
 		tokens: opts.Tokens,
 		sender: opts.Sender,
+		pools:  poolCache{ttl: opts.PoolCacheTTL, clock: time.Now},
+	}
+	if s.pools.ttl == 0 {
+		s.pools.ttl = DefaultPoolCacheTTL
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
