@@ -326,7 +326,10 @@ type GroupStore interface {
 	// missing; ErrLimitExceeded when the user is already in maxGroupsPerUser
 	// groups (checked atomically; re-adding an existing membership never fails).
 	AddUserToGroup(ctx context.Context, poolID, usernameKey, group string, maxGroupsPerUser int) error
-	// RemoveUserFromGroup is idempotent (no error when not a member).
+	// RemoveUserFromGroup deletes a membership. ErrNotFound when none was
+	// removed (not a member, or no such user or group): callers that want
+	// Cognito's idempotence ignore it, and learn without another read that a
+	// removal proved the user and the group exist.
 	RemoveUserFromGroup(ctx context.Context, poolID, usernameKey, group string) error
 	// ListGroupsForUser orders by group name.
 	ListGroupsForUser(ctx context.Context, poolID, usernameKey string, page Page) ([]Group, string, error)

@@ -162,14 +162,23 @@ func (s *Service) AdminAddUserToGroup(ctx context.Context, poolID, username, gro
 	if err != nil {
 		return err
 	}
-	u, err := s.ResolveUser(ctx, p, username)
-	if err != nil {
+	// Nor is the user: the name is first taken as a username, which is what
+	// callers pass almost always. Only when the store finds no such user or
+	// group is the group checked and the name resolved (alias, sub).
+	err = store.ErrNotFound
+	if key, ok := p.DirectKey(username); ok {
+		err = s.store.AddUserToGroup(ctx, p.ID, key, group, s.limits.GroupsPerUser)
+	}
+	if errors.Is(err, store.ErrNotFound) {
 		if _, gerr := s.getGroup(ctx, p, group); gerr != nil {
 			return gerr
 		}
-		return err
+		u, uerr := s.ResolveUser(ctx, p, username)
+		if uerr != nil {
+			return uerr
+		}
+		err = s.store.AddUserToGroup(ctx, p.ID, u.UsernameKey, group, s.limits.GroupsPerUser)
 	}
-	err = s.store.AddUserToGroup(ctx, p.ID, u.UsernameKey, group, s.limits.GroupsPerUser)
 	switch {
 	case err == nil:
 		return nil
@@ -189,10 +198,33 @@ func (s *Service) AdminAddUserToGroup(ctx context.Context, poolID, username, gro
 
 // AdminRemoveUserFromGroup removes a user from a group (no error when the
 // user was not a member).
+//
+// The name is first taken as a username and the membership deleted at once:
+// a removed membership proves the group and the user exist. Only when
+// nothing was removed are the group and the user (alias, sub) looked up, to
+// report a missing one as Cognito does (group first) or to remove the
+// membership of the user an alias names.
 func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, poolID, username, group string) error {
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	key, direct := p.DirectKey(username)
+	if direct {
+		err := s.store.RemoveUserFromGroup(ctx, p.ID, key, group)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return Internal(err)
+		}
+	}
 	p, u, err := s.membership(ctx, poolID, username, group)
 	if err != nil {
 		return err
+	}
+	if direct && u.UsernameKey == key {
+		return nil // not a member: idempotent
 	}
 	if err := s.store.RemoveUserFromGroup(ctx, p.ID, u.UsernameKey, group); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Internal(err)
@@ -201,8 +233,26 @@ func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, poolID, username
 }
 
 // AdminListGroupsForUser lists the groups of a user by name.
+//
+// The name is first taken as a username and the groups listed at once: a
+// listed group proves the user exists (memberships are deleted with their
+// user). Only an empty page or a token that does not fit sends the call the
+// long way: resolve the user (alias, sub; UserNotFoundException first), then
+// list.
 func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username string, limit int, token string) ([]store.Group, string, error) {
-	p, u, err := s.lookupUser(ctx, poolID, username)
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return nil, "", err
+	}
+	if key, ok := p.DirectKey(username); ok {
+		if page, err := unwrapToken("user-groups\x00"+key, limit, token); err == nil {
+			gs, next, err := s.store.ListGroupsForUser(ctx, p.ID, key, page)
+			if err == nil && len(gs) > 0 {
+				return gs, wrapToken("user-groups\x00"+key, next), nil
+			}
+		}
+	}
+	u, err := s.ResolveUser(ctx, p, username)
 	if err != nil {
 		return nil, "", err
 	}

@@ -309,3 +309,108 @@ func TestDevices(t *testing.T) {
 		t.Fatal("device survived its user")
 	}
 }
+
+// The membership calls first take the name as a username; this covers the
+// other ways a name can reach them (alias, other case) and every error they
+// must still report in Cognito's order.
+func TestMembershipByUsernameAliasAndErrors(t *testing.T) {
+	e := newUTEnv(t, Limits{})
+	p := e.pool(t, "us-east-1_MemAlias", PoolSettings{CaseSensitive: false, AliasAttributes: []string{"email"}})
+	ctx := context.Background()
+	alice := e.create(t, p.ID, "alice", Attribute{Name: "email", Value: "al@example.com"}, Attribute{Name: "email_verified", Value: "true"})
+	e.create(t, p.ID, "bob")
+	for _, n := range []string{"g1", "g2", "g3"} {
+		if _, err := e.svc.CreateGroup(ctx, GroupInput{PoolID: p.ID, Name: n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	groupsOf := func(key string) string {
+		t.Helper()
+		gs, err := e.svc.GroupsForUser(ctx, p, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(groupNames(gs))
+	}
+	// By username, by another case of it, and by the email alias.
+	for _, step := range []struct{ name, group string }{{"alice", "g1"}, {"ALICE", "g2"}, {"al@example.com", "g3"}} {
+		if err := e.svc.AdminAddUserToGroup(ctx, p.ID, step.name, step.group); err != nil {
+			t.Fatalf("add %s to %s: %v", step.name, step.group, err)
+		}
+	}
+	if got := groupsOf(alice.UsernameKey); got != "[g1 g2 g3]" {
+		t.Fatalf("alice's groups = %s", got)
+	}
+
+	// Listing by alias pages with a token the alias accepts again; listing
+	// by username gives the same groups.
+	var viaAlias []string
+	token := ""
+	for {
+		gs, next, err := e.svc.AdminListGroupsForUser(ctx, p.ID, "al@example.com", 2, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		viaAlias = append(viaAlias, groupNames(gs)...)
+		if next == "" {
+			break
+		}
+		token = next
+	}
+	if fmt.Sprint(viaAlias) != "[g1 g2 g3]" {
+		t.Fatalf("groups via alias = %v", viaAlias)
+	}
+	gs, next, err := e.svc.AdminListGroupsForUser(ctx, p.ID, "Alice", 2, "")
+	if err != nil || fmt.Sprint(groupNames(gs)) != "[g1 g2]" || next == "" {
+		t.Fatalf("page by username = %v %q %v", groupNames(gs), next, err)
+	}
+	// A user in no group lists nothing; an unknown user is reported, before
+	// a token that does not fit; a bad token for a real user is refused.
+	if gs, next, err := e.svc.AdminListGroupsForUser(ctx, p.ID, "bob", 0, ""); err != nil || len(gs) != 0 || next != "" {
+		t.Fatalf("bob's groups = %v %q %v", gs, next, err)
+	}
+	_, _, err = e.svc.AdminListGroupsForUser(ctx, p.ID, "ghost", 0, "")
+	utWantErr(t, err, KindUserNotFound, "User does not exist.")
+	_, _, err = e.svc.AdminListGroupsForUser(ctx, p.ID, "ghost", 2, next)
+	utWantErr(t, err, KindUserNotFound, "User does not exist.")
+	_, _, err = e.svc.AdminListGroupsForUser(ctx, p.ID, "bob", 2, next)
+	utWantErr(t, err, KindInvalidParameter, "")
+
+	// Adding: a missing group is reported before a missing user.
+	utWantErr(t, e.svc.AdminAddUserToGroup(ctx, p.ID, "ghost", "nope"), KindResourceNotFound, "Group not found.")
+	utWantErr(t, e.svc.AdminAddUserToGroup(ctx, p.ID, "ghost", "g1"), KindUserNotFound, "User does not exist.")
+
+	// Removing by alias, by username; a non-member is no error; missing
+	// group first, then missing user; nothing else is touched.
+	if err := e.svc.AdminRemoveUserFromGroup(ctx, p.ID, "al@example.com", "g1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.AdminRemoveUserFromGroup(ctx, p.ID, "ALICE", "g2"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"alice", "al@example.com", "bob"} {
+		if err := e.svc.AdminRemoveUserFromGroup(ctx, p.ID, name, "g1"); err != nil {
+			t.Fatalf("removing non-member %s: %v", name, err)
+		}
+	}
+	utWantErr(t, e.svc.AdminRemoveUserFromGroup(ctx, p.ID, "ghost", "nope"), KindResourceNotFound, "Group not found.")
+	utWantErr(t, e.svc.AdminRemoveUserFromGroup(ctx, p.ID, "alice", "nope"), KindResourceNotFound, "Group not found.")
+	utWantErr(t, e.svc.AdminRemoveUserFromGroup(ctx, p.ID, "ghost", "g3"), KindUserNotFound, "User does not exist.")
+	if got := groupsOf(alice.UsernameKey); got != "[g3]" {
+		t.Fatalf("alice's groups after removals = %s", got)
+	}
+	// A deleted user's memberships go with it: listing by the old name says so.
+	if err := e.svc.AdminDeleteUser(ctx, p.ID, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = e.svc.AdminListGroupsForUser(ctx, p.ID, "alice", 0, "")
+	utWantErr(t, err, KindUserNotFound, "User does not exist.")
+}
+
+func groupNames(gs []store.Group) []string {
+	out := make([]string, len(gs))
+	for i, g := range gs {
+		out[i] = g.Name
+	}
+	return out
+}

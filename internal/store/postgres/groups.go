@@ -169,15 +169,22 @@ func isCode(err error, code string) bool {
 	return c == code
 }
 
-// RemoveUserFromGroup is idempotent: removing a missing membership is no error.
+// RemoveUserFromGroup answers ErrNotFound when no membership was removed. A
+// retry after a lost connection may find the row already gone and say so;
+// callers treat that as the idempotent success it is.
 func (s *Store) RemoveUserFromGroup(ctx context.Context, poolID, usernameKey, group string) error {
+	var removed int64
 	err := s.run(ctx, idempotent, func(ctx context.Context) error {
-		_, err := s.pool.Exec(ctx, `DELETE FROM group_members WHERE pool_id = $1 AND group_name = $2 AND username_key = $3`,
+		tag, err := s.pool.Exec(ctx, `DELETE FROM group_members WHERE pool_id = $1 AND group_name = $2 AND username_key = $3`,
 			poolID, group, usernameKey)
+		removed = tag.RowsAffected()
 		return err
 	})
 	if err != nil {
 		return fail("remove user from group", err)
+	}
+	if removed == 0 {
+		return fail("remove user from group", store.ErrNotFound)
 	}
 	return nil
 }

@@ -132,9 +132,16 @@ func (s *Store) AddUserToGroup(ctx context.Context, poolID, usernameKey, group s
 }
 
 func (s *Store) RemoveUserFromGroup(ctx context.Context, poolID, usernameKey, group string) error {
-	if _, err := s.wc.ExecContext(ctx, `DELETE FROM group_members WHERE pool_id = ? AND group_name = ? AND username_key = ?`,
-		poolID, group, usernameKey); err != nil {
-		return fail("remove user from group", err)
+	const op = "remove user from group"
+	res, err := s.wc.ExecContext(ctx, `DELETE FROM group_members WHERE pool_id = ? AND group_name = ? AND username_key = ?`,
+		poolID, group, usernameKey)
+	if err != nil {
+		return fail(op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fail(op, err)
+	} else if n == 0 {
+		return fail(op, store.ErrNotFound)
 	}
 	return nil
 }
