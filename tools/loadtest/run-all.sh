@@ -10,7 +10,7 @@
 #   DUR=10s          measured time per operation     CONC=32   concurrent clients
 #   SIZES="10000 100000"   userpool pool sizes populated through the API
 #   SCALE_1M=1       also BIG=1000000 users (10k through the API, the rest with tools/populate)
-#   PEERS=1          run cognito-local and moto   PEER_USERS=10000
+#   PEERS=1          run cognito-local and moto (or PEERS=moto / PEERS=cognito-local: one)   PEER_USERS=10000
 #   POP_TIMEOUT=15m  give up populating a peer after this long (then measure what is there)
 #   OUT=tools/loadtest/results
 # Every server is started on 127.0.0.1 by this script and stopped by its pid.
@@ -177,7 +177,9 @@ if [ "$SCALE_1M" = 1 ]; then
 	stop "$UP_PID"
 fi
 
-if [ "$PEERS" = 1 ]; then
+peer() { [ "$PEERS" = 1 ] || [ "$PEERS" = "$1" ]; }
+
+if peer cognito-local; then
 	log "cognito-local 5.3.0 ($PEER_USERS users)"
 	CL="$WORK/cognito-local"
 	mkdir -p "$CL/run"
@@ -194,7 +196,9 @@ if [ "$PEERS" = 1 ]; then
 		--populate-timeout "$POP_TIMEOUT" --server-pid "$CL_PID" --data-dir "$CL/run/.cognito" \
 		--compare "$OUT/ceiling.json" --json "$OUT/cognito-local-$PEER_USERS.json" | tee "$OUT/cognito-local-$PEER_USERS.txt" || true
 	stop "$CL_PID"
+fi
 
+if peer moto; then
 	log "moto_server ($PEER_USERS users)"
 	MOTO_BIN=$(pyenv which moto_server 2>/dev/null || command -v moto_server)
 	MOTO_VERSION=$(python3 -c 'import moto; print(moto.__version__)')
