@@ -42,6 +42,11 @@ var (
 type Page struct {
 	Limit int
 	Token string
+	// Summary asks ListUsers and ListUsersInGroup for what a listing shows:
+	// the users come without Aliases, Password, FailedLogins, LockedUntil and
+	// TokensValidAfter (zero values). Everything else is as GetUser returns
+	// it. Other lists ignore it.
+	Summary bool
 }
 
 // MaxPageSize is the largest page any list returns.

@@ -268,7 +268,8 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username s
 	return gs, wrapToken(scope, next), nil
 }
 
-// ListUsersInGroup lists the members of a group by username.
+// ListUsersInGroup lists the members of a group by username, as summaries
+// (store.Page.Summary) like ListUsers.
 //
 // The group is read only when the page is empty or an error is due: a
 // listed member proves the group existed when the page was read, since
@@ -291,6 +292,7 @@ func (s *Service) ListUsersInGroup(ctx context.Context, poolID, group string, li
 		}
 		return nil, "", err
 	}
+	page.Summary = true // what a listing shows; no credentials
 	us, next, err := s.store.ListUsersInGroup(ctx, p.ID, group, page)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {

@@ -731,6 +731,8 @@ type ListUsersInput struct {
 }
 
 // ListUsers lists a pool's users, optionally filtered, one page at a time.
+// The users are summaries (store.Page.Summary): no aliases, credentials or
+// lockout state, which no listing shows.
 func (s *Service) ListUsers(ctx context.Context, in ListUsersInput) ([]store.User, string, error) {
 	p, err := s.GetPool(ctx, in.PoolID)
 	if err != nil {
@@ -745,6 +747,7 @@ func (s *Service) ListUsers(ctx context.Context, in ListUsersInput) ([]store.Use
 	if err != nil {
 		return nil, "", err
 	}
+	page.Summary = true // what a listing shows; no credentials
 	users, next, err := s.store.ListUsers(ctx, p.ID, f, page)
 	if err != nil {
 		return nil, "", listPageError(err)

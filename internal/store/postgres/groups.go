@@ -213,13 +213,16 @@ func (s *Store) AllGroupsForUser(ctx context.Context, poolID, usernameKey string
 	return items, nil
 }
 
-// usersInGroup reads the group's members in key order from
+// usersInGroupSQL reads the group's members in key order from
 // group_members_pkey, then each user by primary key.
-var usersInGroup = `SELECT ` + userColsU + ` FROM group_members m
-	CROSS JOIN LATERAL (` + userByKey("m") + `) u
+func usersInGroupSQL(p userProjection) string {
+	return `SELECT ` + p.colsU + ` FROM group_members m
+	CROSS JOIN LATERAL (` + userByKeyCols("m", p.cols) + `) u
 	WHERE m.pool_id = $1 AND m.group_name = $2 AND m.username_key > $3 ORDER BY m.username_key LIMIT $4`
+}
 
 func (s *Store) ListUsersInGroup(ctx context.Context, poolID, group string, page store.Page) ([]store.User, string, error) {
-	return keyPage(ctx, s, "list users in group", "group-users", page, scanUser, func(u store.User) string { return u.UsernameKey },
-		usersInGroup, poolID, group)
+	proj := projectionOf(page)
+	return keyPage(ctx, s, "list users in group", "group-users", page, proj.scan, func(u store.User) string { return u.UsernameKey },
+		usersInGroupSQL(proj), poolID, group)
 }

@@ -37,7 +37,7 @@ func TestQueryPlans(t *testing.T) {
 	}
 	email := store.SearchAttrs["email"].Code
 	filter := func(prefix bool, value string, after []string) (string, []any) {
-		return filterQuery(benchPool, email, prefix, value, after, 61)
+		return filterQuery(summaryUsers, benchPool, email, prefix, value, after, 61)
 	}
 	type query struct {
 		name string
@@ -59,9 +59,9 @@ func TestQueryPlans(t *testing.T) {
 	add("filter prefix after", []string{"using user_search_pkey", "(ROW(value, username_key) > ROW(", "(value < "}, q, a...)
 	q, a = filter(true, "", []string{"user000150@example.com", "user000150"})
 	add("filter prefix empty after", []string{"using user_search_pkey", "(ROW(value, username_key) > ROW("}, q, a...)
-	add("users", []string{"using users_pkey", "(username_key > "}, usersPage, benchPool, "user010000", 61)
+	add("users", []string{"using users_pkey", "(username_key > "}, usersPageSQL(summaryUsers), benchPool, "user010000", 61)
 	add("users in group", []string{"using group_members_pkey", "(username_key > ", "using users_pkey"},
-		usersInGroup, benchPool, "big", "user000500", 61)
+		usersInGroupSQL(summaryUsers), benchPool, "big", "user000500", 61)
 	add("groups of user", []string{"using group_members_user", "(group_name > "},
 		groupsOfUser+` LIMIT $4`, benchPool, "user000042", "g10", 61)
 	add("user by alias", []string{"using user_aliases_pkey", "using users_pkey"},

@@ -97,6 +97,38 @@ func userValues(u *store.User) []any {
 	}
 }
 
+// userSummaryNames are the columns of a summary listing (store.Page.Summary).
+var userSummaryNames = []string{
+	"pool_id", "username_key", "username", "sub", "status", "enabled", "attributes", "mfa", "created_at", "updated_at",
+}
+
+func scanUserSummary(sc scanner) (store.User, error) {
+	var u store.User
+	err := sc.Scan(&u.PoolID, &u.UsernameKey, &u.Username, &u.Sub, &u.Status, &u.Enabled,
+		&u.Attributes, &u.MFA, ts{&u.CreatedAt}, ts{&u.UpdatedAt})
+	return u, err
+}
+
+// userProjection is what a listing of users selects: complete records, or
+// summaries (store.Page.Summary).
+type userProjection struct {
+	cols  string // unqualified
+	colsU string // qualified with u.
+	scan  func(scanner) (store.User, error)
+}
+
+var (
+	fullUsers    = userProjection{userCols, userColsU, scanUser}
+	summaryUsers = userProjection{strings.Join(userSummaryNames, ", "), "u." + strings.Join(userSummaryNames, ", u."), scanUserSummary}
+)
+
+func projectionOf(page store.Page) userProjection {
+	if page.Summary {
+		return summaryUsers
+	}
+	return fullUsers
+}
+
 func scanUser(sc scanner) (store.User, error) {
 	var u store.User
 	err := sc.Scan(&u.PoolID, &u.UsernameKey, &u.Username, &u.Sub, &u.Status, &u.Enabled,
@@ -113,8 +145,10 @@ func scanUser(sc scanner) (store.User, error) {
 // as a merge or hash join over the whole pool: every list of users is its
 // driving index range, then one primary-key look-up per row returned,
 // whatever the statistics say.
-func userByKey(t string) string {
-	return `SELECT ` + userCols + ` FROM users WHERE pool_id = ` + t + `.pool_id AND username_key = ` + t + `.username_key LIMIT 1`
+func userByKey(t string) string { return userByKeyCols(t, userCols) }
+
+func userByKeyCols(t, cols string) string {
+	return `SELECT ` + cols + ` FROM users WHERE pool_id = ` + t + `.pool_id AND username_key = ` + t + `.username_key LIMIT 1`
 }
 
 // ---------------------------------------------------------------- writes
@@ -289,13 +323,16 @@ func (s *Store) DeleteUser(ctx context.Context, poolID, usernameKey string) erro
 
 // ---------------------------------------------------------------- list
 
-var usersPage = `SELECT ` + userCols + ` FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT $3`
+func usersPageSQL(p userProjection) string {
+	return `SELECT ` + p.cols + ` FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT $3`
+}
 
 func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.UserFilter, page store.Page) ([]store.User, string, error) {
 	const op = "list users"
 	limit := pageLimit(page)
+	proj := projectionOf(page)
 	if filter == nil {
-		return keyPage(ctx, s, op, "users", page, scanUser, func(u store.User) string { return u.UsernameKey }, usersPage, poolID)
+		return keyPage(ctx, s, op, "users", page, proj.scan, func(u store.User) string { return u.UsernameKey }, usersPageSQL(proj), poolID)
 	}
 
 	a, value, kind, ok := store.FilterIndex(*filter)
@@ -312,7 +349,7 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	if !storable(value) {
 		return nil, "", nil // no stored value can match
 	}
-	q, args := filterQuery(poolID, a.Code, filter.Prefix, value, after, limit+1)
+	q, args := filterQuery(proj, poolID, a.Code, filter.Prefix, value, after, limit+1)
 
 	type row struct {
 		value string
@@ -322,7 +359,7 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
 		rows, err = queryAll(ctx, s.pool, func(sc scanner) (row, error) {
 			var r row
-			u, err := scanUser(scanPrefix{sc, &r.value})
+			u, err := proj.scan(scanPrefix{sc, &r.value})
 			r.user = u
 			return r, err
 		}, q, args...)
@@ -347,9 +384,9 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 // returned (see userByKey). The keyset condition is the only lower bound on value, so the
 // scan starts right at the cursor (a second bound on value would leave the
 // planner to choose, and it may start at the prefix instead).
-func filterQuery(poolID string, attr int16, prefix bool, value string, after []string, limit int) (string, []any) {
-	q := `SELECT s.value, ` + userColsU + ` FROM user_search s
-		CROSS JOIN LATERAL (` + userByKey("s") + `) u
+func filterQuery(proj userProjection, poolID string, attr int16, prefix bool, value string, after []string, limit int) (string, []any) {
+	q := `SELECT s.value, ` + proj.colsU + ` FROM user_search s
+		CROSS JOIN LATERAL (` + userByKeyCols("s", proj.cols) + `) u
 		WHERE s.pool_id = $1 AND s.attr = $2`
 	args := []any{poolID, attr}
 	arg := func(v any) string {

@@ -163,8 +163,9 @@ func (s *Store) AllGroupsForUser(ctx context.Context, poolID, usernameKey string
 }
 
 func (s *Store) ListUsersInGroup(ctx context.Context, poolID, group string, page store.Page) ([]store.User, string, error) {
-	return keyPage(ctx, s, "list users in group", "group-users", page, scanUser, userKey,
-		`SELECT `+userColsU+` FROM group_members m CROSS JOIN users u
+	cols, scan := userColumns(page)
+	return keyPage(ctx, s, "list users in group", "group-users", page, scan, userKey,
+		`SELECT `+cols+` FROM group_members m CROSS JOIN users u
 		ON u.pool_id = m.pool_id AND u.username_key = m.username_key
 		WHERE m.pool_id = ? AND m.group_name = ? AND m.username_key > ? ORDER BY m.username_key`, poolID, group)
 }

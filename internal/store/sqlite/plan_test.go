@@ -11,7 +11,7 @@ import (
 func TestQueryPlans(t *testing.T) {
 	s := openTemp(t)
 	filter := func(prefix bool, after []string) string {
-		q, _ := filterQuery("p", 5, prefix, "ali", after)
+		q, _ := filterQuery(userColsU, "p", 5, prefix, "ali", after)
 		return q
 	}
 	cases := []struct {
@@ -22,8 +22,8 @@ func TestQueryPlans(t *testing.T) {
 		{"filter eq after", filter(false, []string{"ali", "k"}), []string{"(pool_id=? AND attr=? AND value=? AND username_key>?)"}},
 		{"filter prefix", filter(true, nil), []string{"(pool_id=? AND attr=? AND value>? AND value<?)"}},
 		{"filter prefix after", filter(true, []string{"alice", "k"}), []string{"(pool_id=? AND attr=? AND (value,username_key)>(?,?) AND value<?)"}},
-		{"filter prefix empty", func() string { q, _ := filterQuery("p", 5, true, "", []string{"a", "k"}); return q }(), []string{"(value,username_key)>(?,?)"}},
-		{"users", `SELECT ` + userCols + ` FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key` + pageSQL, []string{"(pool_id=? AND username_key>?)"}},
+		{"filter prefix empty", func() string { q, _ := filterQuery(userColsU, "p", 5, true, "", []string{"a", "k"}); return q }(), []string{"(value,username_key)>(?,?)"}},
+		{"users", `SELECT ` + userSummaryColsU + ` FROM users u WHERE u.pool_id = ? AND u.username_key > ? ORDER BY u.username_key` + pageSQL, []string{"(pool_id=? AND username_key>?)"}},
 		{"users in group", `SELECT ` + userColsU + ` FROM group_members m CROSS JOIN users u
 			ON u.pool_id = m.pool_id AND u.username_key = m.username_key
 			WHERE m.pool_id = ? AND m.group_name = ? AND m.username_key > ? ORDER BY m.username_key` + pageSQL, []string{"(pool_id=? AND group_name=? AND username_key>?)"}},

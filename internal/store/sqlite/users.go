@@ -38,11 +38,17 @@ var userColNames = []string{
 	"mfa", "failed_logins", "locked_until", "tokens_valid_after", "created_at", "updated_at",
 }
 
+// userSummaryNames are the columns of a summary listing (store.Page.Summary).
+var userSummaryNames = []string{
+	"pool_id", "username_key", "username", "sub", "status", "enabled", "attributes", "mfa", "created_at", "updated_at",
+}
+
 var (
-	userCols   = strings.Join(userColNames, ", ")
-	userColsU  = "u." + strings.Join(userColNames, ", u.")
-	userInsert = `INSERT INTO users (` + userCols + `) VALUES (` + placeholders(len(userColNames)) + `)`
-	userUpdate = `UPDATE users SET ` + strings.Join(userColNames[4:], " = ?, ") + ` = ? WHERE pool_id = ? AND username_key = ?`
+	userSummaryColsU = "u." + strings.Join(userSummaryNames, ", u.")
+	userCols         = strings.Join(userColNames, ", ")
+	userColsU        = "u." + strings.Join(userColNames, ", u.")
+	userInsert       = `INSERT INTO users (` + userCols + `) VALUES (` + placeholders(len(userColNames)) + `)`
+	userUpdate       = `UPDATE users SET ` + strings.Join(userColNames[4:], " = ?, ") + ` = ? WHERE pool_id = ? AND username_key = ?`
 )
 
 func jsonMap(m map[string]string) string {
@@ -101,6 +107,25 @@ func scanUser(sc interface{ Scan(...any) error }) (store.User, error) {
 	u.Enabled = enabled != 0
 	u.Password.Temporary = temporary != 0
 	return u, err
+}
+
+// scanUserSummary scans the userSummaryNames columns.
+func scanUserSummary(sc interface{ Scan(...any) error }) (store.User, error) {
+	var u store.User
+	var enabled int
+	err := sc.Scan(&u.PoolID, &u.UsernameKey, &u.Username, &u.Sub, &u.Status, &enabled,
+		jsonText{&u.Attributes}, blob{&u.MFA}, nt{&u.CreatedAt}, nt{&u.UpdatedAt})
+	u.Enabled = enabled != 0
+	return u, err
+}
+
+// userColumns are the columns (of users aliased u) and the scanner of a
+// listing: summary or complete records.
+func userColumns(page store.Page) (string, func(interface{ Scan(...any) error }) (store.User, error)) {
+	if page.Summary {
+		return userSummaryColsU, scanUserSummary
+	}
+	return userColsU, scanUser
 }
 
 // ---------------------------------------------------------------- writes
@@ -296,9 +321,10 @@ func (s *Store) DeleteUser(ctx context.Context, poolID, usernameKey string) erro
 func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.UserFilter, page store.Page) ([]store.User, string, error) {
 	const op = "list users"
 	limit := pageLimit(page)
+	cols, scan := userColumns(page)
 	if filter == nil {
-		return keyPage(ctx, s, op, "users", page, scanUser, userKey,
-			`SELECT `+userCols+` FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key`, poolID)
+		return keyPage(ctx, s, op, "users", page, scan, userKey,
+			`SELECT `+cols+` FROM users u WHERE u.pool_id = ? AND u.username_key > ? ORDER BY u.username_key`, poolID)
 	}
 
 	a, value, kind, ok := store.FilterIndex(*filter)
@@ -312,7 +338,7 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	if after != nil && !store.CursorFits(*filter, value, after[0]) {
 		return nil, "", fmt.Errorf("sqlite: %w", store.ErrInvalidToken)
 	}
-	q, args := filterQuery(poolID, a.Code, filter.Prefix, value, after)
+	q, args := filterQuery(cols, poolID, a.Code, filter.Prefix, value, after)
 
 	type row struct {
 		value string
@@ -320,7 +346,7 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 	}
 	rows, err := queryPage(ctx, s.r, func(sc interface{ Scan(...any) error }) (row, error) {
 		var r row
-		u, err := scanUser(scanPrefix{sc, &r.value})
+		u, err := scan(scanPrefix{sc, &r.value})
 		r.user = u
 		return r, err
 	}, limit, q, args...)
@@ -342,8 +368,8 @@ func (s *Store) ListUsers(ctx context.Context, poolID string, filter *store.User
 // a range scan of the primary key, already in result order. The keyset
 // condition must be the only lower bound on value: with a second one SQLite
 // seeks on value alone and walks every row with an equal value.
-func filterQuery(poolID string, attr int16, prefix bool, value string, after []string) (string, []any) {
-	q := `SELECT s.value, ` + userColsU + ` FROM user_search s CROSS JOIN users u
+func filterQuery(cols, poolID string, attr int16, prefix bool, value string, after []string) (string, []any) {
+	q := `SELECT s.value, ` + cols + ` FROM user_search s CROSS JOIN users u
 		ON u.pool_id = s.pool_id AND u.username_key = s.username_key
 		WHERE s.pool_id = ? AND s.attr = ?`
 	args := []any{poolID, attr}

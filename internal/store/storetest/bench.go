@@ -70,7 +70,7 @@ func Bench(b *testing.B, f BenchFixture) {
 	b.Run("ListUsersInGroupPage", func(b *testing.B) {
 		token := ""
 		for b.Loop() {
-			users, next, err := s.ListUsersInGroup(ctx, f.Pool, "big", store.Page{Limit: 60, Token: token})
+			users, next, err := s.ListUsersInGroup(ctx, f.Pool, "big", store.Page{Limit: 60, Token: token, Summary: true})
 			if err != nil || len(users) == 0 {
 				b.Fatalf("%d users, %v", len(users), err)
 			}
@@ -83,7 +83,7 @@ func Bench(b *testing.B, f BenchFixture) {
 		for b.Loop() {
 			i = (i + 37) % 1000
 			flt := &store.UserFilter{Attr: "email", Prefix: true, Value: fmt.Sprintf("USER%04d", i)}
-			users, _, err := s.ListUsers(ctx, f.Pool, flt, store.Page{Limit: 60})
+			users, _, err := s.ListUsers(ctx, f.Pool, flt, store.Page{Limit: 60, Summary: true})
 			if err != nil || len(users) != 60 {
 				b.Fatalf("%d users, %v", len(users), err)
 			}
@@ -94,7 +94,7 @@ func Bench(b *testing.B, f BenchFixture) {
 	b.Run("ListUsersFilterDeepPage", func(b *testing.B) {
 		flt := &store.UserFilter{Attr: "status", Value: "Enabled"}
 		for b.Loop() {
-			users, _, err := s.ListUsers(ctx, f.Pool, flt, store.Page{Limit: 60, Token: f.DeepToken})
+			users, _, err := s.ListUsers(ctx, f.Pool, flt, store.Page{Limit: 60, Token: f.DeepToken, Summary: true})
 			if err != nil || len(users) != 60 {
 				b.Fatalf("%d users, %v", len(users), err)
 			}

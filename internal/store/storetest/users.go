@@ -66,6 +66,43 @@ func testUsers(t *testing.T, newStore func(t *testing.T) store.Store) {
 		}
 	})
 
+	t.Run("SummaryListings", func(t *testing.T) {
+		pool := mkPool(t, s)
+		u := fullUser(pool, "Sum.User")
+		must(t, s.CreateUser(ctx, u))
+		mkGroup(t, s, pool, "g")
+		must(t, s.AddUserToGroup(ctx, pool, u.UsernameKey, "g", 100))
+		full, err := s.GetUser(ctx, pool, u.UsernameKey)
+		must(t, err)
+		// A summary is the complete record without these.
+		want := full
+		want.Aliases, want.Password, want.FailedLogins = nil, store.Password{}, 0
+		want.LockedUntil, want.TokensValidAfter = time.Time{}, time.Time{}
+		sum := store.Page{Summary: true}
+		email := &store.UserFilter{Attr: "email", Prefix: true, Value: "full@"}
+		for _, c := range []struct {
+			what string
+			list func(store.Page) ([]store.User, string, error)
+		}{
+			{"ListUsers", func(p store.Page) ([]store.User, string, error) { return s.ListUsers(ctx, pool, nil, p) }},
+			{"ListUsers filtered", func(p store.Page) ([]store.User, string, error) { return s.ListUsers(ctx, pool, email, p) }},
+			{"ListUsersInGroup", func(p store.Page) ([]store.User, string, error) { return s.ListUsersInGroup(ctx, pool, "g", p) }},
+		} {
+			got, _, err := c.list(sum)
+			must(t, err)
+			if len(got) != 1 {
+				t.Fatalf("%s summary: %d users", c.what, len(got))
+			}
+			wantEqual(t, want, got[0], c.what+" summary")
+			got, _, err = c.list(store.Page{})
+			must(t, err)
+			if len(got) != 1 {
+				t.Fatalf("%s: %d users", c.what, len(got))
+			}
+			wantEqual(t, full, got[0], c.what+" complete")
+		}
+	})
+
 	t.Run("Missing", func(t *testing.T) {
 		pool := mkPool(t, s)
 		mkUser(t, s, pool, "present")
