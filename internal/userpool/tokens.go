@@ -84,14 +84,12 @@ func (s *Service) AuthenticateAccessToken(ctx context.Context, raw string) (*Acc
 	if !ok {
 		return nil, errInvalidAccessToken()
 	}
-	sp, err := s.store.GetPool(ctx, poolID)
-	if errors.Is(err, store.ErrNotFound) {
+	// The pool comes from the pool cache; the client, the user and the
+	// revocation state below are read from the store on every call.
+	p, err := s.GetPool(ctx, poolID)
+	if KindOf(err) == KindResourceNotFound {
 		return nil, errInvalidAccessToken()
 	}
-	if err != nil {
-		return nil, Internal(err)
-	}
-	p, err := decodePool(sp)
 	if err != nil {
 		return nil, err
 	}
