@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -180,10 +181,26 @@ func jsonKind(goKind string) string {
 	}
 }
 
+// appendBufs are response buffers for Appender shapes; the response writer
+// copies what it is given, so a buffer is reused once Write returns.
+var appendBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// maxPooledBuf keeps unusually large responses from staying in the pool.
+const maxPooledBuf = 256 << 10
+
 // WriteJSON writes a 200 response. A nil v is written as {}.
 func WriteJSON(w http.ResponseWriter, requestID string, v any) {
 	var b []byte
-	if v == nil {
+	if a, ok := v.(Appender); ok {
+		bp := appendBufs.Get().(*[]byte)
+		b = a.AppendJSON((*bp)[:0])
+		defer func() {
+			if cap(b) <= maxPooledBuf {
+				*bp = b
+				appendBufs.Put(bp)
+			}
+		}()
+	} else if v == nil {
 		b = []byte("{}")
 	} else {
 		var err error
@@ -260,11 +277,7 @@ func NewTime(t time.Time) *Time {
 
 // MarshalJSON writes seconds with up to three decimals.
 func (t Time) MarshalJSON() ([]byte, error) {
-	ms := t.UnixMilli()
-	if ms%1000 == 0 {
-		return strconv.AppendInt(nil, ms/1000, 10), nil
-	}
-	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', -1, 64), nil
+	return t.AppendJSON(nil), nil
 }
 
 // UnmarshalJSON accepts a number of epoch seconds (decimal fractions are
