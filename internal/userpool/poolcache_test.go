@@ -184,3 +184,30 @@ func TestDeletePoolReadsProtectionFromStore(t *testing.T) {
 		t.Fatalf("protected pool was deleted: %v", err)
 	}
 }
+
+// An access token stops working when its pool is deleted, whether through
+// this Service or by another instance while this one still caches the pool
+// (the client and user reads that follow are never cached).
+func TestAccessTokenAfterPoolDeleted(t *testing.T) {
+	ctx := context.Background()
+	for _, other := range []bool{false, true} {
+		e := newLCEnv(t)
+		cacheClock(e.svc)
+		p := e.pool(t, "us-east-1_tokdel001", PoolSettings{CaseSensitive: true})
+		c := e.client(t, p.ID, ClientInput{})
+		u := e.confirmedUser(t, p.ID, "una")
+		at := e.accessToken(t, c, u)
+		if _, err := e.svc.GetUser(ctx, at); err != nil {
+			t.Fatalf("before delete: %v", err)
+		}
+		if other {
+			if err := e.st.DeletePool(ctx, p.ID); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := e.svc.DeletePool(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.svc.GetUser(ctx, at)
+		utWantErr(t, err, KindNotAuthorized, "")
+	}
+}
