@@ -382,6 +382,45 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 		}
 	})
 
+	// Each instance caches a pool's settings for server.pool_cache_ttl (1 s
+	// by default): A's change is seen by A at once and by B within the TTL.
+	t.Run("PoolChangeOnASeenByBWithinTheCacheTTL", func(t *testing.T) {
+		policy := func(c *cip.Client) int32 {
+			t.Helper()
+			out, err := c.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: &cl.poolID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return aws.ToInt32(out.UserPool.Policies.PasswordPolicy.MinimumLength)
+		}
+		before := policy(cl.b) // B now has the pool cached
+		if before == 14 {
+			t.Fatalf("minimum length already 14")
+		}
+		if _, err := cl.a.UpdateUserPool(ctx, &cip.UpdateUserPoolInput{UserPoolId: &cl.poolID,
+			Policies: &types.UserPoolPolicyType{PasswordPolicy: &types.PasswordPolicyType{MinimumLength: aws.Int32(14)}}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := policy(cl.a); got != 14 {
+			t.Fatalf("A's own change not seen by A: minimum length %d", got)
+		}
+		start := time.Now()
+		for policy(cl.b) != 14 {
+			if time.Since(start) > 5*time.Second {
+				t.Fatalf("B still has minimum length %d after %s (cache TTL 1 s)", before, time.Since(start))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		// B enforces the new policy.
+		_, err := cl.b.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &cl.poolID, Username: aws.String("alice"),
+			Password: aws.String("Short-Pass-1!"), Permanent: true})
+		var ipe *types.InvalidPasswordException
+		if !errors.As(err, &ipe) {
+			t.Fatalf("a 13-character password on B after the change: %v", err)
+		}
+		t.Logf("B saw A's change after %s", time.Since(start).Round(time.Millisecond))
+	})
+
 	t.Run("CLIOnTheSharedStore", func(t *testing.T) {
 		out, stderr, code := runCLI(t, cl.env, "principal", "list", "--store", cl.dsn, "--data", t.TempDir())
 		if code != 0 || !strings.Contains(out, "root") {

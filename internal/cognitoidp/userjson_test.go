@@ -14,7 +14,24 @@ var (
 	_ awsjson.Appender = (*ListUsersOutput)(nil)
 	_ awsjson.Appender = (*ListUsersInGroupOutput)(nil)
 	_ awsjson.Appender = (*AdminGetUserOutput)(nil)
+	_ awsjson.Appender = (*ListGroupsOutput)(nil)
 )
+
+func genGroups(r *rand.Rand) []GroupType {
+	if r.IntN(6) == 0 {
+		return nil
+	}
+	gs := make([]GroupType, r.IntN(4))
+	for i := range gs {
+		gs[i] = GroupType{GroupName: genString(r), UserPoolId: genString(r), Description: genString(r), RoleArn: genString(r),
+			LastModifiedDate: genTime(r), CreationDate: genTime(r)}
+		if r.IntN(2) == 0 {
+			p := r.Int64N(1<<31) - r.Int64N(10)
+			gs[i].Precedence = &p
+		}
+	}
+	return gs
+}
 
 // genString draws from characters encoding/json treats differently: plain
 // ASCII, quotes and backslashes, control characters, HTML-sensitive ones,
@@ -116,6 +133,10 @@ func TestUserShapesEncodeAsJSONMarshal(t *testing.T) {
 			UserLastModifiedDate: genTime(r), Enabled: r.IntN(2) == 0, UserStatus: genString(r), MFAOptions: genMFA(r),
 			PreferredMfaSetting: genString(r), UserMFASettingList: list})
 	}
+	for range 5000 {
+		sameAsMarshal(t, &ListGroupsOutput{Groups: genGroups(r), NextToken: genString(r)})
+	}
+	sameAsMarshal(t, (*ListGroupsOutput)(nil))
 	sameAsMarshal(t, (*ListUsersOutput)(nil))
 	sameAsMarshal(t, (*AdminGetUserOutput)(nil))
 }
