@@ -393,6 +393,7 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 			}
 			return aws.ToInt32(out.UserPool.Policies.PasswordPolicy.MinimumLength)
 		}
+		cl.createUser(t, cl.a, "pat", "Pat-Pass-12345!")
 		before := policy(cl.b) // B now has the pool cached
 		if before == 14 {
 			t.Fatalf("minimum length already 14")
@@ -412,7 +413,7 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		// B enforces the new policy.
-		_, err := cl.b.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &cl.poolID, Username: aws.String("alice"),
+		_, err := cl.b.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &cl.poolID, Username: aws.String("pat"),
 			Password: aws.String("Short-Pass-1!"), Permanent: true})
 		var ipe *types.InvalidPasswordException
 		if !errors.As(err, &ipe) {
