@@ -51,7 +51,7 @@ func (e *auEnv) now() time.Time { return time.Now().Add(time.Duration(e.offset.L
 
 func (e *auEnv) advance(d time.Duration) { e.offset.Add(int64(d)) }
 
-func newAuEnv(t *testing.T) *auEnv {
+func newAuEnv(t testing.TB) *auEnv {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
@@ -82,7 +82,7 @@ var bg = context.Background()
 
 const auPW = "Corr3ct-horse!"
 
-func (e *auEnv) pool(t *testing.T, in *cip.CreateUserPoolInput) string {
+func (e *auEnv) pool(t testing.TB, in *cip.CreateUserPoolInput) string {
 	t.Helper()
 	if in == nil {
 		in = &cip.CreateUserPoolInput{}
@@ -100,7 +100,7 @@ func (e *auEnv) pool(t *testing.T, in *cip.CreateUserPoolInput) string {
 
 var allFlows = []types.ExplicitAuthFlowsType{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH"}
 
-func (e *auEnv) client(t *testing.T, pool string, in *cip.CreateUserPoolClientInput) types.UserPoolClientType {
+func (e *auEnv) client(t testing.TB, pool string, in *cip.CreateUserPoolClientInput) types.UserPoolClientType {
 	t.Helper()
 	if in == nil {
 		in = &cip.CreateUserPoolClientInput{}
@@ -118,7 +118,7 @@ func (e *auEnv) client(t *testing.T, pool string, in *cip.CreateUserPoolClientIn
 
 // user creates a CONFIRMED user with password auPW (set through the domain,
 // as AdminSetUserPassword would).
-func (e *auEnv) user(t *testing.T, pool, username string, attrs ...types.AttributeType) store.User {
+func (e *auEnv) user(t testing.TB, pool, username string, attrs ...types.AttributeType) store.User {
 	t.Helper()
 	if _, err := e.signed.AdminCreateUser(bg, &cip.AdminCreateUserInput{
 		UserPoolId: aws.String(pool), Username: aws.String(username), UserAttributes: attrs,
@@ -129,7 +129,7 @@ func (e *auEnv) user(t *testing.T, pool, username string, attrs ...types.Attribu
 	return e.setPassword(t, pool, username, auPW, userpool.StatusConfirmed)
 }
 
-func (e *auEnv) setPassword(t *testing.T, pool, username, pw, status string) store.User {
+func (e *auEnv) setPassword(t testing.TB, pool, username, pw, status string) store.User {
 	t.Helper()
 	p, err := e.svc.GetPool(bg, pool)
 	if err != nil {
@@ -153,7 +153,7 @@ func (e *auEnv) setPassword(t *testing.T, pool, username, pw, status string) sto
 	return u
 }
 
-func (e *auEnv) update(t *testing.T, pool, key string, fn func(*store.User)) store.User {
+func (e *auEnv) update(t testing.TB, pool, key string, fn func(*store.User)) store.User {
 	t.Helper()
 	u, err := e.st.UpdateUser(bg, pool, key, func(x *store.User) error { fn(x); return nil })
 	if err != nil {
@@ -187,7 +187,7 @@ func (e *auEnv) passwordAuth(c types.UserPoolClientType, username, pw string, ex
 	return e.anon.InitiateAuth(bg, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: c.ClientId, AuthParameters: p})
 }
 
-func (e *auEnv) mustPasswordAuth(t *testing.T, c types.UserPoolClientType, username string) *types.AuthenticationResultType {
+func (e *auEnv) mustPasswordAuth(t testing.TB, c types.UserPoolClientType, username string) *types.AuthenticationResultType {
 	t.Helper()
 	out, err := e.passwordAuth(c, username, auPW)
 	if err != nil {

@@ -126,3 +126,16 @@ func BenchmarkHotAdminRemoveUserFromGroup(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkHotGetUser is GetUser with an access token: token verification
+// (RS256; 1,024-bit test keys here, 2,048-bit in production), then the
+// client, the user and the token's revocation are read.
+func BenchmarkHotGetUser(b *testing.B) {
+	e := newAuEnv(b)
+	pool := e.pool(b, nil)
+	c := e.client(b, pool, nil)
+	e.user(b, pool, "alice", types.AttributeType{Name: aws.String("email"), Value: aws.String("alice@example.com")})
+	at := aws.ToString(e.mustPasswordAuth(b, c, "alice").AccessToken)
+	h := e.srv.Config.Handler
+	benchOp(b, h, "GetUser", `{"AccessToken":"`+at+`"}`)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,12 +38,45 @@ import (
 type pattern struct {
 	display string
 	re      *regexp.Regexp
+	// ascii, for a pattern that is one character class repeated ("[...]+"),
+	// says which ASCII bytes the class holds: an ASCII value is then checked
+	// byte by byte, without the regexp engine (a JWT was 11 % of GetUser's
+	// CPU in the regexp). Values with other bytes still go to re.
+	ascii *[128]bool
 }
 
 var patterns = map[string]pattern{}
 
 func addPattern(name, display string) {
-	patterns[name] = pattern{display: display, re: regexp.MustCompile(`^(?:` + display + `)$`)}
+	p := pattern{display: display, re: regexp.MustCompile(`^(?:` + display + `)$`)}
+	if t, err := syntax.Parse(display, syntax.Perl); err == nil {
+		if t = t.Simplify(); t.Op == syntax.OpPlus && t.Sub[0].Op == syntax.OpCharClass {
+			// A one-byte string matches "[class]+" exactly when the byte
+			// is in the class.
+			p.ascii = new([128]bool)
+			for c := range p.ascii {
+				p.ascii[c] = p.re.MatchString(string(rune(c)))
+			}
+		}
+	}
+	patterns[name] = p
+}
+
+// match reports whether the whole of s matches the pattern.
+func (p *pattern) match(s string) bool {
+	if p.ascii == nil || s == "" {
+		return p.re.MatchString(s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return p.re.MatchString(s)
+		}
+		if !p.ascii[c] {
+			return false
+		}
+	}
+	return true
 }
 
 func init() {
@@ -270,7 +304,7 @@ func checkField(f reflect.Value, r rule, path string, ve *validationError) {
 		if r.maxLen != nil && n > *r.maxLen {
 			ve.add(path, shown(r, s), fmt.Sprintf("Member must have length less than or equal to %d", *r.maxLen))
 		}
-		if r.pat != nil && s != "" && !r.pat.re.MatchString(s) {
+		if r.pat != nil && s != "" && !r.pat.match(s) {
 			ve.add(path, shown(r, s), "Member must satisfy regular expression pattern: "+r.pat.display)
 		}
 		if r.enum != nil && !contains(r.enum, s) {
@@ -301,7 +335,7 @@ func checkField(f reflect.Value, r rule, path string, ve *validationError) {
 				if r.enum != nil && !contains(r.enum, s) {
 					ve.add(ep, shown(r, s), "Member must satisfy enum value set: ["+strings.Join(r.enum, ", ")+"]")
 				}
-				if r.pat != nil && !r.pat.re.MatchString(s) {
+				if r.pat != nil && !r.pat.match(s) {
 					ve.add(ep, shown(r, s), "Member must satisfy regular expression pattern: "+r.pat.display)
 				}
 				continue

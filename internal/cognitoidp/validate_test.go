@@ -1,6 +1,10 @@
 package cognitoidp
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
 
 type vAttr struct {
 	Name  *string `json:"Name" cg:"req,len=1:32,re=attrName"`
@@ -47,5 +51,31 @@ func TestValidateMessages(t *testing.T) {
 				t.Errorf("got  %q\nwant %q", got, c.want)
 			}
 		})
+	}
+}
+
+// The byte-table fast path of single-class patterns answers as the regexp.
+func TestPatternFastPathMatchesRegexp(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	alphabet := []string{"a", "Z", "9", "_", "-", "=", ".", "+", "/", " ", "\t", "\n", "@", "~", "\x00", "\x7f", "é", "日", "😀", "\xff", "\u00a0"}
+	fast := 0
+	for name, p := range patterns {
+		if p.ascii == nil {
+			continue
+		}
+		fast++
+		for range 3000 {
+			var b strings.Builder
+			for range r.IntN(8) {
+				b.WriteString(alphabet[r.IntN(len(alphabet))])
+			}
+			s := b.String()
+			if got, want := p.match(s), p.re.MatchString(s); got != want {
+				t.Fatalf("pattern %s on %q: fast %v, regexp %v", name, s, got, want)
+			}
+		}
+	}
+	if fast < 5 { // token, username, groupName, clientId, secretHash, ...
+		t.Fatalf("only %d patterns use the fast path", fast)
 	}
 }

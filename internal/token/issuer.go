@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"userpool/internal/store"
@@ -99,6 +100,9 @@ type Issuer struct {
 	// stripes serialise loads, EnsureKeys and Rotate per pool within this
 	// instance (striped so unknown pool ids cannot grow a lock map).
 	stripes [64]sync.Mutex
+
+	verified verifiedCache
+	parsed   atomic.Int64 // tokens parsed and verified in full (tests)
 }
 
 // maxCachedPools bounds the key cache; beyond it stale entries are dropped.

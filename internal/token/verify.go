@@ -56,7 +56,9 @@ var allowedAlgs = []jose.SignatureAlgorithm{jose.RS256}
 // (with Options.Leeway). It returns ErrExpired when only exp fails and
 // ErrInvalid (wrapped with a reason) for anything else wrong with the token;
 // other errors come from the store. With ErrExpired the decoded claims are
-// returned as well. Revocation is not checked here.
+// returned as well. Revocation is not checked here. A token already
+// accepted is not parsed and verified again (see verifiedCache); the
+// returned Claims' Raw map is shared and must not be modified.
 func (is *Issuer) Verify(ctx context.Context, poolID, raw string, use string) (Claims, error) {
 	if use != UseID && use != UseAccess {
 		return Claims{}, fmt.Errorf("%w: unknown token use %q", ErrInvalid, use)
@@ -64,6 +66,24 @@ func (is *Issuer) Verify(ctx context.Context, poolID, raw string, use string) (C
 	if raw == "" || len(raw) > maxTokenLen {
 		return Claims{}, fmt.Errorf("%w: empty or oversized token", ErrInvalid)
 	}
+	tk := tokenKey(raw)
+	if v := is.verified.get(tk); v != nil && v.poolID == poolID && v.use == use {
+		pk, err := is.keySet(ctx, poolID)
+		if err != nil {
+			return Claims{}, err
+		}
+		now := is.now()
+		if k := pk.byKID[v.kid]; k != nil && k.published(now) && k.use == use {
+			c := v.claimsCopy()
+			if !now.Before(c.Expiry.Add(is.opts.Leeway)) {
+				is.verified.drop(tk)
+				return c, ErrExpired
+			}
+			return c, nil
+		}
+		is.verified.drop(tk) // its key is gone: verify from scratch (and fail)
+	}
+	is.parsed.Add(1)
 	jws, err := jose.ParseSignedCompact(raw, allowedAlgs)
 	if err != nil {
 		return Claims{}, fmt.Errorf("%w: %v", ErrInvalid, err)
@@ -116,7 +136,8 @@ func (is *Issuer) Verify(ctx context.Context, poolID, raw string, use string) (C
 	if !now.Before(c.Expiry.Add(is.opts.Leeway)) {
 		return c, ErrExpired
 	}
-	return c, nil
+	is.verified.put(tk, &verifiedToken{poolID: poolID, use: use, kid: kid, claims: c}, now)
+	return (&verifiedToken{claims: c}).claimsCopy(), nil
 }
 
 func decodeClaims(payload []byte) (Claims, error) {

@@ -16,6 +16,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -308,5 +309,64 @@ func TestVerifyExpiry(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A token accepted once is not parsed again; everything that must still
+// hold is checked on each use.
+func TestVerifiedTokenCache(t *testing.T) {
+	f := newFixture(t, nil)
+	ctx := context.Background()
+	is := f.e.is
+	first, err := is.Verify(ctx, testPool, f.access, UseAccess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed := is.parsed.Load()
+	if pool, ok := is.CachedPool(f.access); !ok || pool != testPool {
+		t.Fatalf("CachedPool = %q, %v", pool, ok)
+	}
+	again, err := is.Verify(ctx, testPool, f.access, UseAccess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is.parsed.Load() != parsed {
+		t.Fatal("an accepted token was parsed again")
+	}
+	if !reflect.DeepEqual(first, again) {
+		t.Fatalf("cached claims differ:\n%+v\n%+v", first, again)
+	}
+	again.Groups = append(again.Groups, "injected")
+	if third, _ := is.Verify(ctx, testPool, f.access, UseAccess); slices.Contains(third.Groups, "injected") {
+		t.Fatal("a caller's change reached the cache")
+	}
+
+	// Another pool, another use, a changed byte: verified in full, refused.
+	if _, err := is.Verify(ctx, "us-east-1_other", f.access, UseAccess); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("other pool: %v", err)
+	}
+	if _, err := is.Verify(ctx, testPool, f.access, UseID); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("as an ID token: %v", err)
+	}
+	i := len(f.access) - 5 // inside the signature
+	c := byte('A')
+	if f.access[i] == 'A' {
+		c = 'B'
+	}
+	tampered := f.access[:i] + string(c) + f.access[i+1:]
+	if tampered == f.access {
+		t.Fatal("tampering did not change the token")
+	}
+	if _, err := is.Verify(ctx, testPool, tampered, UseAccess); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("tampered: %v", err)
+	}
+	if _, ok := is.CachedPool(tampered); ok {
+		t.Fatal("a refused token reached the cache")
+	}
+
+	// Expiry is checked on every use.
+	f.e.clock.Advance(2 * time.Hour)
+	if _, err := is.Verify(ctx, testPool, f.access, UseAccess); !errors.Is(err, ErrExpired) {
+		t.Fatalf("after expiry: %v", err)
 	}
 }

@@ -80,7 +80,10 @@ func (s *Service) AuthenticateAccessToken(ctx context.Context, raw string) (*Acc
 	if s.tokens == nil {
 		return nil, Internal(ErrNoTokenIssuer)
 	}
-	poolID, ok := tokenPoolID(raw)
+	poolID, ok := s.tokens.CachedPool(raw) // a token accepted before
+	if !ok {
+		poolID, ok = tokenPoolID(raw)
+	}
 	if !ok {
 		return nil, errInvalidAccessToken()
 	}
