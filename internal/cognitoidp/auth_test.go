@@ -71,7 +71,7 @@ func newAuEnv(t testing.TB) *auEnv {
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
 	mk := func(creds aws.CredentialsProvider) *cip.Client {
-		return cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.srv.URL), Credentials: creds, RetryMaxAttempts: 1})
+		return cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.srv.URL), Credentials: creds, RetryMaxAttempts: 1, HTTPClient: bufferedBodyClient{}})
 	}
 	e.anon = mk(aws.AnonymousCredentials{})
 	e.signed = mk(credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""))

@@ -102,18 +102,26 @@ func appendUsers(b []byte, us []UserType) []byte {
 	return append(b, ']')
 }
 
+// appendUserPage appends {"Users":[...],"<tokenName>":"..."} (the token
+// omitted when empty), the body of ListUsers and ListUsersInGroup.
+func appendUserPage(b []byte, us []UserType, tokenName, token string) []byte {
+	b = append(b, `{"Users":`...)
+	b = appendUsers(b, us)
+	if token != "" {
+		b = append(b, `,"`...)
+		b = append(b, tokenName...)
+		b = append(b, `":`...)
+		b = awsjson.AppendString(b, token)
+	}
+	return append(b, '}')
+}
+
 // AppendJSON implements awsjson.Appender.
 func (o *ListUsersOutput) AppendJSON(b []byte) []byte {
 	if o == nil {
 		return append(b, "null"...)
 	}
-	b = append(b, `{"Users":`...)
-	b = appendUsers(b, o.Users)
-	if o.PaginationToken != "" {
-		b = append(b, `,"PaginationToken":`...)
-		b = awsjson.AppendString(b, o.PaginationToken)
-	}
-	return append(b, '}')
+	return appendUserPage(b, o.Users, "PaginationToken", o.PaginationToken)
 }
 
 // AppendJSON implements awsjson.Appender.
@@ -121,13 +129,7 @@ func (o *ListUsersInGroupOutput) AppendJSON(b []byte) []byte {
 	if o == nil {
 		return append(b, "null"...)
 	}
-	b = append(b, `{"Users":`...)
-	b = appendUsers(b, o.Users)
-	if o.NextToken != "" {
-		b = append(b, `,"NextToken":`...)
-		b = awsjson.AppendString(b, o.NextToken)
-	}
-	return append(b, '}')
+	return appendUserPage(b, o.Users, "NextToken", o.NextToken)
 }
 
 // AppendJSON implements awsjson.Appender.

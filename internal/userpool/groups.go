@@ -166,7 +166,7 @@ func (s *Service) AdminAddUserToGroup(ctx context.Context, poolID, username, gro
 	// callers pass almost always. Only when the store finds no such user or
 	// group is the group checked and the name resolved (alias, sub).
 	err = store.ErrNotFound
-	if key, ok := p.DirectKey(username); ok {
+	if key, ok := p.directKey(username); ok {
 		err = s.store.AddUserToGroup(ctx, p.ID, key, group, s.limits.GroupsPerUser)
 	}
 	if errors.Is(err, store.ErrNotFound) {
@@ -209,7 +209,7 @@ func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, poolID, username
 	if err != nil {
 		return err
 	}
-	key, direct := p.DirectKey(username)
+	key, direct := p.directKey(username)
 	if direct {
 		err := s.store.RemoveUserFromGroup(ctx, p.ID, key, group)
 		if err == nil {
@@ -244,7 +244,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username s
 	if err != nil {
 		return nil, "", err
 	}
-	if key, ok := p.DirectKey(username); ok {
+	if key, ok := p.directKey(username); ok {
 		if page, err := unwrapToken("user-groups\x00"+key, limit, token); err == nil {
 			gs, next, err := s.store.ListGroupsForUser(ctx, p.ID, key, page)
 			if err == nil && len(gs) > 0 {

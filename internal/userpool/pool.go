@@ -119,13 +119,13 @@ func (p *Pool) UsernameKey(username string) string {
 	return strings.ToLower(username)
 }
 
-// DirectKey is the username key name has if it is a username, and false
+// directKey is the username key name has if it is a username, and false
 // when it cannot be one: in a pool with UsernameAttributes every internal
 // username is a generated sub (a UUID), so an email or a phone number names
 // a user only as an alias. Calls that try the username first (and resolve
 // aliases only when the store finds nothing) use it to skip a try that
 // cannot succeed.
-func (p *Pool) DirectKey(name string) (string, bool) {
+func (p *Pool) directKey(name string) (string, bool) {
 	if p.UsesUsernameAttributes() && (len(name) != 36 || uuid.Validate(name) != nil) {
 		return "", false
 	}
