@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -22,54 +21,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 	jose "github.com/go-jose/go-jose/v4"
-	"github.com/jackc/pgx/v5"
+
+	"userpool/internal/store/postgres/pgtest"
 )
-
-const pgDSNEnv = "USERPOOL_TEST_POSTGRES_DSN"
-
-// postgresSchema creates an empty schema on the test PostgreSQL server
-// (dropped when the test ends) and returns a DSN selecting it. Without
-// USERPOOL_TEST_POSTGRES_DSN the test is skipped, except in CI (CI set),
-// where it fails.
-func postgresSchema(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv(pgDSNEnv)
-	if dsn == "" {
-		msg := pgDSNEnv + " is not set; start a server and set it with: export " + pgDSNEnv + "=$(scripts/ensure-postgres)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg + " (CI must run the PostgreSQL tests)")
-		}
-		t.Skip(msg)
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "userpool_e2e_" + hex.EncodeToString(b)
-	exec := func(ctx context.Context, sql string) error {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, sql)
-		return err
-	}
-	if err := exec(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil || !strings.HasPrefix(u.Scheme, "postgres") {
-		t.Fatalf("%s must be a postgres:// URL", pgDSNEnv)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 func randomMasterKey() string {
 	b := make([]byte, 32)
@@ -99,7 +53,7 @@ type cluster struct {
 
 func startCluster(t *testing.T) *cluster {
 	t.Helper()
-	cl := &cluster{dsn: postgresSchema(t), env: []string{"USERPOOL_MASTER_KEY=" + randomMasterKey()}}
+	cl := &cluster{dsn: pgtest.FreshSchema(t, "userpool_e2e_"), env: []string{"USERPOOL_MASTER_KEY=" + randomMasterKey()}}
 	cfg := writeConfig(t, fastConfig+"server:\n  public_url: http://userpool.lb.test\n")
 	// A first: it creates principal root and writes its key to A's data
 	// directory; B then finds the principal in the database.
@@ -446,7 +400,7 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 // generate a master key of its own (other instances could not open what it
 // seals), and another instance with a different key is refused.
 func TestPostgresNeedsASharedMasterKey(t *testing.T) {
-	dsn := postgresSchema(t)
+	dsn := pgtest.FreshSchema(t, "userpool_e2e_")
 	cfg := writeConfig(t, fastConfig)
 	_, stderr, code := runCLI(t, []string{"USERPOOL_MASTER_KEY="}, "serve", "--listen", "127.0.0.1:0", "--data", t.TempDir(), "--config", cfg, "--store", dsn)
 	if code == 0 || !strings.Contains(stderr, "every instance needs the same one") {
@@ -486,7 +440,7 @@ func TestStoreDSNPasswordNeverShown(t *testing.T) {
 // pool, group and client once (declared pools are matched by name, so
 // without the start-up lock each instance could create its own).
 func TestInstancesStartingTogether(t *testing.T) {
-	dsn := postgresSchema(t)
+	dsn := pgtest.FreshSchema(t, "userpool_e2e_")
 	env := []string{"USERPOOL_MASTER_KEY=" + randomMasterKey()}
 	cfg := writeConfig(t, fastConfig+`pools:
   - name: together

@@ -13,6 +13,7 @@ import (
 
 	"userpool/internal/config"
 	"userpool/internal/store"
+	"userpool/internal/store/postgres/pgtest"
 	"userpool/internal/token"
 )
 
@@ -41,7 +42,7 @@ func backends(t *testing.T) map[string]func(t *testing.T) (first store.Store, op
 			return open(), open
 		},
 		"postgres": func(t *testing.T) (store.Store, func() store.Store) {
-			open := openDSN(t, freshPostgres(t))
+			open := openDSN(t, pgtest.FreshSchema(t, "userpool_cmd_"))
 			return open(), open
 		},
 	}

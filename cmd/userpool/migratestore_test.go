@@ -19,6 +19,7 @@ import (
 	"userpool/internal/config"
 	"userpool/internal/iam"
 	"userpool/internal/store"
+	"userpool/internal/store/postgres/pgtest"
 )
 
 func openTestStore(t *testing.T, dsn string) store.Store {
@@ -185,7 +186,7 @@ func TestMigrateStoreCopiesEverything(t *testing.T) {
 			ctx := t.Context()
 			var dstDSN string
 			if backend == "postgres" {
-				dstDSN = freshPostgres(t)
+				dstDSN = pgtest.FreshSchema(t, "userpool_cmd_")
 			} else {
 				dstDSN = tempSQLite(t)
 			}

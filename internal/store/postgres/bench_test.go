@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"userpool/internal/store"
+	"userpool/internal/store/postgres/pgtest"
 	"userpool/internal/store/storetest"
 )
 
@@ -44,7 +45,7 @@ func TestMain(m *testing.M) {
 		bench.s.Close()
 	}
 	if bench.schema != "" {
-		if err := adminExec(context.Background(), bench.dsn, `DROP SCHEMA `+bench.schema+` CASCADE`); err != nil {
+		if err := pgtest.Exec(context.Background(), bench.dsn, `DROP SCHEMA `+bench.schema+` CASCADE`); err != nil {
 			fmt.Fprintf(os.Stderr, "drop bench schema %s: %v\n", bench.schema, err)
 		}
 	}
@@ -53,16 +54,16 @@ func TestMain(m *testing.M) {
 
 func benchStore(b *testing.B) *Store {
 	b.Helper()
-	dsn := testDSN(b)
+	dsn := pgtest.DSN(b)
 	bench.once.Do(func() {
 		ctx := context.Background()
 		start := time.Now()
-		bench.dsn, bench.schema = dsn, randomName("userpool_bench_")
-		if bench.err = adminExec(ctx, dsn, `CREATE SCHEMA `+bench.schema); bench.err != nil {
+		bench.dsn, bench.schema = dsn, pgtest.RandomName("userpool_bench_")
+		if bench.err = pgtest.Exec(ctx, dsn, `CREATE SCHEMA `+bench.schema); bench.err != nil {
 			bench.schema = ""
 			return
 		}
-		if bench.s, bench.err = Open(ctx, withParam(b, dsn, "search_path", bench.schema), Options{}); bench.err != nil {
+		if bench.s, bench.err = Open(ctx, pgtest.WithParam(b, dsn, "search_path", bench.schema), Options{}); bench.err != nil {
 			return
 		}
 		if bench.err = seed(ctx, bench.s, benchUsers); bench.err != nil {

@@ -2,12 +2,8 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,81 +14,12 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"userpool/internal/store"
+	"userpool/internal/store/postgres/pgtest"
 	"userpool/internal/store/storetest"
 )
 
-const dsnEnv = "USERPOOL_TEST_POSTGRES_DSN"
-
-// testDSN returns the DSN of the test server. Without one the test is
-// skipped, except in CI (CI non-empty), where it fails: the Postgres backend
-// is never silently untested there.
-func testDSN(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv(dsnEnv)
-	if dsn == "" {
-		msg := dsnEnv + " is not set; start a server and set it with: export " + dsnEnv + "=$(scripts/ensure-postgres)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg + " (CI must run the PostgreSQL tests)")
-		}
-		t.Skip(msg)
-	}
-	return dsn
-}
-
-// withParam returns dsn with a connection parameter set, for both DSN forms
-// (URL and key=value).
-func withParam(t testing.TB, dsn, key, value string) string {
-	t.Helper()
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			t.Fatalf("%s is not a valid URL", dsnEnv)
-		}
-		q := u.Query()
-		q.Set(key, value)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return dsn + " " + key + "=" + value
-}
-
-func randomName(prefix string) string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return prefix + hex.EncodeToString(b)
-}
-
-// adminExec runs statements on a connection of its own.
-func adminExec(ctx context.Context, dsn string, sqls ...string) error {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	for _, sql := range sqls {
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// freshSchema creates an empty schema, dropped with everything in it when
-// the test ends, and returns a DSN whose search_path selects it.
-func freshSchema(t testing.TB) string {
-	t.Helper()
-	dsn := testDSN(t)
-	schema := randomName("userpool_test_")
-	if err := adminExec(t.Context(), dsn, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := adminExec(context.Background(), dsn, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return withParam(t, dsn, "search_path", schema)
-}
+// freshSchema is a schema of the test's own (see pgtest.FreshSchema).
+func freshSchema(t testing.TB) string { return pgtest.FreshSchema(t, "userpool_test_") }
 
 func openDSN(t testing.TB, dsn string) *Store {
 	t.Helper()
@@ -111,7 +38,7 @@ func openTemp(t testing.TB) *Store {
 }
 
 func TestConformance(t *testing.T) {
-	testDSN(t)
+	pgtest.DSN(t)
 	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
 
@@ -156,12 +83,12 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
-	dsn := testDSN(t)
+	dsn := pgtest.DSN(t)
 	_, err := Open(t.Context(), "postgres://user:s3cret-pw@%zz/db", Options{})
 	if err == nil || strings.Contains(err.Error(), "s3cret-pw") {
 		t.Fatalf("invalid DSN: got %v, want an error without the password", err)
 	}
-	_, err = Open(t.Context(), withParam(t, dsn, "search_path", randomName("missing_")), Options{})
+	_, err = Open(t.Context(), pgtest.WithParam(t, dsn, "search_path", pgtest.RandomName("missing_")), Options{})
 	if err == nil || !strings.Contains(err.Error(), "schema") {
 		t.Fatalf("missing schema: got %v, want an error naming the schema problem", err)
 	}
@@ -573,7 +500,7 @@ func TestReadRetriesDroppedConnection(t *testing.T) {
 	if err := s.pool.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
 		t.Fatal(err)
 	}
-	if err := adminExec(ctx, dsn, fmt.Sprintf(`SELECT pg_terminate_backend(%d, 5000)`, pid)); err != nil {
+	if err := pgtest.Exec(ctx, dsn, fmt.Sprintf(`SELECT pg_terminate_backend(%d, 5000)`, pid)); err != nil {
 		t.Fatal(err)
 	}
 	p, err := s.GetPool(ctx, "p")
