@@ -407,45 +407,19 @@ func TestInternalErrorsDoNotLeakSQL(t *testing.T) {
 	}
 }
 
-// A filter's page token only continues the same filter (attribute, operator,
-// and a cursor that fits the value); anything else is ErrInvalidToken.
-func TestFilterTokens(t *testing.T) {
+// JSON can carry a NUL, which PostgreSQL text cannot: a token with one is
+// refused before it reaches the server (as an internal error it would be a
+// 500). The rest of the token rules are in the conformance suite.
+func TestFilterTokenWithNUL(t *testing.T) {
 	s := openTemp(t)
 	ctx := t.Context()
 	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "p"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"alice", "alicia", "bob"} {
-		if err := s.CreateUser(ctx, store.User{PoolID: "p", Username: k, UsernameKey: k, Sub: k, Status: "CONFIRMED",
-			Attributes: map[string]string{"email": k + "@x"}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, next, err := s.ListUsers(ctx, "p", &store.UserFilter{Attr: "email", Prefix: true, Value: "ali"}, store.Page{Limit: 1})
-	if err != nil || next == "" {
-		t.Fatalf("first page: %q, %v", next, err)
-	}
-	for _, f := range []store.UserFilter{
-		{Attr: "email", Prefix: true, Value: "b"},
-		{Attr: "email", Prefix: false, Value: "alice@x"},
-		{Attr: "name", Prefix: true, Value: "ali"},
-	} {
-		_, _, err = s.ListUsers(ctx, "p", &f, store.Page{Limit: 1, Token: next})
-		if !errors.Is(err, store.ErrInvalidToken) {
-			t.Fatalf("token of another filter %+v: %v", f, err)
-		}
-	}
-	// JSON can carry a NUL, which PostgreSQL text cannot: refused before
-	// it reaches the server (as an internal error it would be a 500).
 	nul := encodeToken("users:email:prefix", "ali\x00", "k")
-	_, _, err = s.ListUsers(ctx, "p", &store.UserFilter{Attr: "email", Prefix: true, Value: "ali"}, store.Page{Limit: 1, Token: nul})
+	_, _, err := s.ListUsers(ctx, "p", &store.UserFilter{Attr: "email", Prefix: true, Value: "ali"}, store.Page{Limit: 1, Token: nul})
 	if !errors.Is(err, store.ErrInvalidToken) {
 		t.Fatalf("token with a NUL: %v", err)
-	}
-	// The same filter continues, with a differently-cased value too.
-	users, _, err := s.ListUsers(ctx, "p", &store.UserFilter{Attr: "email", Prefix: true, Value: "ALI"}, store.Page{Limit: 1, Token: next})
-	if err != nil || len(users) != 1 || users[0].UsernameKey != "alicia" {
-		t.Fatalf("second page: %v, %v", users, err)
 	}
 }
 

@@ -145,6 +145,34 @@ func testListUsersFilters(t *testing.T, newStore func(t *testing.T) store.Store)
 		checkBadTokens(t, func(p store.Page) ([]store.User, string, error) { return s.ListUsers(ctx, pool, f, p) })
 	})
 
+	// A filter's page token only continues the same filter (attribute,
+	// operator, and a cursor that fits the value): anything else is
+	// ErrInvalidToken; the same filter with its value in another case
+	// continues.
+	t.Run("TokenContinuesOnlyItsFilter", func(t *testing.T) {
+		p := mkPool(t, s)
+		for _, k := range []string{"alice", "alicia", "bob"} {
+			must(t, s.CreateUser(ctx, store.User{PoolID: p, Username: k, UsernameKey: k, Sub: uniq(k), Status: "CONFIRMED",
+				Attributes: map[string]string{"email": k + "@x"}}))
+		}
+		_, next, err := s.ListUsers(ctx, p, &store.UserFilter{Attr: "email", Prefix: true, Value: "ali"}, store.Page{Limit: 1})
+		if err != nil || next == "" {
+			t.Fatalf("first page: %q, %v", next, err)
+		}
+		for _, f := range []store.UserFilter{
+			{Attr: "email", Prefix: true, Value: "b"},
+			{Attr: "email", Prefix: false, Value: "alice@x"},
+			{Attr: "name", Prefix: true, Value: "ali"},
+		} {
+			_, _, err = s.ListUsers(ctx, p, &f, store.Page{Limit: 1, Token: next})
+			wantErr(t, err, store.ErrInvalidToken, fmt.Sprintf("token of another filter %+v", f))
+		}
+		users, _, err := s.ListUsers(ctx, p, &store.UserFilter{Attr: "email", Prefix: true, Value: "ALI"}, store.Page{Limit: 1, Token: next})
+		if err != nil || len(users) != 1 || users[0].UsernameKey != "alicia" {
+			t.Fatalf("second page: %v, %v", users, err)
+		}
+	})
+
 	t.Run("IndexFollowsUpdates", func(t *testing.T) {
 		_, err := s.UpdateUser(ctx, pool, "alice", func(u *store.User) error {
 			u.Attributes["email"] = "Zed@example.com"
