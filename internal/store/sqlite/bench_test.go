@@ -14,17 +14,14 @@ import (
 	"userpool/internal/store/storetest"
 )
 
-// Benchmarks run against one pool of benchUsers users, seeded once per test
-// binary the first time a benchmark asks for it (plain `go test` never
-// seeds). Layout:
-//   - user%06d, email user%06d@example.com (an alias too), given/family name,
-//     phone, SRP salt/verifier and a password hash like a real user;
-//   - group "big" with the first 1,000 users;
-//   - groups g00..g49; users 0..99 are each in 25 of them;
-//   - groups add0..add9, empty, for BenchmarkAddUserToGroup.
+// The shared benchmarks (storetest.Bench) run against the fixture
+// storetest.BenchFixture describes, seeded once per test binary the first
+// time a benchmark asks for it (plain `go test` never seeds); users also get
+// given/family names, a phone, an SRP salt/verifier and a password hash like
+// a real user's.
 const (
-	benchUsers = 100_000
-	benchPool  = "us-east-1_bench"
+	benchUsers = storetest.BenchUsers
+	benchPool  = storetest.BenchPool
 )
 
 var bench struct {

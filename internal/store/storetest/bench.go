@@ -9,6 +9,13 @@ import (
 	"userpool/internal/store"
 )
 
+// BenchUsers and BenchPool are the size and id of the pool every backend
+// seeds for Bench.
+const (
+	BenchUsers = 100_000
+	BenchPool  = "us-east-1_bench"
+)
+
 // BenchFixture describes a store seeded for the shared benchmarks (each
 // backend seeds it its own fast way): Users users keyed Key(i) in pool Pool,
 // each with email user%06d@example.com; group "big" holding the first 1,000
