@@ -17,10 +17,11 @@ import (
 )
 
 // The shared benchmarks (storetest.Bench) run against the fixture
-// storetest.BenchFixture describes, in a schema of their own (dropped at exit), seeded with COPY once per test binary the first
-// time a benchmark asks for it (plain `go test` never seeds); users also get
-// given/family names, a phone, an SRP salt/verifier and a password hash like
-// a real user's.
+// storetest.BenchFixture describes, in a schema of their own (dropped at
+// exit), seeded with COPY once per test binary the first time a benchmark
+// asks for it (plain `go test` never seeds); users also get given/family
+// names, a phone, an SRP salt/verifier and a password hash like a real
+// user's.
 const (
 	benchUsers = storetest.BenchUsers
 	benchPool  = storetest.BenchPool
