@@ -195,66 +195,46 @@ func cmdMarkdown(args []string, w io.Writer) error {
 			}
 		}
 	}
-	fmt.Fprint(w, "| operation |")
-	for _, r := range reps {
-		fmt.Fprintf(w, " %s |", label(r))
-	}
-	fmt.Fprint(w, "\n|---|")
-	for range reps {
-		fmt.Fprint(w, "---|")
-	}
-	fmt.Fprintln(w)
-	for _, n := range names {
-		fmt.Fprintf(w, "| %s |", n)
-		for _, r := range reps {
-			cell := "–"
-			for _, o := range r.Ops {
-				if o.Name != n {
-					continue
-				}
-				switch {
-				case o.Skipped != "":
-					cell = "skipped"
-				case o.Ops == 0 && o.Errors > 0:
-					cell = "fails: " + topErrors(o.ErrorTypes)
-				default:
-					cell = fmt.Sprintf("%s/s · p50 %s · p99 %s", humanF(o.Throughput), msStr(o.P50MS), msStr(o.P99MS))
-					if o.Errors > 0 {
-						cell += fmt.Sprintf(" · %d err", o.Errors)
-					}
-				}
+	// opOf finds an operation's result in a report.
+	opOf := func(r *Report, name string) (OpResult, bool) {
+		for _, o := range r.Ops {
+			if o.Name == name {
+				return o, true
 			}
-			fmt.Fprintf(w, " %s |", cell)
 		}
-		fmt.Fprintln(w)
+		return OpResult{}, false
 	}
+	writeTable(w, "", reps, label, names, func(r *Report, n string) string {
+		o, ok := opOf(r, n)
+		switch {
+		case !ok:
+			return "–"
+		case o.Skipped != "":
+			return "skipped"
+		case o.Ops == 0 && o.Errors > 0:
+			return "fails: " + topErrors(o.ErrorTypes)
+		}
+		cell := fmt.Sprintf("%s/s · p50 %s · p99 %s", humanF(o.Throughput), msStr(o.P50MS), msStr(o.P99MS))
+		if o.Errors > 0 {
+			cell += fmt.Sprintf(" · %d err", o.Errors)
+		}
+		return cell
+	})
 	// Server CPU per operation: robust against other load on a shared machine.
-	fmt.Fprint(w, "\nServer CPU per operation (ms, from /proc/PID/stat), and other processes' CPU during the phase (cores):\n\n| operation |")
-	for _, r := range reps {
-		fmt.Fprintf(w, " %s |", label(r))
-	}
-	fmt.Fprint(w, "\n|---|")
-	for range reps {
-		fmt.Fprint(w, "---|")
-	}
-	fmt.Fprintln(w)
-	for _, n := range names {
-		fmt.Fprintf(w, "| %s |", n)
-		for _, r := range reps {
-			cell := "–"
-			for _, o := range r.Ops {
-				if o.Name == n && o.Ops > 0 && o.ServerCPUMS > 0 {
-					cell = fmt.Sprintf("%.3f (other %.1f)", o.ServerCPUMS, o.OtherCPU)
-				}
+	writeTable(w, "\nServer CPU per operation (ms, from /proc/PID/stat), and other processes' CPU during the phase (cores):\n\n",
+		reps, label, names, func(r *Report, n string) string {
+			if o, ok := opOf(r, n); ok && o.Ops > 0 && o.ServerCPUMS > 0 {
+				return fmt.Sprintf("%.3f (other %.1f)", o.ServerCPUMS, o.OtherCPU)
 			}
-			fmt.Fprintf(w, " %s |", cell)
-		}
-		fmt.Fprintln(w)
-	}
+			return "–"
+		})
 	var ceil *Report
+	var others []*Report
 	for _, r := range reps {
 		if r.Target == "ceiling" {
 			ceil = r
+		} else {
+			others = append(others, r)
 		}
 	}
 	if ceil == nil {
@@ -263,48 +243,54 @@ func cmdMarkdown(args []string, w io.Writer) error {
 	// Ratio to the ceiling: measured, and derived from CPU cost — the
 	// throughput the pair (server + this tool) would reach alone on the
 	// machine is cores / (server + tool CPU per op), so the CPU ratio is
-	// (ceiling server+tool CPU) / (target server+tool CPU).
-	cops := map[string]OpResult{}
-	for _, o := range ceil.Ops {
-		cops[o.Name] = o
-	}
-	fmt.Fprint(w, "\nRatio to the ceiling — measured throughput ratio / CPU-cost ratio / p99 ratio (multi-request operations against the ceiling's AdminGetUser):\n\n| operation |")
-	var others []*Report
-	for _, r := range reps {
-		if r != ceil {
-			others = append(others, r)
-			fmt.Fprintf(w, " %s |", label(r))
+	// (ceiling server+tool CPU) / (target server+tool CPU). Operations the
+	// ceiling did not run (multi-request ones) compare with its AdminGetUser.
+	var rows []string
+	for _, n := range names {
+		if _, ok := opOf(ceil, n); ok {
+			rows = append(rows, n)
+		} else if _, ok := opOf(ceil, "AdminGetUser"); ok {
+			rows = append(rows, n)
 		}
 	}
+	writeTable(w, "\nRatio to the ceiling — measured throughput ratio / CPU-cost ratio / p99 ratio (multi-request operations against the ceiling's AdminGetUser):\n\n",
+		others, label, rows, func(r *Report, n string) string {
+			c, ok := opOf(ceil, n)
+			if !ok {
+				c, _ = opOf(ceil, "AdminGetUser")
+			}
+			o, ok := opOf(r, n)
+			if !ok || o.Ops == 0 || c.Throughput <= 0 {
+				return "–"
+			}
+			cell := fmt.Sprintf("%.3f", o.Throughput/c.Throughput)
+			if o.ServerCPUMS > 0 && c.ServerCPUMS > 0 {
+				cell += fmt.Sprintf(" / %.3f", (c.ServerCPUMS+c.ClientCPUMS)/(o.ServerCPUMS+o.ClientCPUMS))
+			}
+			return cell + fmt.Sprintf(" / %.1f×", o.P99MS/c.P99MS)
+		})
+	return nil
+}
+
+// writeTable writes title, then a Markdown table with a row per name and a
+// column per report.
+func writeTable(w io.Writer, title string, cols []*Report, label func(*Report) string, rows []string, cell func(r *Report, name string) string) {
+	fmt.Fprint(w, title+"| operation |")
+	for _, r := range cols {
+		fmt.Fprintf(w, " %s |", label(r))
+	}
 	fmt.Fprint(w, "\n|---|")
-	for range others {
+	for range cols {
 		fmt.Fprint(w, "---|")
 	}
 	fmt.Fprintln(w)
-	for _, n := range names {
-		c, ok := cops[n]
-		if !ok {
-			if c, ok = cops["AdminGetUser"]; !ok {
-				continue
-			}
-		}
+	for _, n := range rows {
 		fmt.Fprintf(w, "| %s |", n)
-		for _, r := range others {
-			cell := "–"
-			for _, o := range r.Ops {
-				if o.Name == n && o.Ops > 0 && c.Throughput > 0 {
-					cell = fmt.Sprintf("%.3f", o.Throughput/c.Throughput)
-					if o.ServerCPUMS > 0 && c.ServerCPUMS > 0 {
-						cell += fmt.Sprintf(" / %.3f", (c.ServerCPUMS+c.ClientCPUMS)/(o.ServerCPUMS+o.ClientCPUMS))
-					}
-					cell += fmt.Sprintf(" / %.1f×", o.P99MS/c.P99MS)
-				}
-			}
-			fmt.Fprintf(w, " %s |", cell)
+		for _, r := range cols {
+			fmt.Fprintf(w, " %s |", cell(r, n))
 		}
 		fmt.Fprintln(w)
 	}
-	return nil
 }
 
 // usersOf is the pool size the operations ran against.
