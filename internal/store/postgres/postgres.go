@@ -5,7 +5,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"io/fs"
 	"math/rand/v2"
@@ -19,7 +18,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 
 	"userpool/internal/store"
 )
@@ -77,9 +75,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// migrate applies the embedded migrations with goose. A session-level
-// advisory lock (one per schema) makes instances that start together migrate
-// exactly once: the others wait for the lock, then find nothing to do.
+// migrate applies the embedded migrations with goose under the schema's
+// migration lock (lock.go): instances that start together migrate exactly
+// once, the others wait for the lock, then find nothing to do.
 func (s *Store) migrate(ctx context.Context) error {
 	var schema *string
 	if err := s.pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
@@ -92,15 +90,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("postgres: migrations: %w", err)
 	}
-	locker, err := lock.NewPostgresSessionLocker(
-		lock.WithLockID(migrationLockID(*schema)),
-		lock.WithLockTimeout(1, 600), // poll every second for up to 10 minutes
-	)
-	if err != nil {
-		return fmt.Errorf("postgres: migrations: %w", err)
-	}
 	db := stdlib.OpenDBFromPool(s.pool)
 	defer db.Close() // closes the database/sql wrapper only, not the pool
+	locker := migrationLocker{key: lockKey("migrations", *schema)}
 	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker))
 	if err != nil {
 		return fmt.Errorf("postgres: migrations: %w", err)
@@ -109,15 +101,6 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("postgres: migrate: %w", err)
 	}
 	return nil
-}
-
-// migrationLockID is the advisory lock key guarding the migrations of one
-// schema: instances sharing a schema exclude each other, stores in other
-// schemas of the same database (tests, tenants) do not wait for each other.
-func migrationLockID(schema string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte("userpool-migrations\x00" + schema))
-	return int64(h.Sum64())
 }
 
 // Close closes the connection pool.
