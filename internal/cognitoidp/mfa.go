@@ -123,7 +123,6 @@ func checkSmsConfiguration(raw json.RawMessage) error {
 }
 
 func init() {
-	addPattern("digits", `[0-9]+`)
 	registrations = append(registrations, func(h *Handler) {
 		svc := h.svc
 		register(h, "AssociateSoftwareToken", AuthAccessToken, true, nil,

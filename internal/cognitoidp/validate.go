@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"regexp"
-	"regexp/syntax"
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
+
+	"userpool/internal/cognitorules"
 )
 
 // Member constraints are declared on wire shapes with a `cg` struct tag and
@@ -24,7 +23,7 @@ import (
 //	req            required (nil / absent is an error: "Member must not be null")
 //	len=MIN:MAX    string length (runes) or list length; either bound may be empty
 //	range=MIN:MAX  integer range; either bound may be empty
-//	re=NAME        regular expression from the patterns table (full match)
+//	re=NAME        a pattern of cognitorules' table (full match)
 //	enum=A|B|C     allowed string values
 //	sensitive      the value is not echoed in messages
 //	dive           validate the elements of a list of structures / the fields of a structure
@@ -33,88 +32,19 @@ import (
 // share) are checked as members of the shape that embeds it, in place.
 //
 // Paths use the camelCase member name, list elements as "name.N.member"
-// (1-based), as AWS does.
-
-type pattern struct {
-	display string
-	re      *regexp.Regexp
-	// ascii, for a pattern that is one character class repeated ("[...]+"),
-	// says which ASCII bytes the class holds: an ASCII value is then checked
-	// byte by byte, without the regexp engine (a JWT was 11 % of GetUser's
-	// CPU in the regexp). Values with other bytes still go to re.
-	ascii *[128]bool
-}
-
-var patterns = map[string]pattern{}
-
-func addPattern(name, display string) {
-	p := pattern{display: display, re: regexp.MustCompile(`^(?:` + display + `)$`)}
-	if t, err := syntax.Parse(display, syntax.Perl); err == nil {
-		if t = t.Simplify(); t.Op == syntax.OpPlus && t.Sub[0].Op == syntax.OpCharClass {
-			// A one-byte string matches "[class]+" exactly when the byte
-			// is in the class.
-			p.ascii = new([128]bool)
-			for c := range p.ascii {
-				p.ascii[c] = p.re.MatchString(string(rune(c)))
-			}
-		}
-	}
-	patterns[name] = p
-}
-
-// match reports whether the whole of s matches the pattern.
-func (p *pattern) match(s string) bool {
-	if p.ascii == nil || s == "" {
-		return p.re.MatchString(s)
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x80 {
-			return p.re.MatchString(s)
-		}
-		if !p.ascii[c] {
-			return false
-		}
-	}
-	return true
-}
-
-func init() {
-	addPattern("poolId", `[\w-]+_[0-9a-zA-Z]+`)
-	addPattern("username", `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
-	addPattern("groupName", `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
-	addPattern("clientId", `[\w+]+`)
-	addPattern("clientSecret", `[\w+]+`)
-	addPattern("secretHash", `[\w+=/]+`)
-	addPattern("token", `[A-Za-z0-9-_=.]+`)
-	addPattern("deviceKey", `[\w-]+_[0-9a-f-]+`)
-	addPattern("attrName", `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`)
-	addPattern("customAttrName", `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
-	addPattern("poolName", `[\w\s+=,.@-]+`)
-	addPattern("clientName", `[\w\s+=,.@-]+`)
-	addPattern("nonSpace", `[\S]+`)
-	addPattern("arn", `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`)
-	addPattern("email", `[\p{L}\p{M}\p{S}\p{N}\p{P}]+@[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
-	addPattern("redirectUrl", `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
-	addPattern("scope", `[\x21\x23-\x5B\x5D-\x7E]+`)
-	addPattern("hexString", `^[0-9a-fA-F]+$`)
-	// Passwords may contain interior spaces (Cognito counts space as a symbol);
-	// leading/trailing whitespace is refused separately.
-	addPattern("passwordLoose", `[\S]+(?:.*[\S]+)?`)
-}
+// (1-based), as AWS does. The patterns and the message text are
+// internal/cognitorules', shared with the other faces and the domain.
 
 type rule struct {
-	field     []int  // index path (through embedded structures)
-	name      string // camelCase member name
-	required  bool
-	minLen    *int
-	maxLen    *int
-	minVal    *int64
-	maxVal    *int64
-	pat       *pattern
-	enum      []string
-	sensitive bool
-	dive      bool
+	field    []int  // index path (through embedded structures)
+	name     string // camelCase member name
+	required bool
+	minLen   *int
+	maxLen   *int
+	minVal   *int64
+	maxVal   *int64
+	str      cognitorules.Member // a string member's (or string list element's) constraints
+	dive     bool
 }
 
 var ruleCache sync.Map // reflect.Type -> []rule
@@ -178,6 +108,7 @@ func collectRules(t reflect.Type, index []int) []rule {
 			}
 		}
 		r := rule{field: at, name: lowerFirst(name)}
+		r.str.Name = r.name
 		for _, part := range strings.Split(tag, ",") {
 			k, v, _ := strings.Cut(part, "=")
 			switch k {
@@ -189,23 +120,28 @@ func collectRules(t reflect.Type, index []int) []rule {
 				if lo != nil {
 					n := int(*lo)
 					r.minLen = &n
+					r.str.Min = n
 				}
 				if hi != nil {
 					n := int(*hi)
+					if n == 0 {
+						panic("cognitoidp: len=:0 on " + t.Name() + "." + f.Name)
+					}
 					r.maxLen = &n
+					r.str.Max = n
 				}
 			case "range":
 				r.minVal, r.maxVal = parseBounds(v)
 			case "re":
-				p, ok := patterns[v]
+				p, ok := cognitorules.Lookup(v)
 				if !ok {
 					panic("cognitoidp: unknown pattern " + v)
 				}
-				r.pat = &p
+				r.str.Pattern = p
 			case "enum":
-				r.enum = strings.Split(v, "|")
+				r.str.Enum = strings.Split(v, "|")
 			case "sensitive":
-				r.sensitive = true
+				r.str.Sensitive = true
 			case "dive":
 				r.dive = true
 			default:
@@ -217,27 +153,19 @@ func collectRules(t reflect.Type, index []int) []rule {
 	return rules
 }
 
-// validationError collects Coral-style constraint violations.
+// validationError collects Coral-style constraint violations (the text is
+// cognitorules').
 type validationError struct{ msgs []string }
 
 func (v *validationError) add(path string, value *string, constraint string) {
-	if value == nil {
-		v.msgs = append(v.msgs, fmt.Sprintf("Value at '%s' failed to satisfy constraint: %s", path, constraint))
-		return
-	}
-	v.msgs = append(v.msgs, fmt.Sprintf("Value '%s' at '%s' failed to satisfy constraint: %s", *value, path, constraint))
+	v.msgs = append(v.msgs, cognitorules.Violation(path, value, constraint))
 }
 
 func (v *validationError) addNull(path string) {
-	v.msgs = append(v.msgs, fmt.Sprintf("Value null at '%s' failed to satisfy constraint: Member must not be null", path))
+	v.msgs = append(v.msgs, cognitorules.NullViolation(path))
 }
 
-func (v *validationError) message() string {
-	if len(v.msgs) == 1 {
-		return "1 validation error detected: " + v.msgs[0]
-	}
-	return fmt.Sprintf("%d validation errors detected: %s", len(v.msgs), strings.Join(v.msgs, "; "))
-}
+func (v *validationError) message() string { return cognitorules.Message(v.msgs...) }
 
 // validate checks the cg constraints of a pointer to a wire shape. It returns
 // "" when everything holds, else the full AWS message.
@@ -270,7 +198,7 @@ func validateValue(v reflect.Value, prefix string, ve *validationError) {
 }
 
 func shown(r rule, s string) *string {
-	if r.sensitive {
+	if r.str.Sensitive {
 		return nil
 	}
 	return &s
@@ -297,46 +225,36 @@ func checkField(f reflect.Value, r rule, path string, ve *validationError) {
 			ve.addNull(path)
 			return
 		}
-		n := utf8.RuneCountInString(s)
-		if r.minLen != nil && n < *r.minLen {
-			ve.add(path, shown(r, s), fmt.Sprintf("Member must have length greater than or equal to %d", *r.minLen))
-		}
-		if r.maxLen != nil && n > *r.maxLen {
-			ve.add(path, shown(r, s), fmt.Sprintf("Member must have length less than or equal to %d", *r.maxLen))
-		}
-		if r.pat != nil && s != "" && !r.pat.match(s) {
-			ve.add(path, shown(r, s), "Member must satisfy regular expression pattern: "+r.pat.display)
-		}
-		if r.enum != nil && !contains(r.enum, s) {
-			ve.add(path, shown(r, s), "Member must satisfy enum value set: ["+strings.Join(r.enum, ", ")+"]")
-		}
+		ve.msgs = r.str.Check(ve.msgs, s, path)
 	case reflect.Int, reflect.Int32, reflect.Int64:
 		n := f.Int()
 		s := strconv.FormatInt(n, 10)
 		if r.minVal != nil && n < *r.minVal {
-			ve.add(path, &s, fmt.Sprintf("Member must have value greater than or equal to %d", *r.minVal))
+			ve.add(path, &s, cognitorules.MinValue(*r.minVal))
 		}
 		if r.maxVal != nil && n > *r.maxVal {
-			ve.add(path, &s, fmt.Sprintf("Member must have value less than or equal to %d", *r.maxVal))
+			ve.add(path, &s, cognitorules.MaxValue(*r.maxVal))
 		}
 	case reflect.Slice:
 		n := f.Len()
 		if r.minLen != nil && n < *r.minLen {
-			ve.add(path, nil, fmt.Sprintf("Member must have length greater than or equal to %d", *r.minLen))
+			ve.add(path, nil, cognitorules.MinLength(*r.minLen))
 		}
 		if r.maxLen != nil && n > *r.maxLen {
-			ve.add(path, nil, fmt.Sprintf("Member must have length less than or equal to %d", *r.maxLen))
+			ve.add(path, nil, cognitorules.MaxLength(*r.maxLen))
 		}
 		for i := 0; i < n; i++ {
 			e := f.Index(i)
 			ep := fmt.Sprintf("%s.%d.member", path, i+1)
 			if e.Kind() == reflect.String {
+				// An element is held to the enum, then the pattern (the
+				// list's length bounds are the list's, not the element's).
 				s := e.String()
-				if r.enum != nil && !contains(r.enum, s) {
-					ve.add(ep, shown(r, s), "Member must satisfy enum value set: ["+strings.Join(r.enum, ", ")+"]")
+				if r.str.Enum != nil && !contains(r.str.Enum, s) {
+					ve.add(ep, shown(r, s), cognitorules.Enum(r.str.Enum))
 				}
-				if r.pat != nil && !r.pat.match(s) {
-					ve.add(ep, shown(r, s), "Member must satisfy regular expression pattern: "+r.pat.display)
+				if p := r.str.Pattern; p != nil && !p.Match(s) {
+					ve.add(ep, shown(r, s), p.Constraint())
 				}
 				continue
 			}

@@ -1,9 +1,11 @@
 package cognitoidp
 
 import (
-	"math/rand/v2"
-	"strings"
+	"reflect"
+	"slices"
 	"testing"
+
+	"userpool/internal/cognitorules"
 )
 
 type vAttr struct {
@@ -54,28 +56,18 @@ func TestValidateMessages(t *testing.T) {
 	}
 }
 
-// The byte-table fast path of single-class patterns answers as the regexp.
-func TestPatternFastPathMatchesRegexp(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 8))
-	alphabet := []string{"a", "Z", "9", "_", "-", "=", ".", "+", "/", " ", "\t", "\n", "@", "~", "\x00", "\x7f", "é", "日", "😀", "\xff", "\u00a0"}
-	fast := 0
-	for name, p := range patterns {
-		if p.ascii == nil {
-			continue
-		}
-		fast++
-		for range 3000 {
-			var b strings.Builder
-			for range r.IntN(8) {
-				b.WriteString(alphabet[r.IntN(len(alphabet))])
-			}
-			s := b.String()
-			if got, want := p.match(s), p.re.MatchString(s); got != want {
-				t.Fatalf("pattern %s on %q: fast %v, regexp %v", name, s, got, want)
-			}
+
+// The ExplicitAuthFlows enum of the wire shape is cognitorules' two sets,
+// in the model's order (the tag is a literal; this keeps it equal).
+func TestExplicitAuthFlowsEnumIsTheRuleSet(t *testing.T) {
+	var got []string
+	for _, r := range rulesFor(reflect.TypeFor[clientConfig]()) {
+		if r.name == "explicitAuthFlows" {
+			got = r.str.Enum
 		}
 	}
-	if fast < 5 { // token, username, groupName, clientId, secretHash, ...
-		t.Fatalf("only %d patterns use the fast path", fast)
+	want := append(cognitorules.LegacyFlows(), cognitorules.AllowFlows()...)
+	if !slices.Equal(got, want) {
+		t.Errorf("clientConfig.ExplicitAuthFlows enum = %v, want %v", got, want)
 	}
 }

@@ -109,6 +109,9 @@ func (m *Member) Check(v []string, value, path string) []string {
 	return v
 }
 
+// Valid reports whether value satisfies every constraint.
+func (m *Member) Valid(value string) bool { return len(m.Check(nil, value, "")) == 0 }
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -81,6 +81,10 @@ var (
 	DeviceKey = model(`[\w-]+_[0-9a-f-]+`)
 	// ARN is ArnType.
 	ARN = model(`arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`)
+	// PoolName is UserPoolNameType (1..128).
+	PoolName = model(`[\w\s+=,.@-]+`)
+	// ClientName is ClientNameType (1..128).
+	ClientName = model(`[\w\s+=,.@-]+`)
 	// Password is PasswordType as the model prints it ("[\S]+"), matched as
 	// Cognito behaves: interior spaces allowed (the docs count a space as a
 	// symbol), leading and trailing whitespace refused.
@@ -107,8 +111,8 @@ var patterns = map[string]*Pattern{
 	"deviceKey":      DeviceKey,
 	"attrName":       AttributeName,
 	"customAttrName": Name,
-	"poolName":       model(`[\w\s+=,.@-]+`),
-	"clientName":     model(`[\w\s+=,.@-]+`),
+	"poolName":       PoolName,
+	"clientName":     ClientName,
 	"nonSpace":       NonSpace,
 	"arn":            ARN,
 	"email":          model(`[\p{L}\p{M}\p{S}\p{N}\p{P}]+@[\p{L}\p{M}\p{S}\p{N}\p{P}]+`),
