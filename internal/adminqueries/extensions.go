@@ -171,8 +171,8 @@ func (c *call) groupInput() (userpool.GroupInput, error) {
 	if in.RoleArn != nil && *in.RoleArn != "" {
 		v.add(cRoleArn, *in.RoleArn, "")
 	}
-	if in.Precedence != nil && *in.Precedence < 0 {
-		v = append(v, fmt.Sprintf("Value '%d' at 'precedence' failed to satisfy constraint: Member must have value greater than or equal to 0", *in.Precedence))
+	if in.Precedence != nil {
+		v.minValue("precedence", *in.Precedence, 0)
 	}
 	return in, v.err()
 }

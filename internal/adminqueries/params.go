@@ -10,11 +10,10 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"userpool/internal/cognitorules"
 	"userpool/internal/userpool"
 )
 
@@ -240,11 +239,12 @@ func parseLimit(p params) (int, error) {
 	if !ok || n == 0 {
 		return 0, nil
 	}
+	shown := strconv.FormatInt(n, 10)
 	switch {
 	case n > maxLimit:
-		return 0, invalidParam(fmt.Sprintf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to %d", n, maxLimit))
+		return 0, invalidParam(cognitorules.Message(cognitorules.Violation("limit", &shown, cognitorules.MaxValue(maxLimit))))
 	case n < 0:
-		return 0, invalidParam(fmt.Sprintf("1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 0", n))
+		return 0, invalidParam(cognitorules.Message(cognitorules.Violation("limit", &shown, cognitorules.MinValue(0))))
 	}
 	return int(n), nil
 }
@@ -255,65 +255,38 @@ func parseToken(p params) (string, error) {
 	if err != nil || tok == "" {
 		return "", err
 	}
-	if len(tok) > 131072 || !nonSpaceRE.MatchString(tok) {
-		return "", invalidParam("1 validation error detected: Value at 'paginationToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\S]+")
+	if len(tok) > 131072 || !cognitorules.NonSpace.Match(tok) {
+		return "", invalidParam(cognitorules.Message(cognitorules.Violation("paginationToken", nil, cognitorules.NonSpace.Constraint())))
 	}
 	return tok, nil
 }
 
 // ---------------------------------------------------------------- member constraints
 
-// Cognito's member patterns, checked here so that bad input is refused
-// with Cognito's validation message before it reaches the domain.
-var (
-	nameRE      = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
-	attrNameRE  = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+$`)
-	nonSpaceRE  = regexp.MustCompile(`^[\S]+$`)
-	passwordRE  = regexp.MustCompile(`^[\S]+(?:.*[\S]+)?$`)
-	deviceKeyRE = regexp.MustCompile(`^[\w-]+_[0-9a-f-]+$`)
-	arnRE       = regexp.MustCompile(`^arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?$`)
-)
-
-// constraint describes one string member's Cognito constraints.
-type constraint struct {
-	member    string // Cognito's camelCase member name, used in messages
-	min, max  int    // length in runes
-	re        *regexp.Regexp
-	pattern   string // as Cognito prints it
-	sensitive bool   // the value is not echoed
-}
+// Cognito's member constraints (cognitorules' patterns and messages),
+// checked here so that bad input is refused with Cognito's validation
+// message before it reaches the domain. A constraint is one string
+// member's; this face reports a member's first failure only, where the
+// Cognito face reports each (a 129-rune username with a space: one failure
+// here, two there).
+type constraint struct{ cognitorules.Member }
 
 var (
-	cUsername    = constraint{member: "username", min: 1, max: 128, re: nameRE, pattern: `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`, sensitive: true}
-	cGroupName   = constraint{member: "groupName", min: 1, max: 128, re: nameRE, pattern: `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`}
-	cDescription = constraint{member: "description", max: 2048}
-	cRoleArn     = constraint{member: "roleArn", min: 20, max: 2048, re: arnRE, pattern: `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`}
-	cPassword    = constraint{member: "password", min: 1, max: 256, re: passwordRE, pattern: `[\S]+`, sensitive: true}
-	cDeviceKey   = constraint{member: "deviceKey", min: 1, max: 55, re: deviceKeyRE, pattern: `[\w-]+_[0-9a-f-]+`}
-	cFilter      = constraint{member: "filter", max: 256}
-	cAttrName    = constraint{member: "name", min: 1, max: 32, re: attrNameRE, pattern: `[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+`}
-	cAttrValue   = constraint{member: "value", max: userpool.MaxAttributeValueLength, sensitive: true}
+	cUsername    = constraint{cognitorules.Member{Name: "username", Min: 1, Max: 128, Pattern: cognitorules.Name, Sensitive: true}}
+	cGroupName   = constraint{cognitorules.Member{Name: "groupName", Min: 1, Max: 128, Pattern: cognitorules.Name}}
+	cDescription = constraint{cognitorules.Member{Name: "description", Max: 2048}}
+	cRoleArn     = constraint{cognitorules.Member{Name: "roleArn", Min: 20, Max: 2048, Pattern: cognitorules.ARN}}
+	cPassword    = constraint{cognitorules.Member{Name: "password", Min: 1, Max: 256, Pattern: cognitorules.Password, Sensitive: true}}
+	cDeviceKey   = constraint{cognitorules.Member{Name: "deviceKey", Min: 1, Max: 55, Pattern: cognitorules.DeviceKey}}
+	cFilter      = constraint{cognitorules.Member{Name: "filter", Max: 256}}
+	cAttrName    = constraint{cognitorules.Member{Name: "name", Min: 1, Max: 32, Pattern: cognitorules.AttributeName}}
+	cAttrValue   = constraint{cognitorules.Member{Name: "value", Max: userpool.MaxAttributeValueLength, Sensitive: true}}
 )
 
-// check returns Cognito's validation message for v, or "".
-func (c constraint) check(v string, path string) string {
-	if path == "" {
-		path = c.member
-	}
-	value := "Value '" + v + "' at '" + path + "'"
-	if c.sensitive {
-		value = "Value at '" + path + "'"
-	}
-	n := utf8.RuneCountInString(v)
-	switch {
-	case !utf8.ValidString(v):
-		return value + " failed to satisfy constraint: Member must be valid UTF-8"
-	case n < c.min:
-		return fmt.Sprintf("%s failed to satisfy constraint: Member must have length greater than or equal to %d", value, c.min)
-	case c.max > 0 && n > c.max:
-		return fmt.Sprintf("%s failed to satisfy constraint: Member must have length less than or equal to %d", value, c.max)
-	case c.re != nil && !c.re.MatchString(v):
-		return value + " failed to satisfy constraint: Member must satisfy regular expression pattern: " + c.pattern
+// check returns the first failure of v at path ("": the member's name), or "".
+func (c constraint) check(v, path string) string {
+	if m := c.Check(nil, v, path); len(m) > 0 {
+		return m[0]
 	}
 	return ""
 }
@@ -327,14 +300,19 @@ func (v *validation) add(c constraint, value, path string) {
 	}
 }
 
-func (v validation) err() error {
-	switch len(v) {
-	case 0:
-		return nil
-	case 1:
-		return invalidParam("1 validation error detected: " + v[0])
+// minValue records an integer member below its lower bound lo.
+func (v *validation) minValue(member string, n, lo int64) {
+	if n < lo {
+		shown := strconv.FormatInt(n, 10)
+		*v = append(*v, cognitorules.Violation(member, &shown, cognitorules.MinValue(lo)))
 	}
-	return invalidParam(fmt.Sprintf("%d validation errors detected: %s", len(v), strings.Join(v, "; ")))
+}
+
+func (v validation) err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	return invalidParam(cognitorules.Message(v...))
 }
 
 // ---------------------------------------------------------------- typed getters (extensions)
