@@ -28,3 +28,44 @@ func TestAdminQueriesNeedsGroupsOrExplicitOpenness(t *testing.T) {
 		}
 	}
 }
+
+// disabled_routes accepts exactly what the Admin Queries handler accepts:
+// every name adminqueries.Routes() lists (any case, slashes trimmed) and
+// the filter switch; the handler's own validator agrees on each.
+func TestDisabledRoutesAreTheHandlersRoutes(t *testing.T) {
+	names := adminQueriesRoutes()
+	if len(names) < 12 {
+		t.Fatalf("only %d route names: %v", len(names), names)
+	}
+	try := func(route string) error {
+		c, err := Parse(strings.NewReader("pools:\n  - name: app\n    groups: [{name: Admins}]\n    admin_queries: {enabled: true, groups: [Admins], disabled_routes: [\"" + route + "\"]}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Validate()
+	}
+	for _, r := range names {
+		for _, spelled := range []string{r, strings.ToUpper(r), "/" + r} {
+			if err := try(spelled); err != nil {
+				t.Errorf("%q refused: %v", spelled, err)
+			}
+		}
+		if err := (&AdminQueries{DisabledRoutes: []string{r}}).PoolConfig().Validate(); err != nil {
+			t.Errorf("adminqueries refuses %q, config lists it: %v", r, err)
+		}
+	}
+	for _, r := range []string{"deleteEverything", "listUser", ""} {
+		if err := try(r); err == nil || !strings.Contains(err.Error(), "disabled_routes[0]") {
+			t.Errorf("%q: want a disabled_routes[0] problem, got %v", r, err)
+		}
+	}
+}
+
+func TestPoolConfigCarriesEveryMember(t *testing.T) {
+	aq := AdminQueries{Enabled: true, Groups: []string{"A"}, DisabledRoutes: []string{"getUser"},
+		AllowedOrigins: []string{"*"}, Compat: "template", OmitMetadata: true}
+	pc := aq.PoolConfig()
+	if !pc.Enabled || pc.Groups[0] != "A" || pc.DisabledRoutes[0] != "getUser" || pc.AllowedOrigins[0] != "*" || pc.Compat != "template" || !pc.OmitMetadata {
+		t.Errorf("PoolConfig() = %+v", pc)
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"userpool/internal/cognitorules"
 )
 
 // Config is the whole configuration file.
@@ -128,7 +130,6 @@ func (p Problems) Error() string {
 	return "invalid configuration:\n  - " + strings.Join(p, "\n  - ")
 }
 
-var regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 var accountRe = regexp.MustCompile(`^\d{12}$`)
 
 // Validate returns nil or a Problems listing everything wrong.
@@ -140,7 +141,7 @@ func (c *Config) Validate() error {
 	if c.Server.Data == "" {
 		p = append(p, "server.data: must not be empty")
 	}
-	if !regionRe.MatchString(c.Server.Region) {
+	if !cognitorules.ValidRegion(c.Server.Region) {
 		p = append(p, fmt.Sprintf("server.region: %q is not a region name like us-east-1", c.Server.Region))
 	}
 	if !accountRe.MatchString(c.Server.AccountID) {

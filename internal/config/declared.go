@@ -8,8 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"userpool/internal/adminqueries"
+	"userpool/internal/cognitorules"
 	"userpool/internal/iam"
 )
 
@@ -181,34 +182,20 @@ func (v Validity) Duration() time.Duration {
 	return time.Duration(v.Value) * 24 * time.Hour
 }
 
-// AdminQueriesRoutes are the routes of the Admin Queries API that
-// disabled_routes may name: Amplify's 11, userpool's extensions, and
-// "filter" (listUsers' filter parameter).
-var AdminQueriesRoutes = []string{
-	"addUserToGroup", "removeUserFromGroup", "confirmUserSignUp", "disableUser", "enableUser",
-	"getUser", "listUsers", "listGroups", "listGroupsForUser", "listUsersInGroup", "signUserOut",
-	"createUser", "deleteUser", "updateUserAttributes", "deleteUserAttributes", "resetUserPassword",
-	"setUserPassword", "createGroup", "updateGroup", "deleteGroup", "getGroup", "listDevices",
-	"forgetDevice", "filter",
-}
-
+// The rules of ids, names and auth flows are cognitorules' (the same ones
+// the domain and the faces apply); the members below use them with the
+// model's length bounds.
 var (
-	// PoolIDPattern is the shape of a pool id: <region>_<9 letters or digits>.
-	PoolIDPattern   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]{9}$`)
-	poolNameRe      = regexp.MustCompile(`^[\w\s+=,.@-]+$`)
-	clientIDRe      = regexp.MustCompile(`^[\w+]{1,128}$`)
-	clientNameRe    = regexp.MustCompile(`^[\w\s+=,.@-]+$`)
-	principalNameRe = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-	envNameRe       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	roleARNRe       = regexp.MustCompile(`^arn:[\w+=/,.@-]+:[\w+=/,.@-]+:[\w+=/,.@-]*:[0-9]*:[\w+=/,.@-]+(:[\w+=/,.@-]+)*$`)
+	poolName    = cognitorules.Member{Min: 1, Max: 128, Pattern: cognitorules.PoolName}
+	clientName  = cognitorules.Member{Min: 1, Max: 128, Pattern: cognitorules.ClientName}
+	groupName   = cognitorules.Member{Min: 1, Max: 128, Pattern: cognitorules.Name}
+	roleARN     = cognitorules.Member{Min: 20, Max: 2048, Pattern: cognitorules.ARN}
+	description = cognitorules.Member{Max: 2048}
 )
 
 var (
-	legacyFlows = map[string]bool{"ADMIN_NO_SRP_AUTH": true, "CUSTOM_AUTH_FLOW_ONLY": true, "USER_PASSWORD_AUTH": true}
-	allowFlows  = map[string]bool{
-		"ALLOW_ADMIN_USER_PASSWORD_AUTH": true, "ALLOW_CUSTOM_AUTH": true, "ALLOW_USER_PASSWORD_AUTH": true,
-		"ALLOW_USER_SRP_AUTH": true, "ALLOW_REFRESH_TOKEN_AUTH": true, "ALLOW_USER_AUTH": true,
-	}
+	principalNameRe = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	envNameRe       = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
 func (p *Problems) add(path, format string, args ...any) {
@@ -258,18 +245,18 @@ func (c *Config) validateDeclared(p *Problems) {
 	for i := range c.Pools {
 		pool := &c.Pools[i]
 		path := fmt.Sprintf("pools[%d]", i)
-		if n := utf8.RuneCountInString(pool.Name); n < 1 || n > 128 || !poolNameRe.MatchString(pool.Name) {
+		if !poolName.Valid(pool.Name) {
 			p.add(path+".name", "%q must be 1-128 letters, digits, spaces or +=,.@-", pool.Name)
 		} else if j, dup := names[pool.Name]; dup {
 			p.add(path+".name", "duplicate pool name %q (also pools[%d])", pool.Name, j)
 		} else {
 			names[pool.Name] = i
 		}
-		if PoolIDPattern.MatchString(pool.Name) {
+		if cognitorules.ValidPoolID(pool.Name) {
 			p.add(path+".name", "%q looks like a pool id; grants could not tell them apart", pool.Name)
 		}
 		if pool.ID != "" {
-			if !PoolIDPattern.MatchString(pool.ID) {
+			if !cognitorules.ValidPoolID(pool.ID) {
 				p.add(path+".id", "%q is not a pool id like %s_AbC123xyz (<region>_<9 letters or digits>)", pool.ID, c.Server.Region)
 			} else if j, dup := ids[pool.ID]; dup {
 				p.add(path+".id", "duplicate pool id %q (also pools[%d])", pool.ID, j)
@@ -301,7 +288,7 @@ func (c *Config) validateDeclared(p *Problems) {
 			case g.Pool == "":
 				p.add(gp+".pool", "must be a pool name, a pool id or \"*\"")
 			case g.Pool == "*" || byName || byID:
-			case PoolIDPattern.MatchString(g.Pool):
+			case cognitorules.ValidPoolID(g.Pool):
 				// An undeclared pool id: it must exist in the store (checked when applied).
 			default:
 				p.add(gp+".pool", "%q is not a declared pool (name or id), a pool id or \"*\"", g.Pool)
@@ -347,8 +334,8 @@ func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]str
 	groups := map[string]int{}
 	for k, g := range pool.Groups {
 		gp := fmt.Sprintf("%s.groups[%d]", path, k)
-		if n := utf8.RuneCountInString(g.Name); n < 1 || n > 128 || strings.ContainsAny(g.Name, " \t\r\n") {
-			p.add(gp+".name", "%q must be 1-128 characters without spaces", g.Name)
+		if !groupName.Valid(g.Name) {
+			p.add(gp+".name", "%q must be 1-128 letters, digits, marks, symbols or punctuation (no spaces)", g.Name)
 		} else if j, dup := groups[g.Name]; dup {
 			p.add(gp+".name", "duplicate group %q (also groups[%d])", g.Name, j)
 		} else {
@@ -357,10 +344,10 @@ func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]str
 		if g.Precedence != nil && *g.Precedence < 0 {
 			p.add(gp+".precedence", "must not be negative")
 		}
-		if g.Description != nil && utf8.RuneCountInString(*g.Description) > 2048 {
+		if g.Description != nil && !description.Valid(*g.Description) {
 			p.add(gp+".description", "is longer than 2048 characters")
 		}
-		if g.RoleARN != nil && (len(*g.RoleARN) < 20 || len(*g.RoleARN) > 2048 || !roleARNRe.MatchString(*g.RoleARN)) {
+		if g.RoleARN != nil && !roleARN.Valid(*g.RoleARN) {
 			p.add(gp+".role_arn", "%q is not an IAM role ARN", *g.RoleARN)
 		}
 	}
@@ -369,7 +356,7 @@ func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]str
 	for k := range pool.Clients {
 		cl := &pool.Clients[k]
 		cp := fmt.Sprintf("%s.clients[%d]", path, k)
-		if n := utf8.RuneCountInString(cl.Name); n < 1 || n > 128 || !clientNameRe.MatchString(cl.Name) {
+		if !clientName.Valid(cl.Name) {
 			p.add(cp+".name", "%q must be 1-128 letters, digits, spaces or +=,.@-", cl.Name)
 		} else if j, dup := clientNames[cl.Name]; dup {
 			p.add(cp+".name", "duplicate client name %q (also clients[%d])", cl.Name, j)
@@ -377,7 +364,7 @@ func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]str
 			clientNames[cl.Name] = k
 		}
 		if cl.ID != "" {
-			if !clientIDRe.MatchString(cl.ID) {
+			if !cognitorules.ValidClientID(cl.ID) {
 				p.add(cp+".id", "%q must be 1-128 letters, digits, '_' or '+'", cl.ID)
 			} else if other, dup := clientIDs[cl.ID]; dup {
 				p.add(cp+".id", "duplicate client id %q (also %s)", cl.ID, other)
@@ -388,16 +375,16 @@ func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]str
 		var legacy, allow bool
 		for f, flow := range cl.ExplicitAuthFlows {
 			switch {
-			case legacyFlows[flow]:
+			case cognitorules.IsLegacyFlow(flow):
 				legacy = true
-			case allowFlows[flow]:
+			case cognitorules.IsAllowFlow(flow):
 				allow = true
 			default:
-				p.add(fmt.Sprintf("%s.explicit_auth_flows[%d]", cp, f), "%q is not an auth flow (ALLOW_USER_SRP_AUTH, ALLOW_USER_PASSWORD_AUTH, ALLOW_ADMIN_USER_PASSWORD_AUTH, ALLOW_CUSTOM_AUTH, ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_AUTH)", flow)
+				p.add(fmt.Sprintf("%s.explicit_auth_flows[%d]", cp, f), "%q is not an auth flow (%s)", flow, strings.Join(cognitorules.AllowFlows(), ", "))
 			}
 		}
 		if legacy && allow {
-			p.add(cp+".explicit_auth_flows", "cannot mix legacy values (ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY, USER_PASSWORD_AUTH) with ALLOW_ values")
+			p.add(cp+".explicit_auth_flows", "cannot mix legacy values (%s) with ALLOW_ values", strings.Join(cognitorules.LegacyFlows(), ", "))
 		}
 		checkValidity(p, cp+".access_token_validity", cl.AccessTokenValidity, 5*time.Minute, 24*time.Hour, "5m and 1d")
 		checkValidity(p, cp+".id_token_validity", cl.IDTokenValidity, 5*time.Minute, 24*time.Hour, "5m and 1d")
@@ -409,6 +396,7 @@ func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]str
 
 	if aq := pool.AdminQueries; aq != nil {
 		ap := path + ".admin_queries"
+		found := len(*p)
 		if aq.Enabled && len(aq.Groups) == 0 && !aq.AllowAllUsers {
 			p.add(ap+".groups", "name the group whose members may call Admin Queries (or set allow_all_users: true)")
 		}
@@ -420,19 +408,16 @@ func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]str
 				p.add(fmt.Sprintf("%s.groups[%d]", ap, k), "%q is not a group declared in this pool", g)
 			}
 		}
+		// The route names and compat modes are adminqueries': its own
+		// validator judges them, one value at a time so that each problem
+		// keeps its path.
 		for k, r := range aq.DisabledRoutes {
-			known := false
-			for _, route := range AdminQueriesRoutes {
-				if strings.EqualFold(strings.Trim(r, "/"), route) {
-					known = true
-				}
-			}
-			if !known {
-				p.add(fmt.Sprintf("%s.disabled_routes[%d]", ap, k), "%q is not an Admin Queries route (%s)", r, strings.Join(AdminQueriesRoutes, ", "))
+			if (adminqueries.PoolConfig{DisabledRoutes: []string{r}}).Validate() != nil {
+				p.add(fmt.Sprintf("%s.disabled_routes[%d]", ap, k), "%q is not an Admin Queries route (%s)", r, strings.Join(adminQueriesRoutes(), ", "))
 			}
 		}
-		if aq.Compat != "" && !inSet(aq.Compat, "strict", "template") {
-			p.add(ap+".compat", "%q is not one of strict, template", aq.Compat)
+		if (adminqueries.PoolConfig{Compat: aq.Compat}).Validate() != nil {
+			p.add(ap+".compat", "%q is not one of %s, %s", aq.Compat, adminqueries.CompatStrict, adminqueries.CompatTemplate)
 		}
 		for k, o := range aq.AllowedOrigins {
 			if o == "*" {
@@ -441,6 +426,12 @@ func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]str
 			u, err := url.Parse(o)
 			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
 				p.add(fmt.Sprintf("%s.allowed_origins[%d]", ap, k), "%q is not an origin like https://app.example.com or \"*\"", o)
+			}
+		}
+		// Whatever else the owner refuses (none of the checks above did).
+		if len(*p) == found {
+			if err := aq.PoolConfig().Validate(); err != nil {
+				p.add(ap, "%v", err)
 			}
 		}
 	}

@@ -134,3 +134,37 @@ principals:
 		}
 	}
 }
+
+// Ids, names and auth flows are judged by cognitorules, the rules the domain
+// applies when the declaration is applied.
+func TestDeclaredNamesFollowTheModel(t *testing.T) {
+	cases := []struct {
+		pool, want string
+	}{
+		{"{name: app, id: us-east-1_AbC123xyz}", ""},
+		{"{name: app, id: local_abc}", "pools[0].id:"},
+		{"{name: app, groups: [{name: \"two words\"}]}", "pools[0].groups[0].name:"},
+		{"{name: app, groups: [{name: \"tab\\tname\"}]}", "pools[0].groups[0].name:"},
+		{"{name: app, groups: [{name: Admins, role_arn: \"arn:aws:iam::123456789012:role/Admin\"}]}", ""},
+		{"{name: app, groups: [{name: Admins, role_arn: \"arn:aws:iam:::role/NoAccount\"}]}", "pools[0].groups[0].role_arn:"},
+		{"{name: app, clients: [{name: web, id: \"a+b_c\"}]}", ""},
+		{"{name: app, clients: [{name: web, id: \"a-b\"}]}", "pools[0].clients[0].id:"},
+		{"{name: app, clients: [{name: web, explicit_auth_flows: [ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY]}]}", ""},
+		{"{name: app, clients: [{name: web, explicit_auth_flows: [ALLOW_USER_AUTH, USER_PASSWORD_AUTH]}]}", "cannot mix legacy values (ADMIN_NO_SRP_AUTH, CUSTOM_AUTH_FLOW_ONLY, USER_PASSWORD_AUTH)"},
+		{"{name: app, clients: [{name: web, explicit_auth_flows: [USER_SRP_AUTH]}]}", "pools[0].clients[0].explicit_auth_flows[0]:"},
+		{"{name: \"bad/name\"}", "pools[0].name:"},
+	}
+	for _, c := range cases {
+		cfg, err := Parse(strings.NewReader("pools:\n  - " + c.pool + "\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", c.pool, err)
+		}
+		err = cfg.Validate()
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: unexpected problems: %v", c.pool, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: want %q, got %v", c.pool, c.want, err)
+		}
+	}
+}
