@@ -2,6 +2,7 @@ package adminqueries_test
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"userpool/internal/adminqueries"
+	"userpool/internal/password"
 	"userpool/internal/store"
 	"userpool/internal/userpool"
 )
@@ -465,7 +467,7 @@ func TestSignUserOutByAlias(t *testing.T) {
 // setPermanent gives a user testPassword as a permanent password (CONFIRMED).
 func setPermanent(t *testing.T, e *env, p *userpool.Pool, name string) {
 	t.Helper()
-	cred, err := e.svc.NewPassword(p, name, testPassword, false)
+	cred, err := userpool.NewCredential(p, name, testPassword, false, password.InsecureTestParams, rand.Reader, e.clk.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package adminqueries_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -147,7 +148,7 @@ func (e *env) user(name string, groups ...string) store.User {
 func (e *env) userIn(p *userpool.Pool, name, status string, groups ...string) store.User {
 	e.t.Helper()
 	ctx := context.Background()
-	cred, err := e.svc.NewPassword(p, name, testPassword, false)
+	cred, err := userpool.NewCredential(p, name, testPassword, false, password.InsecureTestParams, rand.Reader, e.clk.Now())
 	if err != nil {
 		e.t.Fatalf("password: %v", err)
 	}
@@ -364,7 +365,22 @@ func adminCfg() adminqueries.PoolConfig {
 	return adminqueries.PoolConfig{Groups: []string{"Admins"}}
 }
 
-func mustUser(t *testing.T, e *env, name string) store.User {
+// attrOf is one attribute of u ("" when it has none).
+func attrOf(u userpool.User, name string) string {
+	v, _ := u.Attribute(name)
+	return v
+}
+
+// attrMap is u's attributes by name.
+func attrMap(u userpool.User) map[string]string {
+	m := map[string]string{}
+	for _, a := range u.Attributes(nil) {
+		m[a.Name] = a.Value
+	}
+	return m
+}
+
+func mustUser(t *testing.T, e *env, name string) userpool.User {
 	t.Helper()
 	u, err := e.svc.AdminGetUser(context.Background(), e.pool.ID, name)
 	if err != nil {

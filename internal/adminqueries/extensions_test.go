@@ -30,8 +30,8 @@ func TestCreateAndDeleteUser(t *testing.T) {
 		t.Fatalf("User = %v", u)
 	}
 	got := mustUser(t, e, "dave")
-	if got.Attributes["name"] != "Dave" || got.Attributes["email"] != "dave@example.com" {
-		t.Fatalf("stored attributes %v", got.Attributes)
+	if attrOf(got, "name") != "Dave" || attrOf(got, "email") != "dave@example.com" {
+		t.Fatalf("stored attributes %v", got.Attributes(nil))
 	}
 	if ev := e.lastAudit(); ev.Action != "adminqueries:createUser" || ev.Target != "dave" || ev.Outcome != "allowed" {
 		t.Fatalf("audit %+v", ev)
@@ -40,7 +40,7 @@ func TestCreateAndDeleteUser(t *testing.T) {
 	r = e.do(req{method: "POST", path: "/createUser", token: tok, contentType: "application/x-www-form-urlencoded",
 		body: `username=erin&attributes=` + `%5B%7B%22Name%22%3A%22email%22%2C%22Value%22%3A%22erin%40example.com%22%7D%5D`})
 	expect(t, r, 200, "Created user erin")
-	if mustUser(t, e, "erin").Attributes["email"] != "erin@example.com" {
+	if attrOf(mustUser(t, e, "erin"), "email") != "erin@example.com" {
 		t.Fatal("form attributes not applied")
 	}
 
@@ -70,17 +70,17 @@ func TestUserAttributes(t *testing.T) {
 	e.user("bob")
 	attrs := []map[string]string{{"Name": "name", "Value": "Bob"}, {"Name": "family_name", "Value": "Builder"}}
 	expect(t, e.post(tok, "/updateUserAttributes", map[string]any{"username": "bob", "attributes": attrs}), 200, "Updated attributes of bob")
-	if a := mustUser(t, e, "bob").Attributes; a["name"] != "Bob" || a["family_name"] != "Builder" {
+	if a := attrMap(mustUser(t, e, "bob")); a["name"] != "Bob" || a["family_name"] != "Builder" {
 		t.Fatalf("attributes %v", a)
 	}
 	expect(t, e.post(tok, "/deleteUserAttributes", map[string]any{"username": "bob", "attributenames": []string{"family_name"}}), 200, "Deleted attributes of bob")
-	if a := mustUser(t, e, "bob").Attributes; a["name"] != "Bob" || a["family_name"] != "" {
+	if a := attrMap(mustUser(t, e, "bob")); a["name"] != "Bob" || a["family_name"] != "" {
 		t.Fatalf("attributes %v", a)
 	}
 	// Repeated form fields are a list.
 	r := e.do(req{method: "POST", path: "/deleteUserAttributes", token: tok, contentType: "application/x-www-form-urlencoded", body: "username=bob&attributenames=name&attributenames=nickname"})
 	expect(t, r, 200, "Deleted attributes of bob")
-	if a := mustUser(t, e, "bob").Attributes; a["name"] != "" {
+	if a := attrMap(mustUser(t, e, "bob")); a["name"] != "" {
 		t.Fatalf("attributes %v", a)
 	}
 	if ev := e.lastAudit(); ev.Action != "adminqueries:deleteUserAttributes" || ev.Target != "bob" || ev.Outcome != "allowed" {

@@ -3,7 +3,6 @@ package adminqueries
 import (
 	"time"
 
-	"userpool/internal/store"
 	"userpool/internal/userpool"
 )
 
@@ -54,16 +53,12 @@ type mfaOption struct {
 	DeliveryMedium string `json:"DeliveryMedium,omitempty"`
 }
 
-func mfaOf(u store.User) (userpool.MFASettings, []mfaOption) {
-	m, err := userpool.DecodeMFA(u)
-	if err != nil {
-		return userpool.MFASettings{}, nil
-	}
+func mfaOptions(u userpool.User) []mfaOption {
 	var opts []mfaOption
-	for _, o := range m.MFAOptions {
+	for _, o := range u.MFA.Options {
 		opts = append(opts, mfaOption{AttributeName: o.AttributeName, DeliveryMedium: o.DeliveryMedium})
 	}
-	return m, opts
+	return opts
 }
 
 // userType is UserType (ListUsers, ListUsersInGroup, AdminCreateUser).
@@ -77,12 +72,11 @@ type userType struct {
 	Username             string      `json:"Username"`
 }
 
-func toUserType(u store.User) userType {
-	_, opts := mfaOf(u)
+func toUserType(u userpool.User) userType {
 	return userType{
-		Attributes:           toAttributes(userpool.UserAttributes(u, nil)),
+		Attributes:           toAttributes(u.Attributes(nil)),
 		Enabled:              u.Enabled,
-		MFAOptions:           opts,
+		MFAOptions:           mfaOptions(u),
 		UserCreateDate:       newDate(u.CreatedAt),
 		UserLastModifiedDate: newDate(u.UpdatedAt),
 		UserStatus:           u.Status,
@@ -90,7 +84,7 @@ func toUserType(u store.User) userType {
 	}
 }
 
-func toUserTypes(us []store.User) []userType {
+func toUserTypes(us []userpool.User) []userType {
 	out := make([]userType, len(us))
 	for i, u := range us {
 		out[i] = toUserType(u)
@@ -112,17 +106,16 @@ type getUserOutput struct {
 	Username             string      `json:"Username"`
 }
 
-func toGetUserOutput(md *metadata, u store.User) getUserOutput {
-	m, opts := mfaOf(u)
+func toGetUserOutput(md *metadata, u userpool.User) getUserOutput {
 	return getUserOutput{
 		Metadata:             md,
 		Enabled:              u.Enabled,
-		MFAOptions:           opts,
-		PreferredMfaSetting:  m.PreferredMFA(),
-		UserAttributes:       toAttributes(userpool.UserAttributes(u, nil)),
+		MFAOptions:           mfaOptions(u),
+		PreferredMfaSetting:  u.MFA.Preferred,
+		UserAttributes:       toAttributes(u.Attributes(nil)),
 		UserCreateDate:       newDate(u.CreatedAt),
 		UserLastModifiedDate: newDate(u.UpdatedAt),
-		UserMFASettingList:   m.EnabledMFA(),
+		UserMFASettingList:   u.MFA.Enabled,
 		UserStatus:           u.Status,
 		Username:             u.Username,
 	}
@@ -147,7 +140,7 @@ type groupType struct {
 	UserPoolId       string  `json:"UserPoolId"`
 }
 
-func toGroupType(g store.Group) groupType {
+func toGroupType(g userpool.Group) groupType {
 	return groupType{
 		CreationDate:     newDate(g.CreatedAt),
 		Description:      g.Description,
@@ -194,9 +187,9 @@ type deviceType struct {
 	DeviceLastModifiedDate      *jsDate     `json:"DeviceLastModifiedDate,omitempty"`
 }
 
-func toDeviceType(d store.Device) deviceType {
+func toDeviceType(d userpool.Device) deviceType {
 	return deviceType{
-		DeviceAttributes:            toAttributes(userpool.DeviceAttributes(d)),
+		DeviceAttributes:            toAttributes(d.Attributes),
 		DeviceCreateDate:            newDate(d.CreatedAt),
 		DeviceKey:                   d.Key,
 		DeviceLastAuthenticatedDate: newDate(d.LastAuthAt),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -135,15 +136,15 @@ func (e *auEnv) setPassword(t testing.TB, pool, username, pw, status string) sto
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := e.svc.ResolveUser(bg, p, username)
+	v, err := e.svc.ResolveUser(bg, p, username)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cred, err := e.svc.NewPassword(p, u.Username, pw, status != userpool.StatusConfirmed)
+	cred, err := userpool.NewCredential(p, v.Username, pw, status != userpool.StatusConfirmed, password.InsecureTestParams, rand.Reader, e.now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err = e.st.UpdateUser(bg, pool, u.UsernameKey, func(x *store.User) error {
+	u, err := e.st.UpdateUser(bg, pool, v.UsernameKey(), func(x *store.User) error {
 		x.Password, x.Status = cred, status
 		return nil
 	})
@@ -651,7 +652,7 @@ func TestNewPasswordRequired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.update(t, pool, u.UsernameKey, func(x *store.User) { delete(x.Attributes, "name") })
+	e.update(t, pool, u.UsernameKey(), func(x *store.User) { delete(x.Attributes, "name") })
 	e.setPassword(t, pool, "pat", "Temp0rary!pw", userpool.StatusForceChangePassword)
 	out, err := e.passwordAuth(c, "pat", "Temp0rary!pw")
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"userpool/internal/awsjson"
-	"userpool/internal/store"
 	"userpool/internal/userpool"
 )
 
@@ -17,10 +16,10 @@ type DeviceType struct {
 	DeviceLastAuthenticatedDate *awsjson.Time   `json:"DeviceLastAuthenticatedDate,omitempty"`
 }
 
-func toDeviceType(d store.Device) DeviceType {
+func toDeviceType(d userpool.Device) DeviceType {
 	return DeviceType{
 		DeviceKey:                   d.Key,
-		DeviceAttributes:            toAttributes(userpool.DeviceAttributes(d)),
+		DeviceAttributes:            toAttributes(d.Attributes),
 		DeviceCreateDate:            awsjson.NewTime(d.CreatedAt),
 		DeviceLastModifiedDate:      awsjson.NewTime(d.UpdatedAt),
 		DeviceLastAuthenticatedDate: awsjson.NewTime(d.LastAuthAt),

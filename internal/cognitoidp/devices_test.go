@@ -28,7 +28,7 @@ func TestE2EAdminDevices(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		k := fmt.Sprintf("us-east-1_%08d-0000-4000-8000-000000000000", i)
 		keys = append(keys, k)
-		if err := svc.Store().CreateDevice(ctx, store.Device{PoolID: pool, UsernameKey: u.UsernameKey, Key: k, GroupKey: "-grp",
+		if err := storeOf(svc).CreateDevice(ctx, store.Device{PoolID: pool, UsernameKey: u.UsernameKey(), Key: k, GroupKey: "-grp",
 			Attributes: map[string]string{"device_name": fmt.Sprintf("phone %d", i)}, CreatedAt: at, UpdatedAt: at, LastAuthAt: at}); err != nil {
 			t.Fatal(err)
 		}

@@ -164,7 +164,7 @@ func TestDeviceTracking(t *testing.T) {
 	// Remembered devices skip MFA; not remembered ones do not.
 	p, _ := e.svc.GetPool(bg, pool)
 	u, _ := e.svc.ResolveUser(bg, p, "alice")
-	e.update(t, pool, u.UsernameKey, func(x *store.User) {
+	e.update(t, pool, u.UsernameKey(), func(x *store.User) {
 		x.MFA = userpool.MFASettings{TOTPEnabled: true, TOTPSecret: "JBSWY3DPEHPK3PXPJBSWY3DP", TOTPVerified: true}.Encode()
 	})
 	if out, err := e.deviceAuth(c, "alice", start().Session, d); err != nil || out.AuthenticationResult == nil {
@@ -177,7 +177,7 @@ func TestDeviceTracking(t *testing.T) {
 	if out, err := e.deviceAuth(c, "alice", start().Session, d); err != nil || out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
 		t.Fatalf("not remembered device with MFA: %+v %v", out, err)
 	}
-	e.update(t, pool, u.UsernameKey, func(x *store.User) { x.MFA = nil })
+	e.update(t, pool, u.UsernameKey(), func(x *store.User) { x.MFA = nil })
 
 	// SRP sign-in with an unknown DEVICE_KEY: ResourceNotFound mentioning the
 	// device, and the same answer without DEVICE_KEY then succeeds (what

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"userpool/internal/awsjson"
-	"userpool/internal/store"
 	"userpool/internal/userpool"
 )
 
@@ -19,7 +18,7 @@ type GroupType struct {
 	CreationDate     *awsjson.Time `json:"CreationDate,omitempty"`
 }
 
-func toGroupType(g store.Group) GroupType {
+func toGroupType(g userpool.Group) GroupType {
 	return GroupType{
 		GroupName:        g.Name,
 		UserPoolId:       g.PoolID,
@@ -31,7 +30,7 @@ func toGroupType(g store.Group) GroupType {
 	}
 }
 
-func toGroupTypes(gs []store.Group) []GroupType {
+func toGroupTypes(gs []userpool.Group) []GroupType {
 	out := make([]GroupType, len(gs))
 	for i, g := range gs {
 		out[i] = toGroupType(g)

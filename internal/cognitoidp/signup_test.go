@@ -78,7 +78,7 @@ func newLCEnv(t *testing.T) *lcEnv {
 		t.Fatal(err)
 	}
 	client, svc, srv := newTestEnvWith(t, userpool.Options{Now: e.now, PasswordParams: password.InsecureTestParams, Tokens: iss, Sender: e.sender})
-	keys.Store = svc.Store()
+	keys.Store = storeOf(svc)
 	e.signed, e.svc = client, svc
 	e.anon = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{},
 		RetryMaxAttempts: 1, HTTPClient: bufferedBodyClient{}})

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"userpool/internal/cognitoidp"
+	"userpool/internal/store"
 	"userpool/internal/store/sqlite"
 	"userpool/internal/userpool"
 )
@@ -39,6 +41,8 @@ func newTestEnvWith(t testing.TB, opts userpool.Options) (*cognitoidentityprovid
 	t.Cleanup(func() { _ = st.Close() })
 
 	svc := userpool.New(st, opts)
+	testStores.Store(svc, st)
+	t.Cleanup(func() { testStores.Delete(svc) })
 	srv := httptest.NewServer(cognitoidp.New(svc, cognitoidp.Options{Authenticator: cognitoidp.AllowAll{}}))
 	t.Cleanup(srv.Close)
 
@@ -51,6 +55,16 @@ func newTestEnvWith(t testing.TB, opts userpool.Options) (*cognitoidentityprovid
 		HTTPClient:       bufferedBodyClient{},
 	})
 	return client, svc, srv
+}
+
+// testStores remembers the store under each test Service, for the tests that
+// plant records the API cannot make (devices, credentials in a given state).
+var testStores sync.Map
+
+// storeOf is the store newTestEnvWith built svc over.
+func storeOf(svc *userpool.Service) store.Store {
+	st, _ := testStores.Load(svc)
+	return st.(store.Store)
 }
 
 // bufferedBodyClient hands the transport an in-memory copy of each request

@@ -44,16 +44,13 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				out := &GetUserOutput{
+				return &GetUserOutput{
 					Username:            v.Username,
-					UserAttributes:      toAttributes(v.Attributes),
-					PreferredMfaSetting: v.PreferredMFA,
-					UserMFASettingList:  v.MFASettingList,
-				}
-				for _, o := range v.MFAOptions {
-					out.MFAOptions = append(out.MFAOptions, MFAOptionType{DeliveryMedium: uStrPtr(o.DeliveryMedium), AttributeName: uStrPtr(o.AttributeName)})
-				}
-				return out, nil
+					UserAttributes:      toAttributes(v.Attributes(nil)),
+					MFAOptions:          toMFAOptions(v.MFA.Options),
+					PreferredMfaSetting: v.MFA.Preferred,
+					UserMFASettingList:  v.MFA.Enabled,
+				}, nil
 			})
 		register(h, "GlobalSignOut", AuthAccessToken, true, nil,
 			func(ctx context.Context, in *AccessTokenInput) (*struct{}, error) {

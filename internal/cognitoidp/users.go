@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"userpool/internal/awsjson"
-	"userpool/internal/store"
 	"userpool/internal/userpool"
 )
 
@@ -51,32 +50,31 @@ func fromAttributes(in []AttributeType) []userpool.Attribute {
 	return out
 }
 
-func toMFAOptions(u store.User) []MFAOptionType {
-	m, err := userpool.DecodeMFA(u)
-	if err != nil || len(m.MFAOptions) == 0 {
+func toMFAOptions(opts []userpool.MFAOption) []MFAOptionType {
+	if len(opts) == 0 {
 		return nil
 	}
-	out := make([]MFAOptionType, len(m.MFAOptions))
-	for i, o := range m.MFAOptions {
+	out := make([]MFAOptionType, len(opts))
+	for i, o := range opts {
 		out[i] = MFAOptionType{DeliveryMedium: uStrPtr(o.DeliveryMedium), AttributeName: uStrPtr(o.AttributeName)}
 	}
 	return out
 }
 
 // toUserType renders a user; only, when non-empty, keeps only those attributes.
-func toUserType(u store.User, only []string) UserType {
+func toUserType(u userpool.User, only []string) UserType {
 	return UserType{
 		Username:             u.Username,
-		Attributes:           toAttributes(userpool.UserAttributes(u, only)),
+		Attributes:           toAttributes(u.Attributes(only)),
 		UserCreateDate:       awsjson.NewTime(u.CreatedAt),
 		UserLastModifiedDate: awsjson.NewTime(u.UpdatedAt),
 		Enabled:              u.Enabled,
 		UserStatus:           u.Status,
-		MFAOptions:           toMFAOptions(u),
+		MFAOptions:           toMFAOptions(u.MFA.Options),
 	}
 }
 
-func toUserTypes(us []store.User, only []string) []UserType {
+func toUserTypes(us []userpool.User, only []string) []UserType {
 	out := make([]UserType, len(us))
 	for i, u := range us {
 		out[i] = toUserType(u, only)
@@ -264,20 +262,16 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				m, err := userpool.DecodeMFA(u)
-				if err != nil {
-					return nil, err
-				}
 				return &AdminGetUserOutput{
 					Username:             u.Username,
-					UserAttributes:       toAttributes(userpool.UserAttributes(u, nil)),
+					UserAttributes:       toAttributes(u.Attributes(nil)),
 					UserCreateDate:       awsjson.NewTime(u.CreatedAt),
 					UserLastModifiedDate: awsjson.NewTime(u.UpdatedAt),
 					Enabled:              u.Enabled,
 					UserStatus:           u.Status,
-					MFAOptions:           toMFAOptions(u),
-					PreferredMfaSetting:  m.PreferredMFA(),
-					UserMFASettingList:   m.EnabledMFA(),
+					MFAOptions:           toMFAOptions(u.MFA.Options),
+					PreferredMfaSetting:  u.MFA.Preferred,
+					UserMFASettingList:   u.MFA.Enabled,
 				}, nil
 			})
 

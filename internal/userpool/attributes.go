@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"userpool/internal/store"
 )
 
 // Attribute is one user attribute as the API carries it (AttributeType).
@@ -219,10 +218,10 @@ func checkRequired(p *Pool, attrs map[string]string) error {
 	return nil
 }
 
-// UserAttributes is the attribute list of a user as Cognito returns it: sub
+// attributeList is the attribute list of a user as Cognito returns it: sub
 // first, then the other attributes by name. A non-nil only keeps the named
 // attributes (ListUsers AttributesToGet); an empty only means all.
-func UserAttributes(u store.User, only []string) []Attribute {
+func attributeList(sub string, attrs map[string]string, only []string) []Attribute {
 	keep := func(string) bool { return true }
 	if len(only) > 0 {
 		set := make(map[string]bool, len(only))
@@ -231,19 +230,19 @@ func UserAttributes(u store.User, only []string) []Attribute {
 		}
 		keep = func(n string) bool { return set[n] }
 	}
-	out := make([]Attribute, 0, len(u.Attributes)+1)
+	out := make([]Attribute, 0, len(attrs)+1)
 	if keep("sub") {
-		out = append(out, Attribute{Name: "sub", Value: u.Sub})
+		out = append(out, Attribute{Name: "sub", Value: sub})
 	}
-	names := make([]string, 0, len(u.Attributes))
-	for n := range u.Attributes {
+	names := make([]string, 0, len(attrs))
+	for n := range attrs {
 		if n != "sub" && keep(n) {
 			names = append(names, n)
 		}
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		out = append(out, Attribute{Name: n, Value: u.Attributes[n]})
+		out = append(out, Attribute{Name: n, Value: attrs[n]})
 	}
 	return out
 }

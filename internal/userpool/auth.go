@@ -172,7 +172,7 @@ func unknownUser(c *Client) error {
 // resolveSignIn looks up the user a sign-in names. found is false (with a
 // nil error) for an unknown user.
 func (s *Service) resolveSignIn(ctx context.Context, p *Pool, username string) (store.User, bool, error) {
-	u, err := s.ResolveUser(ctx, p, username)
+	u, err := s.resolveUser(ctx, p, username)
 	if err == nil {
 		return u, true, nil
 	}

@@ -390,7 +390,7 @@ func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u store
 		return s.challenge(ctx, p, c, u, ChallengeDeviceSRPAuth, st, map[string]string{})
 	}
 	if !(st.DeviceVerified && st.DeviceRemembered) {
-		m, err := DecodeMFA(u)
+		m, err := decodeMFA(u.MFA)
 		if err != nil {
 			return nil, err
 		}
@@ -537,7 +537,7 @@ func (s *Service) answerNewPassword(ctx context.Context, p *Pool, c *Client, r m
 	if err := checkRequired(p, cur); err != nil {
 		return nil, err
 	}
-	cred, err := s.NewPassword(p, u.Username, newPW, false)
+	cred, err := s.newPassword(p, u.Username, newPW, false)
 	if err != nil {
 		return nil, err
 	}
@@ -595,7 +595,7 @@ func (s *Service) answerSoftwareToken(ctx context.Context, p *Pool, c *Client, r
 	if err := s.take(ctx, ls); err != nil {
 		return nil, err
 	}
-	m, err := DecodeMFA(u)
+	m, err := decodeMFA(u.MFA)
 	if err != nil {
 		return nil, err
 	}
@@ -605,7 +605,7 @@ func (s *Service) answerSoftwareToken(ctx context.Context, p *Pool, c *Client, r
 	ok, step := totp.Verify(m.TOTPSecret, code, s.now(), totpSkewSteps)
 	if ok {
 		_, err = s.updateAuthState(ctx, p, u.UsernameKey, func(x *store.User) error {
-			xm, err := DecodeMFA(*x)
+			xm, err := decodeMFA(x.MFA)
 			if err != nil {
 				return err
 			}
@@ -676,7 +676,7 @@ func (s *Service) answerMFASetup(ctx context.Context, p *Pool, c *Client, r map[
 	if err != nil {
 		return nil, err
 	}
-	m, err := DecodeMFA(u)
+	m, err := decodeMFA(u.MFA)
 	if err != nil {
 		return nil, err
 	}
@@ -687,7 +687,7 @@ func (s *Service) answerMFASetup(ctx context.Context, p *Pool, c *Client, r map[
 		return nil, err
 	}
 	u, err = s.updateUser(ctx, p, u.UsernameKey, func(x *store.User) error {
-		xm, err := DecodeMFA(*x)
+		xm, err := decodeMFA(x.MFA)
 		if err != nil {
 			return err
 		}

@@ -40,17 +40,20 @@ func (s *Service) deviceUser(ctx context.Context, poolID, username string) (*Poo
 }
 
 // AdminGetDevice returns one device of a user.
-func (s *Service) AdminGetDevice(ctx context.Context, poolID, username, deviceKey string) (store.Device, error) {
+func (s *Service) AdminGetDevice(ctx context.Context, poolID, username, deviceKey string) (Device, error) {
 	p, u, err := s.deviceUser(ctx, poolID, username)
 	if err != nil {
-		return store.Device{}, err
+		return Device{}, err
 	}
 	d, err := s.store.GetDevice(ctx, p.ID, u.UsernameKey, deviceKey)
-	return d, deviceError(err)
+	if err != nil {
+		return Device{}, deviceError(err)
+	}
+	return deviceView(d), nil
 }
 
 // AdminListDevices lists a user's devices by device key.
-func (s *Service) AdminListDevices(ctx context.Context, poolID, username string, limit int, token string) ([]store.Device, string, error) {
+func (s *Service) AdminListDevices(ctx context.Context, poolID, username string, limit int, token string) ([]Device, string, error) {
 	p, u, err := s.deviceUser(ctx, poolID, username)
 	if err != nil {
 		return nil, "", err
@@ -64,7 +67,7 @@ func (s *Service) AdminListDevices(ctx context.Context, poolID, username string,
 	if err != nil {
 		return nil, "", listPageError(err)
 	}
-	return ds, wrapToken(scope, next), nil
+	return deviceViews(ds), wrapToken(scope, next), nil
 }
 
 // AdminForgetDevice deletes a device of a user.
@@ -99,9 +102,9 @@ func (s *Service) AdminUpdateDeviceStatus(ctx context.Context, poolID, username,
 	return deviceError(err)
 }
 
-// DeviceAttributes is the attribute list of a device as Cognito returns it:
+// deviceAttributes is the attribute list of a device as Cognito returns it:
 // the stored attributes plus "dev:device_remembered_status" once set, by name.
-func DeviceAttributes(d store.Device) []Attribute {
+func deviceAttributes(d store.Device) []Attribute {
 	m := make(map[string]string, len(d.Attributes)+1)
 	for k, v := range d.Attributes {
 		m[k] = v

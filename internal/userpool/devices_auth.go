@@ -216,7 +216,7 @@ type ConfirmDeviceInput struct {
 // and reports whether the user must still be asked to remember it
 // (UserConfirmationNecessary).
 func (s *Service) ConfirmDevice(ctx context.Context, in ConfirmDeviceInput) (bool, error) {
-	ac, err := s.AuthenticateAccessToken(ctx, in.AccessToken)
+	ac, err := s.authenticate(ctx, in.AccessToken)
 	if err != nil {
 		return false, err
 	}
@@ -295,18 +295,21 @@ func (s *Service) ConfirmDevice(ctx context.Context, in ConfirmDeviceInput) (boo
 }
 
 // GetDevice returns one of the access token's user's devices.
-func (s *Service) GetDevice(ctx context.Context, accessToken, deviceKey string) (store.Device, error) {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+func (s *Service) GetDevice(ctx context.Context, accessToken, deviceKey string) (Device, error) {
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
-		return store.Device{}, err
+		return Device{}, err
 	}
 	d, err := s.store.GetDevice(ctx, ac.Pool.ID, ac.User.UsernameKey, deviceKey)
-	return d, deviceError(err)
+	if err != nil {
+		return Device{}, deviceError(err)
+	}
+	return deviceView(d), nil
 }
 
 // ListDevices lists the access token's user's devices by device key.
-func (s *Service) ListDevices(ctx context.Context, accessToken string, limit int, pageToken string) ([]store.Device, string, error) {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+func (s *Service) ListDevices(ctx context.Context, accessToken string, limit int, pageToken string) ([]Device, string, error) {
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
 		return nil, "", err
 	}
@@ -319,12 +322,12 @@ func (s *Service) ListDevices(ctx context.Context, accessToken string, limit int
 	if err != nil {
 		return nil, "", listPageError(err)
 	}
-	return ds, wrapToken(scope, next), nil
+	return deviceViews(ds), wrapToken(scope, next), nil
 }
 
 // ForgetDevice deletes one of the access token's user's devices.
 func (s *Service) ForgetDevice(ctx context.Context, accessToken, deviceKey string) error {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
 		return err
 	}
@@ -339,7 +342,7 @@ func (s *Service) UpdateDeviceStatus(ctx context.Context, accessToken, deviceKey
 	default:
 		return Errorf(KindInvalidParameter, "Invalid device remembered status: %s", status)
 	}
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
 		return err
 	}

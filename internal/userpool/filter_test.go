@@ -120,7 +120,7 @@ func TestListUsersFilterAndPaging(t *testing.T) {
 			t.Fatalf("%s: got %v, want %v", tc.filter, got, tc.want)
 		}
 	}
-	u, _ := e.svc.AdminGetUser(ctx, p.ID, "user07")
+	u, _ := e.svc.userRecord(ctx, p.ID, "user07")
 	if got := utCollectUsers(t, e, p.ID, fmt.Sprintf(`sub = "%s"`, u.Sub), 0); !eq(got, []string{"user07"}) {
 		t.Fatalf("by sub: %v", got)
 	}

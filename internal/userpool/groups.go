@@ -21,10 +21,10 @@ type GroupInput struct {
 
 // CreateGroup creates a group; GroupExistsException on a duplicate name,
 // LimitExceededException when the pool has the maximum number of groups.
-func (s *Service) CreateGroup(ctx context.Context, in GroupInput) (store.Group, error) {
+func (s *Service) CreateGroup(ctx context.Context, in GroupInput) (Group, error) {
 	p, err := s.GetPool(ctx, in.PoolID)
 	if err != nil {
-		return store.Group{}, err
+		return Group{}, err
 	}
 	now := s.nowUTC()
 	g := store.Group{PoolID: p.ID, Name: in.Name, Precedence: in.Precedence, CreatedAt: now, UpdatedAt: now}
@@ -36,23 +36,24 @@ func (s *Service) CreateGroup(ctx context.Context, in GroupInput) (store.Group, 
 	}
 	switch err := s.store.CreateGroup(ctx, g, s.limits.GroupsPerPool); {
 	case err == nil:
-		return g, nil
+		return groupView(g), nil
 	case errors.Is(err, store.ErrAlreadyExists):
-		return store.Group{}, Errorf(KindGroupExists, "A group with the name already exists.")
+		return Group{}, Errorf(KindGroupExists, "A group with the name already exists.")
 	case errors.Is(err, store.ErrLimitExceeded):
-		return store.Group{}, Errorf(KindLimitExceeded, "The user pool has reached its limit of %d groups.", s.limits.GroupsPerPool)
+		return Group{}, Errorf(KindLimitExceeded, "The user pool has reached its limit of %d groups.", s.limits.GroupsPerPool)
 	default:
-		return store.Group{}, Internal(err)
+		return Group{}, Internal(err)
 	}
 }
 
 // GetGroup returns a group; ResourceNotFoundException "Group not found." when missing.
-func (s *Service) GetGroup(ctx context.Context, poolID, name string) (store.Group, error) {
+func (s *Service) GetGroup(ctx context.Context, poolID, name string) (Group, error) {
 	p, err := s.GetPool(ctx, poolID)
 	if err != nil {
-		return store.Group{}, err
+		return Group{}, err
 	}
-	return s.getGroup(ctx, p, name)
+	g, err := s.getGroup(ctx, p, name)
+	return groupView(g), err
 }
 
 func (s *Service) getGroup(ctx context.Context, p *Pool, name string) (store.Group, error) {
@@ -68,7 +69,7 @@ func (s *Service) getGroup(ctx context.Context, p *Pool, name string) (store.Gro
 }
 
 // ListGroups lists a pool's groups by name.
-func (s *Service) ListGroups(ctx context.Context, poolID string, limit int, token string) ([]store.Group, string, error) {
+func (s *Service) ListGroups(ctx context.Context, poolID string, limit int, token string) ([]Group, string, error) {
 	p, err := s.GetPool(ctx, poolID)
 	if err != nil {
 		return nil, "", err
@@ -82,14 +83,14 @@ func (s *Service) ListGroups(ctx context.Context, poolID string, limit int, toke
 	if err != nil {
 		return nil, "", listPageError(err)
 	}
-	return gs, wrapToken(scope, next), nil
+	return groupViews(gs), wrapToken(scope, next), nil
 }
 
 // UpdateGroup changes the members given in in; the others stay as they are.
-func (s *Service) UpdateGroup(ctx context.Context, in GroupInput) (store.Group, error) {
+func (s *Service) UpdateGroup(ctx context.Context, in GroupInput) (Group, error) {
 	p, err := s.GetPool(ctx, in.PoolID)
 	if err != nil {
-		return store.Group{}, err
+		return Group{}, err
 	}
 	now := s.nowUTC()
 	g, err := s.store.UpdateGroup(ctx, p.ID, in.Name, func(g *store.Group) error {
@@ -108,11 +109,11 @@ func (s *Service) UpdateGroup(ctx context.Context, in GroupInput) (store.Group, 
 	})
 	switch {
 	case err == nil:
-		return g, nil
+		return groupView(g), nil
 	case errors.Is(err, store.ErrNotFound):
-		return store.Group{}, errGroupNotFound()
+		return Group{}, errGroupNotFound()
 	default:
-		return store.Group{}, Internal(err)
+		return Group{}, Internal(err)
 	}
 }
 
@@ -144,7 +145,7 @@ func (s *Service) membership(ctx context.Context, poolID, username, group string
 	if _, err := s.getGroup(ctx, p, group); err != nil {
 		return nil, store.User{}, err
 	}
-	u, err := s.ResolveUser(ctx, p, username)
+	u, err := s.resolveUser(ctx, p, username)
 	if err != nil {
 		return nil, store.User{}, err
 	}
@@ -173,7 +174,7 @@ func (s *Service) AdminAddUserToGroup(ctx context.Context, poolID, username, gro
 		if _, gerr := s.getGroup(ctx, p, group); gerr != nil {
 			return gerr
 		}
-		u, uerr := s.ResolveUser(ctx, p, username)
+		u, uerr := s.resolveUser(ctx, p, username)
 		if uerr != nil {
 			return uerr
 		}
@@ -239,7 +240,7 @@ func (s *Service) AdminRemoveUserFromGroup(ctx context.Context, poolID, username
 // user). Only an empty page or a token that does not fit sends the call the
 // long way: resolve the user (alias, sub; UserNotFoundException first), then
 // list.
-func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username string, limit int, token string) ([]store.Group, string, error) {
+func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username string, limit int, token string) ([]Group, string, error) {
 	p, err := s.GetPool(ctx, poolID)
 	if err != nil {
 		return nil, "", err
@@ -248,11 +249,11 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username s
 		if page, err := unwrapToken("user-groups\x00"+key, limit, token); err == nil {
 			gs, next, err := s.store.ListGroupsForUser(ctx, p.ID, key, page)
 			if err == nil && len(gs) > 0 {
-				return gs, wrapToken("user-groups\x00"+key, next), nil
+				return groupViews(gs), wrapToken("user-groups\x00"+key, next), nil
 			}
 		}
 	}
-	u, err := s.ResolveUser(ctx, p, username)
+	u, err := s.resolveUser(ctx, p, username)
 	if err != nil {
 		return nil, "", err
 	}
@@ -265,7 +266,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username s
 	if err != nil {
 		return nil, "", listPageError(err)
 	}
-	return gs, wrapToken(scope, next), nil
+	return groupViews(gs), wrapToken(scope, next), nil
 }
 
 // ListUsersInGroup lists the members of a group by username, as summaries
@@ -275,7 +276,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username s
 // listed member proves the group existed when the page was read, since
 // memberships are deleted with their group (ON DELETE CASCADE in both
 // stores). A missing group is still reported before a bad token.
-func (s *Service) ListUsersInGroup(ctx context.Context, poolID, group string, limit int, token string) ([]store.User, string, error) {
+func (s *Service) ListUsersInGroup(ctx context.Context, poolID, group string, limit int, token string) ([]User, string, error) {
 	p, err := s.GetPool(ctx, poolID)
 	if err != nil {
 		return nil, "", err
@@ -308,15 +309,19 @@ func (s *Service) ListUsersInGroup(ctx context.Context, poolID, group string, li
 			return nil, "", gerr
 		}
 	}
-	return us, wrapToken(scope, next), nil
+	views, err := userViews(us)
+	if err != nil {
+		return nil, "", err
+	}
+	return views, wrapToken(scope, next), nil
 }
 
 // GroupsForUser returns every group of the user (for the token issuer's
 // cognito:groups, cognito:roles and cognito:preferred_role), ordered by name.
-func (s *Service) GroupsForUser(ctx context.Context, p *Pool, usernameKey string) ([]store.Group, error) {
+func (s *Service) GroupsForUser(ctx context.Context, p *Pool, usernameKey string) ([]Group, error) {
 	gs, err := s.store.AllGroupsForUser(ctx, p.ID, usernameKey)
 	if err != nil {
 		return nil, Internal(err)
 	}
-	return gs, nil
+	return groupViews(gs), nil
 }

@@ -86,7 +86,7 @@ func TestGroupLifecycle(t *testing.T) {
 	if err := e.svc.DeleteGroup(ctx, p.ID, "admins"); err != nil {
 		t.Fatal(err)
 	}
-	u, _ := e.svc.AdminGetUser(ctx, p.ID, "oscar")
+	u, _ := e.svc.userRecord(ctx, p.ID, "oscar")
 	gs, err := e.svc.GroupsForUser(ctx, p, u.UsernameKey)
 	if err != nil || len(gs) != 1 || gs[0].Name != "b" {
 		t.Fatalf("groups after delete = %v, %v", gs, err)
@@ -275,16 +275,16 @@ func TestDevices(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, _ = e.svc.AdminGetDevice(ctx, p.ID, "quinn", keys[1])
-	attrs := DeviceAttributes(d)
-	if d.Remembered != DeviceRemembered || !d.UpdatedAt.Equal(e.now) || len(attrs) != 2 ||
+	attrs := d.Attributes
+	if !d.UpdatedAt.Equal(e.now) || len(attrs) != 2 ||
 		attrs[0] != (Attribute{"dev:device_remembered_status", "remembered"}) || attrs[1] != (Attribute{"device_name", "phone"}) {
 		t.Fatalf("device = %+v attrs %v", d, attrs)
 	}
 	if err := e.svc.AdminUpdateDeviceStatus(ctx, p.ID, "quinn", keys[1], DeviceNotRemembered); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ = e.svc.AdminGetDevice(ctx, p.ID, "quinn", keys[1]); d.Remembered != DeviceNotRemembered {
-		t.Fatalf("status %q", d.Remembered)
+	if d, _ = e.svc.AdminGetDevice(ctx, p.ID, "quinn", keys[1]); d.Attributes[0] != (Attribute{"dev:device_remembered_status", DeviceNotRemembered}) {
+		t.Fatalf("attributes %v", d.Attributes)
 	}
 	if err := e.svc.AdminForgetDevice(ctx, p.ID, "quinn", keys[0]); err != nil {
 		t.Fatal(err)
@@ -407,7 +407,7 @@ func TestMembershipByUsernameAliasAndErrors(t *testing.T) {
 	utWantErr(t, err, KindUserNotFound, "User does not exist.")
 }
 
-func groupNames(gs []store.Group) []string {
+func groupNames(gs []Group) []string {
 	out := make([]string, len(gs))
 	for i, g := range gs {
 		out[i] = g.Name

@@ -73,11 +73,11 @@ func (e *auEnv) setup(tb testing.TB) (*Pool, *Client, store.User) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cred, err := e.svc.NewPassword(p, "alice", auPassword, false)
+	cred, err := e.svc.newPassword(p, "alice", auPassword, false)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	u, err := e.st.UpdateUser(ctx, p.ID, res.User.UsernameKey, func(u *store.User) error {
+	u, err := e.st.UpdateUser(ctx, p.ID, res.User.UsernameKey(), func(u *store.User) error {
 		u.Password, u.Status = cred, StatusConfirmed
 		return nil
 	})

@@ -57,7 +57,7 @@ func (s *Service) totpSetupSubjectOf(ctx context.Context, accessToken, session s
 	case accessToken != "" && session != "":
 		return nil, Errorf(KindInvalidParameter, "Only one of AccessToken or Session can be provided.")
 	case accessToken != "":
-		ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+		ac, err := s.authenticate(ctx, accessToken)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +100,7 @@ func (s *Service) AssociateSoftwareToken(ctx context.Context, accessToken, sessi
 		return nil, Internal(err)
 	}
 	_, err = s.updateUser(ctx, sub.pool, sub.user.UsernameKey, func(u *store.User) error {
-		m, err := DecodeMFA(*u)
+		m, err := decodeMFA(u.MFA)
 		if err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, accessToken, session,
 	if err != nil {
 		return nil, err
 	}
-	m, err := DecodeMFA(sub.user)
+	m, err := decodeMFA(sub.user.MFA)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, accessToken, session,
 	}
 	now := s.now()
 	_, err = s.updateUser(ctx, sub.pool, sub.user.UsernameKey, func(u *store.User) error {
-		m, err := DecodeMFA(*u)
+		m, err := decodeMFA(u.MFA)
 		if err != nil {
 			return err
 		}
@@ -166,7 +166,7 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, accessToken, session,
 // AdminSetUserMFAPreference). Enabling SOFTWARE_TOKEN_MFA needs a verified
 // secret: InvalidParameterException otherwise.
 func (s *Service) SetUserMFAPreference(ctx context.Context, accessToken string, pref MFAPreference) error {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
 		return err
 	}

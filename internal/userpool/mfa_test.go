@@ -33,7 +33,7 @@ func TestSoftwareTokenWithAccessToken(t *testing.T) {
 	if len(a.SecretCode) != 32 || a.Session != "" {
 		t.Fatalf("association %+v", a)
 	}
-	m, _ := DecodeMFA(e.user(t, p.ID, "uma"))
+	m, _ := decodeMFA(e.user(t, p.ID, "uma").MFA)
 	if m.TOTPSecret != a.SecretCode || m.TOTPVerified || m.TOTPEnabled {
 		t.Fatalf("stored %+v", m)
 	}
@@ -60,7 +60,7 @@ func TestSoftwareTokenWithAccessToken(t *testing.T) {
 	if err != nil || v.Status != "SUCCESS" || v.Session != "" {
 		t.Fatalf("VerifySoftwareToken: %+v %v", v, err)
 	}
-	m, _ = DecodeMFA(e.user(t, p.ID, "uma"))
+	m, _ = decodeMFA(e.user(t, p.ID, "uma").MFA)
 	if !m.TOTPVerified || !m.TOTPEnabled || m.LastTOTPStep != totp.Step(e.now)-1 {
 		t.Fatalf("after verify %+v", m)
 	}
@@ -74,14 +74,14 @@ func TestSoftwareTokenWithAccessToken(t *testing.T) {
 	if err := e.svc.SetUserMFAPreference(ctx, at, MFAPreference{TOTP: &MFAFactorSetting{Enabled: true, Preferred: true}}); err != nil {
 		t.Fatalf("SetUserMFAPreference: %v", err)
 	}
-	m, _ = DecodeMFA(e.user(t, p.ID, "uma"))
+	m, _ = decodeMFA(e.user(t, p.ID, "uma").MFA)
 	if m.PreferredMFA() != "SOFTWARE_TOKEN_MFA" {
 		t.Fatalf("preference %+v", m)
 	}
 	if err := e.svc.SetUserMFAPreference(ctx, at, MFAPreference{TOTP: &MFAFactorSetting{Enabled: false}}); err != nil {
 		t.Fatal(err)
 	}
-	if m, _ = DecodeMFA(e.user(t, p.ID, "uma")); m.TOTPEnabled || m.PreferredMFA() != "" {
+	if m, _ = decodeMFA(e.user(t, p.ID, "uma").MFA); m.TOTPEnabled || m.PreferredMFA() != "" {
 		t.Fatalf("disabled %+v", m)
 	}
 }

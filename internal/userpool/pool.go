@@ -181,11 +181,20 @@ func (s *Service) loadPool(ctx context.Context, poolID string) (*Pool, error) {
 // ErrUserNotFound is the error Admin* operations answer for an unknown user.
 func errUserNotFound() *Error { return Errorf(KindUserNotFound, "User does not exist.") }
 
-// ResolveUser finds the user a client-supplied username names: the internal
+// ResolveUser finds the user a client-supplied username names (see resolveUser).
+func (s *Service) ResolveUser(ctx context.Context, p *Pool, username string) (User, error) {
+	u, err := s.resolveUser(ctx, p, username)
+	if err != nil {
+		return User{}, err
+	}
+	return userView(u)
+}
+
+// resolveUser finds the user a client-supplied username names: the internal
 // username (respecting case sensitivity), or, when the pool uses
 // UsernameAttributes or AliasAttributes, an email / phone_number /
 // preferred_username alias, or the sub. UserNotFoundException when none matches.
-func (s *Service) ResolveUser(ctx context.Context, p *Pool, username string) (store.User, error) {
+func (s *Service) resolveUser(ctx context.Context, p *Pool, username string) (store.User, error) {
 	u, err := s.store.GetUser(ctx, p.ID, p.UsernameKey(username))
 	if err == nil {
 		return u, nil

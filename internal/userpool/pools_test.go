@@ -354,7 +354,7 @@ func TestDescribePoolCountsUsers(t *testing.T) {
 	for _, name := range []string{"a", "b"} {
 		u := store.User{PoolID: p.ID, Username: name, UsernameKey: name, Sub: "sub-" + name, Status: "CONFIRMED", Enabled: true,
 			Attributes: map[string]string{}, Aliases: map[string]string{}}
-		if err := svc.Store().CreateUser(ctx, u); err != nil {
+		if err := svc.store.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)
 		}
 	}

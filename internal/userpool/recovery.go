@@ -77,7 +77,7 @@ func (s *Service) acctSetPassword(ctx context.Context, p *Pool, u store.User, pw
 	if err := checkPassword(p, pw, member); err != nil {
 		return err
 	}
-	cred, err := s.NewPassword(p, u.Username, pw, temporary)
+	cred, err := s.newPassword(p, u.Username, pw, temporary)
 	if err != nil {
 		return err
 	}

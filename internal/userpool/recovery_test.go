@@ -21,7 +21,7 @@ func (e *lcEnv) confirmedUser(t *testing.T, poolID, username string, attrs ...At
 	if err := e.svc.AdminSetUserPassword(ctx, poolID, username, lcPassword, true); err != nil {
 		t.Fatalf("AdminSetUserPassword: %v", err)
 	}
-	u, err := e.svc.AdminGetUser(ctx, poolID, username)
+	u, err := e.svc.userRecord(ctx, poolID, username)
 	if err != nil {
 		t.Fatal(err)
 	}

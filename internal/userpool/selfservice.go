@@ -32,7 +32,7 @@ import (
 // ChangePassword replaces the user's password after checking the previous
 // one. previous is nil when the caller sent no PreviousPassword.
 func (s *Service) ChangePassword(ctx context.Context, accessToken string, previous *string, proposed string) error {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Service) ChangePassword(ctx context.Context, accessToken string, previo
 }
 
 // selfClient loads the app client the access token was issued to.
-func (s *Service) selfClient(ctx context.Context, ac *AccessContext) (*Client, error) {
+func (s *Service) selfClient(ctx context.Context, ac *accessCtx) (*Client, error) {
 	c, err := s.GetClient(ctx, ac.Pool.ID, ac.Claims.ClientID)
 	if KindOf(err) == KindResourceNotFound {
 		return nil, errInvalidAccessToken()
@@ -79,7 +79,7 @@ func (s *Service) selfClient(ctx context.Context, ac *AccessContext) (*Client, e
 // deletes one) and sends verification codes for changed auto-verified
 // email/phone_number values.
 func (s *Service) UpdateUserAttributes(ctx context.Context, accessToken string, attrs []Attribute) ([]CodeDelivery, error) {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +166,7 @@ func verifiableAttribute(name string) error {
 // GetUserAttributeVerificationCode sends a code that verifies the user's
 // email or phone_number.
 func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, accessToken, attr string) (*CodeDelivery, error) {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (s *Service) GetUserAttributeVerificationCode(ctx context.Context, accessTo
 // VerifyUserAttribute marks the user's email or phone_number verified with
 // the code GetUserAttributeVerificationCode / UpdateUserAttributes sent.
 func (s *Service) VerifyUserAttribute(ctx context.Context, accessToken, attr, code string) error {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (s *Service) VerifyUserAttribute(ctx context.Context, accessToken, attr, co
 
 // DeleteUser deletes the user the access token belongs to.
 func (s *Service) DeleteUser(ctx context.Context, accessToken string) error {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (s *Service) DeleteUser(ctx context.Context, accessToken string) error {
 
 // SetUserSettings stores the user's legacy MFA options (as AdminSetUserSettings).
 func (s *Service) SetUserSettings(ctx context.Context, accessToken string, opts []MFAOption) error {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
 		return err
 	}

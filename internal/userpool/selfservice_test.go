@@ -155,7 +155,7 @@ func TestDeleteUserAndSetUserSettings(t *testing.T) {
 	if err := e.svc.SetUserSettings(ctx, at, []MFAOption{{DeliveryMedium: "SMS", AttributeName: "phone_number"}}); err != nil {
 		t.Fatalf("SetUserSettings: %v", err)
 	}
-	m, err := DecodeMFA(e.user(t, p.ID, "sam"))
+	m, err := decodeMFA(e.user(t, p.ID, "sam").MFA)
 	if err != nil || !m.SMSEnabled || len(m.MFAOptions) != 1 {
 		t.Fatalf("mfa %+v %v", m, err)
 	}

@@ -59,7 +59,7 @@ func (s *Service) acctUser(ctx context.Context, clientID, secretHash, username s
 	if err != nil {
 		return nil, store.User{}, false, err
 	}
-	u, err = s.ResolveUser(ctx, p, username)
+	u, err = s.resolveUser(ctx, p, username)
 	if err == nil {
 		return p, u, true, nil
 	}
@@ -188,7 +188,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*SignUpResult, er
 	if err := checkRequired(p, attrs); err != nil {
 		return nil, err
 	}
-	cred, err := s.NewPassword(p, username, in.Password, false)
+	cred, err := s.newPassword(p, username, in.Password, false)
 	if err != nil {
 		return nil, err
 	}

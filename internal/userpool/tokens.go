@@ -8,10 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
+	"userpool/internal/cognitorules"
 	"userpool/internal/store"
 	"userpool/internal/token"
 )
@@ -34,13 +34,18 @@ import (
 // now stored) and its verified claims.
 type AccessContext struct {
 	Pool   *Pool
+	User   User
+	Claims token.Claims
+}
+
+// accessCtx is AccessContext inside the domain, with the user's record.
+type accessCtx struct {
+	Pool   *Pool
 	User   store.User
 	Claims token.Claims
 }
 
 func errInvalidAccessToken() *Error { return Errorf(KindNotAuthorized, "Invalid Access Token") }
-
-var tokenPoolIDRE = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
 
 // tokenPoolID reads the pool id from an unverified token's iss (its last
 // path segment). It only routes the token to its pool's keys: Verify then
@@ -61,7 +66,7 @@ func tokenPoolID(raw string) (string, bool) {
 		return "", false
 	}
 	id := c.Iss[strings.LastIndexByte(c.Iss, '/')+1:]
-	if len(id) > 55 || !tokenPoolIDRE.MatchString(id) {
+	if !cognitorules.ModelPoolID(id) {
 		return "", false
 	}
 	return id, true
@@ -77,6 +82,19 @@ func tokenPoolID(raw string) (string, bool) {
 // "Access Token does not have required scopes", "User does not exist." and
 // "User is disabled.".
 func (s *Service) AuthenticateAccessToken(ctx context.Context, raw string) (*AccessContext, error) {
+	ac, err := s.authenticate(ctx, raw)
+	if err != nil {
+		return nil, err
+	}
+	u, err := userView(ac.User)
+	if err != nil {
+		return nil, err
+	}
+	return &AccessContext{Pool: ac.Pool, User: u, Claims: ac.Claims}, nil
+}
+
+// authenticate is AuthenticateAccessToken for the domain's own operations.
+func (s *Service) authenticate(ctx context.Context, raw string) (*accessCtx, error) {
 	if s.tokens == nil {
 		return nil, Internal(ErrNoTokenIssuer)
 	}
@@ -135,7 +153,7 @@ func (s *Service) AuthenticateAccessToken(ctx context.Context, raw string) (*Acc
 	if !u.Enabled {
 		return nil, Errorf(KindNotAuthorized, "User is disabled.")
 	}
-	return &AccessContext{Pool: p, User: u, Claims: claims}, nil
+	return &accessCtx{Pool: p, User: u, Claims: claims}, nil
 }
 
 // accessRevoked applies the revocation model described at the top of this file.
@@ -360,7 +378,7 @@ func (s *Service) signOutUser(ctx context.Context, p *Pool, key string) error {
 
 // GlobalSignOut signs the access token's user out everywhere.
 func (s *Service) GlobalSignOut(ctx context.Context, accessToken string) error {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
+	ac, err := s.authenticate(ctx, accessToken)
 	if err != nil {
 		return err
 	}
@@ -419,32 +437,13 @@ func (s *Service) RevokeToken(ctx context.Context, clientID, clientSecret, raw s
 
 // ---------------------------------------------------------------- GetUser
 
-// UserView is GetUser's answer.
-type UserView struct {
-	Username       string
-	Attributes     []Attribute
-	MFAOptions     []MFAOption
-	PreferredMFA   string
-	MFASettingList []string
-}
-
 // GetUser returns the access token's user.
-func (s *Service) GetUser(ctx context.Context, accessToken string) (*UserView, error) {
+func (s *Service) GetUser(ctx context.Context, accessToken string) (User, error) {
 	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
 	if err != nil {
-		return nil, err
+		return User{}, err
 	}
-	m, err := DecodeMFA(ac.User)
-	if err != nil {
-		return nil, err
-	}
-	return &UserView{
-		Username:       ac.User.Username,
-		Attributes:     UserAttributes(ac.User, nil),
-		MFAOptions:     m.MFAOptions,
-		PreferredMFA:   m.PreferredMFA(),
-		MFASettingList: m.EnabledMFA(),
-	}, nil
+	return ac.User, nil
 }
 
 // ---------------------------------------------------------------- key documents

@@ -46,13 +46,14 @@ type MFASettings struct {
 	MFAOptions []MFAOption `json:"MFAOptions,omitempty"`
 }
 
-// DecodeMFA reads a user's MFA document; an empty document is the zero value.
-func DecodeMFA(u store.User) (MFASettings, error) {
+// decodeMFA reads a user's MFA document (store.User.MFA); an empty document
+// is the zero value.
+func decodeMFA(doc []byte) (MFASettings, error) {
 	var m MFASettings
-	if len(u.MFA) == 0 {
+	if len(doc) == 0 {
 		return m, nil
 	}
-	if err := json.Unmarshal(u.MFA, &m); err != nil {
+	if err := json.Unmarshal(doc, &m); err != nil {
 		return m, Internal(err)
 	}
 	return m, nil
@@ -109,8 +110,16 @@ type CreateUserInput struct {
 // CreatedUser is AdminCreateUser's result. TemporaryPassword is the password
 // that an invitation message would carry; callers must never log it.
 type CreatedUser struct {
-	User              store.User
+	User              User
 	TemporaryPassword string
+}
+
+func createdUser(u store.User, temporaryPassword string) (CreatedUser, error) {
+	v, err := userView(u)
+	if err != nil {
+		return CreatedUser{}, err
+	}
+	return CreatedUser{User: v, TemporaryPassword: temporaryPassword}, nil
 }
 
 func (s *Service) passwordParams() password.Params {
@@ -146,18 +155,30 @@ func checkPassword(p *Pool, pw, member string) error {
 	return Errorf(KindInvalidParameter, "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\S]+", member)
 }
 
-// NewPassword builds the stored credential of pw for the user with internal
-// username userID: an argon2id hash plus an SRP salt and verifier.
-func (s *Service) NewPassword(p *Pool, userID, pw string, temporary bool) (store.Password, error) {
-	h, err := password.Hash(pw, s.passwordParams(), s.rand)
+// newPassword builds the stored credential of pw for the user with internal
+// username userID with the Service's hashing parameters, randomness and clock.
+func (s *Service) newPassword(p *Pool, userID, pw string, temporary bool) (store.Password, error) {
+	return NewCredential(p, userID, pw, temporary, s.passwordParams(), s.rand, s.nowUTC())
+}
+
+// NewCredential builds the stored credential of pw for the user with
+// internal username userID: an argon2id hash plus an SRP salt and verifier; a
+// temporary password expires after the pool's TemporaryPasswordValidityDays.
+// The domain calls it for every password it sets; tools that write records
+// directly (tools/populate, test fixtures) call it so their users sign in
+// exactly as the domain's do. Faces never need it.
+func NewCredential(p *Pool, userID, pw string, temporary bool, params password.Params, rnd io.Reader, now time.Time) (store.Password, error) {
+	if params == (password.Params{}) {
+		params = password.DefaultParams
+	}
+	h, err := password.Hash(pw, params, rnd)
 	if err != nil {
 		return store.Password{}, Internal(err)
 	}
 	salt := make([]byte, 16)
-	if _, err := io.ReadFull(s.rand, salt); err != nil {
+	if _, err := io.ReadFull(rnd, salt); err != nil {
 		return store.Password{}, Internal(err)
 	}
-	now := s.nowUTC()
 	cred := store.Password{
 		Hash:        h,
 		SRPSalt:     salt,
@@ -287,7 +308,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in CreateUserInput) (Crea
 	if err != nil {
 		return CreatedUser{}, err
 	}
-	cred, err := s.NewPassword(p, username, pw, true)
+	cred, err := s.newPassword(p, username, pw, true)
 	if err != nil {
 		return CreatedUser{}, err
 	}
@@ -327,7 +348,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in CreateUserInput) (Crea
 	if in.MessageAction != "SUPPRESS" {
 		s.sendInvitation(ctx, p, u, pw, in.DeliveryMediums)
 	}
-	return CreatedUser{User: u, TemporaryPassword: pw}, nil
+	return createdUser(u, pw)
 }
 
 // sendInvitation delivers the temporary password through the configured
@@ -417,7 +438,7 @@ func (s *Service) releaseAliases(ctx context.Context, p *Pool, aliases map[strin
 }
 
 func (s *Service) resendInvitation(ctx context.Context, p *Pool, in CreateUserInput) (CreatedUser, error) {
-	u, err := s.ResolveUser(ctx, p, in.Username)
+	u, err := s.resolveUser(ctx, p, in.Username)
 	if err != nil {
 		return CreatedUser{}, err
 	}
@@ -428,7 +449,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in CreateUserIn
 	if err != nil {
 		return CreatedUser{}, err
 	}
-	cred, err := s.NewPassword(p, u.Username, pw, true)
+	cred, err := s.newPassword(p, u.Username, pw, true)
 	if err != nil {
 		return CreatedUser{}, err
 	}
@@ -443,7 +464,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in CreateUserIn
 		return CreatedUser{}, err
 	}
 	s.sendInvitation(ctx, p, u, pw, in.DeliveryMediums)
-	return CreatedUser{User: u, TemporaryPassword: pw}, nil
+	return createdUser(u, pw)
 }
 
 // updateUser runs fn on the user inside the store's transaction, stamping
@@ -476,7 +497,7 @@ func (s *Service) lookupUser(ctx context.Context, poolID, username string) (*Poo
 	if err != nil {
 		return nil, store.User{}, err
 	}
-	u, err := s.ResolveUser(ctx, p, username)
+	u, err := s.resolveUser(ctx, p, username)
 	if err != nil {
 		return nil, store.User{}, err
 	}
@@ -484,9 +505,12 @@ func (s *Service) lookupUser(ctx context.Context, poolID, username string) (*Poo
 }
 
 // AdminGetUser returns the user a username (or alias, or sub) names.
-func (s *Service) AdminGetUser(ctx context.Context, poolID, username string) (store.User, error) {
+func (s *Service) AdminGetUser(ctx context.Context, poolID, username string) (User, error) {
 	_, u, err := s.lookupUser(ctx, poolID, username)
-	return u, err
+	if err != nil {
+		return User{}, err
+	}
+	return userView(u)
 }
 
 // AdminDeleteUser deletes the user with its memberships, devices, tokens,
@@ -621,7 +645,7 @@ func (s *Service) AdminSetUserSettings(ctx context.Context, poolID, username str
 		}
 	}
 	_, err = s.updateUser(ctx, p, u.UsernameKey, func(u *store.User) error {
-		m, err := DecodeMFA(*u)
+		m, err := decodeMFA(u.MFA)
 		if err != nil {
 			return err
 		}
@@ -663,7 +687,7 @@ func (s *Service) AdminSetUserMFAPreference(ctx context.Context, poolID, usernam
 		return err
 	}
 	_, err = s.updateUser(ctx, p, u.UsernameKey, func(u *store.User) error {
-		m, err := DecodeMFA(*u)
+		m, err := decodeMFA(u.MFA)
 		if err != nil {
 			return err
 		}
@@ -733,7 +757,7 @@ type ListUsersInput struct {
 // ListUsers lists a pool's users, optionally filtered, one page at a time.
 // The users are summaries (store.Page.Summary): no aliases, credentials or
 // lockout state, which no listing shows.
-func (s *Service) ListUsers(ctx context.Context, in ListUsersInput) ([]store.User, string, error) {
+func (s *Service) ListUsers(ctx context.Context, in ListUsersInput) ([]User, string, error) {
 	p, err := s.GetPool(ctx, in.PoolID)
 	if err != nil {
 		return nil, "", err
@@ -752,7 +776,11 @@ func (s *Service) ListUsers(ctx context.Context, in ListUsersInput) ([]store.Use
 	if err != nil {
 		return nil, "", listPageError(err)
 	}
-	return users, wrapToken(scope, next), nil
+	views, err := userViews(users)
+	if err != nil {
+		return nil, "", err
+	}
+	return views, wrapToken(scope, next), nil
 }
 
 func hasString(list []string, s string) bool {

@@ -64,7 +64,11 @@ func (e *utEnv) create(t *testing.T, poolID, username string, attrs ...Attribute
 	if err != nil {
 		t.Fatalf("AdminCreateUser(%q): %v", username, err)
 	}
-	return res.User
+	u, err := e.svc.userRecord(context.Background(), poolID, res.User.Username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // wantErr checks the kind and, when msg is not "", the exact message.
@@ -99,19 +103,19 @@ func TestAdminCreateUserCredentialAndShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := res.User
-	if u.Username != "Alice" || u.UsernameKey != "alice" || u.Status != StatusForceChangePassword || !u.Enabled {
+	if u.Username != "Alice" || u.UsernameKey() != "alice" || u.Status != StatusForceChangePassword || !u.Enabled {
 		t.Fatalf("user = %+v", u)
 	}
 	if _, err := uuid.Parse(u.Sub); err != nil {
 		t.Fatalf("sub %q is not a UUID", u.Sub)
 	}
-	if u.Attributes["email_verified"] != "true" {
-		t.Fatalf("email_verified not normalised: %q", u.Attributes["email_verified"])
+	if u.attrs["email_verified"] != "true" {
+		t.Fatalf("email_verified not normalised: %q", u.attrs["email_verified"])
 	}
 	if err := policyOf(p).Check(res.TemporaryPassword); err != nil {
 		t.Fatalf("generated password %v", err)
 	}
-	got, err := e.svc.AdminGetUser(ctx, p.ID, "ALICE")
+	got, err := e.svc.userRecord(ctx, p.ID, "ALICE")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,11 +132,11 @@ func TestAdminCreateUserCredentialAndShape(t *testing.T) {
 	if !cred.Temporary || !cred.ExpiresAt.Equal(utStart.Add(3*24*time.Hour)) {
 		t.Fatalf("temporary=%v expires=%v", cred.Temporary, cred.ExpiresAt)
 	}
-	attrs := UserAttributes(got, nil)
+	attrs := attributeList(got.Sub, got.Attributes, nil)
 	if attrs[0] != (Attribute{"sub", u.Sub}) || len(attrs) != 3 {
 		t.Fatalf("attributes = %v", attrs)
 	}
-	if only := UserAttributes(got, []string{"email"}); len(only) != 1 || only[0].Name != "email" {
+	if only := attributeList(got.Sub, got.Attributes, []string{"email"}); len(only) != 1 || only[0].Name != "email" {
 		t.Fatalf("projection = %v", only)
 	}
 }
@@ -192,11 +196,11 @@ func TestCaseSensitivePool(t *testing.T) {
 	e.create(t, p.ID, "bob")
 	e.create(t, p.ID, "Bob")
 	ctx := context.Background()
-	u, err := e.svc.AdminGetUser(ctx, p.ID, "Bob")
+	u, err := e.svc.userRecord(ctx, p.ID, "Bob")
 	if err != nil || u.Username != "Bob" {
 		t.Fatalf("got %q, %v", u.Username, err)
 	}
-	_, err = e.svc.AdminGetUser(ctx, p.ID, "BOB")
+	_, err = e.svc.userRecord(ctx, p.ID, "BOB")
 	utWantErr(t, err, KindUserNotFound, "User does not exist.")
 }
 
@@ -209,7 +213,7 @@ func TestUsernameAttributesPool(t *testing.T) {
 		t.Fatalf("user = %+v", u)
 	}
 	for _, name := range []string{"carol@example.com", u.Sub, strings.ToUpper(u.Sub)} {
-		got, err := e.svc.AdminGetUser(ctx, p.ID, name)
+		got, err := e.svc.userRecord(ctx, p.ID, name)
 		if err != nil || got.Sub != u.Sub {
 			t.Fatalf("AdminGetUser(%q) = %v, %v", name, got.Sub, err)
 		}
@@ -228,10 +232,10 @@ func TestUsernameAttributesPool(t *testing.T) {
 	if err := e.svc.AdminUpdateUserAttributes(ctx, p.ID, u.Sub, []Attribute{{"email", "carol2@example.com"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.AdminGetUser(ctx, p.ID, "carol2@example.com"); err != nil {
+	if _, err := e.svc.userRecord(ctx, p.ID, "carol2@example.com"); err != nil {
 		t.Fatalf("lookup by new email: %v", err)
 	}
-	_, err = e.svc.AdminGetUser(ctx, p.ID, "carol@example.com")
+	_, err = e.svc.userRecord(ctx, p.ID, "carol@example.com")
 	utWantErr(t, err, KindUserNotFound, "")
 }
 
@@ -252,11 +256,11 @@ func TestAliasPool(t *testing.T) {
 	if _, err := e.svc.AdminCreateUser(ctx, CreateUserInput{PoolID: p.ID, Username: "gina", Attributes: verified, ForceAliasCreation: true}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.svc.AdminGetUser(ctx, p.ID, "f@example.com")
+	got, err := e.svc.userRecord(ctx, p.ID, "f@example.com")
 	if err != nil || got.Username != "gina" {
 		t.Fatalf("alias now names %q, %v", got.Username, err)
 	}
-	old, _ := e.svc.AdminGetUser(ctx, p.ID, "frank")
+	old, _ := e.svc.userRecord(ctx, p.ID, "frank")
 	if old.Attributes["email_verified"] != "false" || len(old.Aliases) != 0 || old.Sub != first.Sub {
 		t.Fatalf("previous holder = %+v", old)
 	}
@@ -278,7 +282,7 @@ func TestResendInvitation(t *testing.T) {
 	if res.User.Sub != u.Sub || res.TemporaryPassword != "Fresh-Pass1" {
 		t.Fatalf("resend = %+v", res)
 	}
-	got, _ := e.svc.AdminGetUser(ctx, p.ID, "ivan")
+	got, _ := e.svc.userRecord(ctx, p.ID, "ivan")
 	if ok, _ := password.Verify("Fresh-Pass1", got.Password.Hash); !ok {
 		t.Fatal("new temporary password not stored")
 	}
@@ -306,7 +310,7 @@ func TestUpdateAndDeleteAttributes(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	u, _ := e.svc.AdminGetUser(ctx, p.ID, "jo")
+	u, _ := e.svc.userRecord(ctx, p.ID, "jo")
 	want := map[string]string{"name": "Jo", "custom:tier": "gold", "email": "jo2@example.com", "email_verified": "false", "custom:level": "3", "given_name": "J"}
 	if len(u.Attributes) != len(want) {
 		t.Fatalf("attributes = %v", u.Attributes)
@@ -339,7 +343,7 @@ func TestUpdateAndDeleteAttributes(t *testing.T) {
 	if err := e.svc.AdminDeleteUserAttributes(ctx, p.ID, "jo", []string{"email", "given_name"}); err != nil {
 		t.Fatal(err)
 	}
-	u, _ = e.svc.AdminGetUser(ctx, p.ID, "jo")
+	u, _ = e.svc.userRecord(ctx, p.ID, "jo")
 	if _, ok := u.Attributes["email"]; ok || u.Attributes["email_verified"] != "" || u.Attributes["given_name"] != "" {
 		t.Fatalf("attributes after delete = %v", u.Attributes)
 	}
@@ -355,14 +359,14 @@ func TestEnableDisableConfirm(t *testing.T) {
 	if err := e.svc.AdminDisableUser(ctx, p.ID, "kim"); err != nil {
 		t.Fatal(err)
 	}
-	u, _ := e.svc.AdminGetUser(ctx, p.ID, "kim")
+	u, _ := e.svc.userRecord(ctx, p.ID, "kim")
 	if u.Enabled || !u.TokensValidAfter.Equal(e.now) {
 		t.Fatalf("disabled user = enabled %v, tokens valid after %v", u.Enabled, u.TokensValidAfter)
 	}
 	if err := e.svc.AdminEnableUser(ctx, p.ID, "kim"); err != nil {
 		t.Fatal(err)
 	}
-	if u, _ = e.svc.AdminGetUser(ctx, p.ID, "kim"); !u.Enabled {
+	if u, _ = e.svc.userRecord(ctx, p.ID, "kim"); !u.Enabled {
 		t.Fatal("still disabled")
 	}
 	utWantErr(t, e.svc.AdminConfirmSignUp(ctx, p.ID, "kim"), KindNotAuthorized, "User cannot be confirmed. Current status is FORCE_CHANGE_PASSWORD")
@@ -375,7 +379,7 @@ func TestEnableDisableConfirm(t *testing.T) {
 	if err := e.svc.AdminConfirmSignUp(ctx, p.ID, "lee"); err != nil {
 		t.Fatal(err)
 	}
-	if u, _ = e.svc.AdminGetUser(ctx, p.ID, "lee"); u.Status != StatusConfirmed {
+	if u, _ = e.svc.userRecord(ctx, p.ID, "lee"); u.Status != StatusConfirmed {
 		t.Fatalf("status %s", u.Status)
 	}
 	utWantErr(t, e.svc.AdminConfirmSignUp(ctx, p.ID, "lee"), KindNotAuthorized, "User cannot be confirmed. Current status is CONFIRMED")
@@ -396,7 +400,7 @@ func TestAdminDeleteUser(t *testing.T) {
 	if err := e.svc.AdminDeleteUser(ctx, p.ID, "MAX"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := e.svc.AdminGetUser(ctx, p.ID, "max")
+	_, err := e.svc.userRecord(ctx, p.ID, "max")
 	utWantErr(t, err, KindUserNotFound, "User does not exist.")
 	utWantErr(t, e.svc.AdminDeleteUser(ctx, p.ID, "max"), KindUserNotFound, "User does not exist.")
 	members, _, err := e.svc.ListUsersInGroup(ctx, p.ID, "g", 0, "")
@@ -431,8 +435,8 @@ func TestMFASettings(t *testing.T) {
 	if err := e.svc.AdminSetUserMFAPreference(ctx, p.ID, "ned", MFAPreference{TOTP: on, SMS: &MFAFactorSetting{Enabled: true}}); err != nil {
 		t.Fatal(err)
 	}
-	u, _ := e.svc.AdminGetUser(ctx, p.ID, "ned")
-	m, _ := DecodeMFA(u)
+	u, _ := e.svc.userRecord(ctx, p.ID, "ned")
+	m, _ := decodeMFA(u.MFA)
 	if m.PreferredMFA() != "SOFTWARE_TOKEN_MFA" || strings.Join(m.EnabledMFA(), ",") != "SMS_MFA,SOFTWARE_TOKEN_MFA" || m.TOTPSecret == "" {
 		t.Fatalf("mfa = %+v", m)
 	}
@@ -440,8 +444,8 @@ func TestMFASettings(t *testing.T) {
 	if err := e.svc.AdminSetUserMFAPreference(ctx, p.ID, "ned", MFAPreference{SMS: on}); err != nil {
 		t.Fatal(err)
 	}
-	u, _ = e.svc.AdminGetUser(ctx, p.ID, "ned")
-	m, _ = DecodeMFA(u)
+	u, _ = e.svc.userRecord(ctx, p.ID, "ned")
+	m, _ = decodeMFA(u.MFA)
 	if m.PreferredMFA() != "SMS_MFA" || !m.TOTPEnabled || m.TOTPPreferred {
 		t.Fatalf("mfa = %+v", m)
 	}
@@ -449,16 +453,16 @@ func TestMFASettings(t *testing.T) {
 	if err := e.svc.AdminSetUserSettings(ctx, p.ID, "ned", []MFAOption{{DeliveryMedium: "SMS", AttributeName: "phone_number"}}); err != nil {
 		t.Fatal(err)
 	}
-	u, _ = e.svc.AdminGetUser(ctx, p.ID, "ned")
-	m, _ = DecodeMFA(u)
+	u, _ = e.svc.userRecord(ctx, p.ID, "ned")
+	m, _ = decodeMFA(u.MFA)
 	if len(m.MFAOptions) != 1 || !m.SMSEnabled {
 		t.Fatalf("mfa = %+v", m)
 	}
 	if err := e.svc.AdminSetUserSettings(ctx, p.ID, "ned", nil); err != nil {
 		t.Fatal(err)
 	}
-	u, _ = e.svc.AdminGetUser(ctx, p.ID, "ned")
-	m, _ = DecodeMFA(u)
+	u, _ = e.svc.userRecord(ctx, p.ID, "ned")
+	m, _ = decodeMFA(u.MFA)
 	if len(m.MFAOptions) != 0 || m.SMSEnabled || !m.TOTPEnabled {
 		t.Fatalf("mfa = %+v", m)
 	}

@@ -84,7 +84,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	cred, err := svc.NewPassword(p, "bulk", *pw, true)
+	cred, err := userpool.NewCredential(p, "bulk", *pw, true, password.InsecureTestParams, rand.Reader, time.Now().UTC().Truncate(time.Millisecond))
 	if err != nil {
 		return err
 	}
