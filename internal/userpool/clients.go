@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"userpool/internal/cognitorules"
 	"userpool/internal/store"
 )
 
@@ -37,28 +38,22 @@ const (
 	UnitDays    = "days"
 )
 
-// Explicit auth flow values (ExplicitAuthFlowsType).
+// Explicit auth flow values (ExplicitAuthFlowsType); the values and the
+// legacy / ALLOW_ sets are cognitorules'.
 const (
-	FlowAdminNoSRP                 = "ADMIN_NO_SRP_AUTH"     // legacy
-	FlowCustomAuthFlowOnly         = "CUSTOM_AUTH_FLOW_ONLY" // legacy
-	FlowUserPasswordLegacy         = "USER_PASSWORD_AUTH"    // legacy
-	FlowAllowAdminUserPasswordAuth = "ALLOW_ADMIN_USER_PASSWORD_AUTH"
-	FlowAllowCustomAuth            = "ALLOW_CUSTOM_AUTH"
-	FlowAllowUserPasswordAuth      = "ALLOW_USER_PASSWORD_AUTH"
-	FlowAllowUserSRPAuth           = "ALLOW_USER_SRP_AUTH"
-	FlowAllowRefreshTokenAuth      = "ALLOW_REFRESH_TOKEN_AUTH"
-	FlowAllowUserAuth              = "ALLOW_USER_AUTH"
+	FlowAdminNoSRP                 = cognitorules.FlowAdminNoSRP         // legacy
+	FlowCustomAuthFlowOnly         = cognitorules.FlowCustomAuthFlowOnly // legacy
+	FlowUserPasswordLegacy         = cognitorules.FlowUserPasswordLegacy // legacy
+	FlowAllowAdminUserPasswordAuth = cognitorules.FlowAllowAdminUserPasswordAuth
+	FlowAllowCustomAuth            = cognitorules.FlowAllowCustomAuth
+	FlowAllowUserPasswordAuth      = cognitorules.FlowAllowUserPasswordAuth
+	FlowAllowUserSRPAuth           = cognitorules.FlowAllowUserSRPAuth
+	FlowAllowRefreshTokenAuth      = cognitorules.FlowAllowRefreshTokenAuth
+	FlowAllowUserAuth              = cognitorules.FlowAllowUserAuth
 )
 
 // DefaultExplicitAuthFlows is what a client created without ExplicitAuthFlows gets.
 var DefaultExplicitAuthFlows = []string{FlowAllowRefreshTokenAuth, FlowAllowUserSRPAuth, FlowAllowCustomAuth}
-
-var legacyFlows = map[string]bool{FlowAdminNoSRP: true, FlowCustomAuthFlowOnly: true, FlowUserPasswordLegacy: true}
-
-var allowFlows = map[string]bool{
-	FlowAllowAdminUserPasswordAuth: true, FlowAllowCustomAuth: true, FlowAllowUserPasswordAuth: true,
-	FlowAllowUserSRPAuth: true, FlowAllowRefreshTokenAuth: true, FlowAllowUserAuth: true,
-}
 
 // Token validity ranges and defaults (TokenValidityUnitsType docs).
 const (
@@ -200,7 +195,7 @@ func (c *Client) AllowsAuthFlow(flow string) bool {
 	}
 	legacy := true
 	for _, f := range flows {
-		if allowFlows[f] {
+		if cognitorules.IsAllowFlow(f) {
 			legacy = false
 		}
 	}
@@ -305,9 +300,9 @@ func checkAuthFlows(flows []string) error {
 	var legacy, allow bool
 	for _, f := range flows {
 		switch {
-		case legacyFlows[f]:
+		case cognitorules.IsLegacyFlow(f):
 			legacy = true
-		case allowFlows[f]:
+		case cognitorules.IsAllowFlow(f):
 			allow = true
 		default:
 			return invalidParam("Invalid ExplicitAuthFlows value %s.", f)

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"regexp"
 
+	"userpool/internal/cognitorules"
 	"userpool/internal/store"
 )
 
@@ -13,14 +13,9 @@ import (
 // and updates that change only the members a configuration file declares
 // (unlike UpdateUserPool/UpdateUserPoolClient, which reset omitted members).
 
-// poolIDRe is the shape of a pool id: <region>_<9 letters or digits>.
-var poolIDRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]{9}$`)
-
-// clientIDRe is the model's ClientIdType pattern with its length bounds.
-var clientIDRe = regexp.MustCompile(`^[\w+]{1,128}$`)
-
-// ValidPoolID reports whether id has the shape of a Cognito pool id.
-func ValidPoolID(id string) bool { return poolIDRe.MatchString(id) }
+// ValidPoolID reports whether id has the shape of a Cognito pool id
+// (<region>_<9 letters or digits>; the rule is cognitorules').
+func ValidPoolID(id string) bool { return cognitorules.ValidPoolID(id) }
 
 // CreatePoolWithID is CreatePool with a caller-chosen id (which must look
 // like <region>_<9 letters or digits>). ResourceConflict-style
@@ -148,7 +143,7 @@ func (s *Service) DeclarePool(ctx context.Context, poolID string, d PoolDeclarat
 // CreateClientWithID is CreateClient with a caller-chosen client id.
 // InvalidParameterException when the id is malformed or taken.
 func (s *Service) CreateClientWithID(ctx context.Context, poolID, clientID string, in ClientInput) (*Client, error) {
-	if !clientIDRe.MatchString(clientID) {
+	if !cognitorules.ValidClientID(clientID) {
 		return nil, invalidParam("Invalid client id %s.", clientID)
 	}
 	return s.createClient(ctx, poolID, clientID, in)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"userpool/internal/cognitorules"
 	"userpool/internal/password"
 	"userpool/internal/store"
 )
@@ -38,7 +39,7 @@ func (s *Service) ChangePassword(ctx context.Context, accessToken string, previo
 	}
 	p, u := ac.Pool, ac.User
 	if previous == nil && u.Password.Hash != "" {
-		return Errorf(KindInvalidParameter, "1 validation error detected: Value null at 'previousPassword' failed to satisfy constraint: Member must not be null")
+		return Errorf(KindInvalidParameter, "%s", cognitorules.Message(cognitorules.NullViolation("previousPassword")))
 	}
 	if err := checkPassword(p, proposed, "proposedPassword"); err != nil {
 		return err

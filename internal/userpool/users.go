@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"userpool/internal/cognitorules"
 	"userpool/internal/password"
 	"userpool/internal/srp"
 	"userpool/internal/store"
@@ -148,11 +149,11 @@ func checkPassword(p *Pool, pw, member string) error {
 	}
 	switch {
 	case errors.Is(err, password.ErrTooLong):
-		return Errorf(KindInvalidParameter, "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to 256", member)
+		return Errorf(KindInvalidParameter, "%s", cognitorules.Message(cognitorules.Violation(member, nil, cognitorules.MaxLength(password.MaxLength))))
 	case errors.Is(err, password.ErrEmpty):
-		return Errorf(KindInvalidParameter, "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length greater than or equal to 1", member)
+		return Errorf(KindInvalidParameter, "%s", cognitorules.Message(cognitorules.Violation(member, nil, cognitorules.MinLength(1))))
 	}
-	return Errorf(KindInvalidParameter, "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\S]+", member)
+	return Errorf(KindInvalidParameter, "%s", cognitorules.Message(cognitorules.Violation(member, nil, cognitorules.Password.Constraint())))
 }
 
 // newPassword builds the stored credential of pw for the user with internal
