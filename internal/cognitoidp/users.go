@@ -3,9 +3,9 @@ package cognitoidp
 import (
 	"context"
 	"fmt"
-	"unicode/utf8"
 
 	"userpool/internal/awsjson"
+	"userpool/internal/cognitorules"
 	"userpool/internal/userpool"
 )
 
@@ -109,14 +109,9 @@ func uStrPtr(s string) *string {
 // Coral's message.
 func checkNameList(member string, names []string) error {
 	var ve validationError
+	name := cognitorules.Member{Min: 1, Max: 32}
 	for i, n := range names {
-		path := fmt.Sprintf("%s.%d.member", member, i+1)
-		switch c := utf8.RuneCountInString(n); {
-		case c < 1:
-			ve.add(path, &n, "Member must have length greater than or equal to 1")
-		case c > 32:
-			ve.add(path, &n, "Member must have length less than or equal to 32")
-		}
+		ve.msgs = name.Check(ve.msgs, n, fmt.Sprintf("%s.%d.member", member, i+1))
 	}
 	if len(ve.msgs) == 0 {
 		return nil
