@@ -153,10 +153,9 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		Cognito:   cog,
 		WellKnown: wellKnown(svc, opts.publicURL),
 		AdminQueries: adminqueries.New(svc, adminqueries.Options{
-			Pools:     aq.get,
-			Logger:    log,
-			MaxBody:   cfg.Server.MaxBodyBytes,
-			RequestID: cognitoidp.RequestID,
+			Pools:   aq.get,
+			Logger:  log,
+			MaxBody: cfg.Server.MaxBodyBytes,
 		}),
 		Health: st.Ping,
 		Logger: log,

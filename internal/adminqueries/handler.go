@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"userpool/internal/reqctx"
 	"userpool/internal/store"
 	"userpool/internal/userpool"
 )
@@ -95,19 +95,14 @@ type Options struct {
 	MaxBody int64
 	// Now stamps audit events (default time.Now).
 	Now func() time.Time
-	// RequestID returns the request id the server assigned (e.g.
-	// cognitoidp.RequestID); it goes into $metadata, the audit log and the
-	// x-amzn-RequestId header. Nil or "": a new UUID per request.
-	RequestID func(ctx context.Context) string
 }
 
 type handler struct {
-	svc       *userpool.Service
-	pools     func(string) (PoolConfig, bool)
-	log       *slog.Logger
-	maxBody   int64
-	now       func() time.Time
-	requestID func(context.Context) string
+	svc     *userpool.Service
+	pools   func(string) (PoolConfig, bool)
+	log     *slog.Logger
+	maxBody int64
+	now     func() time.Time
 }
 
 // New returns the Admin Queries handler, to be mounted at PathPrefix.
@@ -115,7 +110,7 @@ func New(svc *userpool.Service, opts Options) http.Handler {
 	if svc == nil || opts.Pools == nil {
 		panic("adminqueries: New needs a service and Options.Pools")
 	}
-	h := &handler{svc: svc, pools: opts.Pools, log: opts.Logger, maxBody: opts.MaxBody, now: opts.Now, requestID: opts.RequestID}
+	h := &handler{svc: svc, pools: opts.Pools, log: opts.Logger, maxBody: opts.MaxBody, now: opts.Now}
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -154,24 +149,38 @@ type call struct {
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{h: h, w: w, r: r}
-	if h.requestID != nil {
-		c.reqID = h.requestID(r.Context())
-	}
-	if c.reqID == "" {
-		c.reqID = uuid.NewString()
-	}
+	c := &call{h: h, w: w, r: r, reqID: requestID(r)}
 	w.Header().Set("x-amzn-RequestId", c.reqID)
-	defer func() {
-		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler {
-				panic(p)
-			}
-			h.log.Error("adminqueries: panic", "request_id", c.reqID, "panic", p, "stack", string(debug.Stack()))
-			c.fail(userpool.Internal(fmt.Errorf("panic: %v", p)))
-		}
-	}()
 	c.serve()
+}
+
+// requestID is the id the server assigned (it goes into $metadata, the
+// audit log and x-amzn-RequestId); served without the server, a new UUID.
+func requestID(r *http.Request) string {
+	if id := reqctx.RequestID(r.Context()); id != "" {
+		return id
+	}
+	return uuid.NewString()
+}
+
+// AnswerPanic answers a request whose route panicked (the server recovers
+// it) like any internal error of the pool's API: 500 {"message":
+// "Internal server error."} with the pool's CORS headers.
+func (h *handler) AnswerPanic(w http.ResponseWriter, r *http.Request) {
+	c := &call{h: h, w: w, r: r, reqID: w.Header().Get("x-amzn-RequestId")}
+	if c.reqID == "" {
+		c.reqID = requestID(r)
+		w.Header().Set("x-amzn-RequestId", c.reqID)
+	}
+	rest, _ := strings.CutPrefix(r.URL.Path, PathPrefix)
+	c.poolID, _, _ = strings.Cut(rest, "/")
+	if cfg, ok := h.pools(c.poolID); ok && cfg.Enabled && c.poolID != "" {
+		c.cfg, c.compat = cfg, cfg.Compat
+		if c.compat == "" {
+			c.compat = CompatStrict
+		}
+	}
+	c.fail(userpool.Internal(errors.New("the route panicked")))
 }
 
 func (c *call) serve() {
@@ -207,6 +216,9 @@ func (c *call) serve() {
 	// Resolve the route first (without acting) so that a refused attempt on
 	// a state-changing route can be audited as denied.
 	c.route = lookup(c.path)
+	if c.route != nil {
+		reqctx.SetOperation(c.r.Context(), c.route.name)
+	}
 
 	// The template's checkGroup middleware runs before routing and
 	// validation; only the exact path /signUserOut is exempt.
@@ -318,6 +330,7 @@ func (c *call) authenticate() bool {
 		return unauthorized("token of another pool")
 	}
 	c.ac = ac
+	reqctx.SetCaller(c.r.Context(), reqctx.Caller{User: ac.User.Sub})
 	return true
 }
 
@@ -335,7 +348,7 @@ func (c *call) checkGroup() error {
 	if c.compat == CompatTemplate {
 		groups = c.ac.Claims.Groups
 	} else {
-		gs, err := c.h.svc.GroupsForUser(c.r.Context(), c.ac.Pool, c.ac.User.UsernameKey)
+		gs, err := c.h.svc.GroupsForUser(c.r.Context(), c.ac.Pool, c.ac.User.UsernameKey())
 		if err != nil {
 			return err
 		}
@@ -464,6 +477,7 @@ func (c *call) write(status int, v any) {
 // body. Internal details are logged, never sent.
 func (c *call) fail(err error) {
 	status, msg, kind := describe(err, c.compat)
+	reqctx.SetErrorType(c.r.Context(), string(kind))
 	if kind == userpool.KindInternal {
 		c.h.log.Error("adminqueries: internal error", "request_id", c.reqID, "pool", c.poolID, "path", c.path, "err", err)
 	}

@@ -18,6 +18,9 @@ func deps(t *testing.T, pkg string) []string {
 	return strings.Fields(string(out))
 }
 
+// faces are the protocol packages over the domain.
+var faces = []string{mod + "internal/cognitoidp", mod + "internal/adminqueries"}
+
 func TestImportRules(t *testing.T) {
 	rules := []struct {
 		pkg       string
@@ -29,14 +32,24 @@ func TestImportRules(t *testing.T) {
 		{"internal/awsjson", []string{mod + "internal/userpool", mod + "internal/store"}, "framing knows nothing about Cognito"},
 		{"internal/userpool", []string{"net/http", mod + "internal/store/sqlite", mod + "internal/store/postgres", mod + "internal/cognitoidp", mod + "internal/adminqueries"}, "the domain never imports net/http, a backend or a face"},
 		{"internal/token", []string{mod + "internal/userpool", mod + "internal/store/sqlite", mod + "internal/store/postgres"}, "token depends only on the store contract"},
+		// Faces and the server meet in internal/reqctx, never in each other.
+		{"internal/server", faces, "the server routes to faces it is handed; it imports none (request values live in internal/reqctx)"},
+		{"internal/cognitoidp", faces, "no face imports another face"},
+		{"internal/adminqueries", faces, "no face imports another face"},
 	}
 	for _, r := range rules {
 		for _, d := range deps(t, r.pkg) {
 			for _, f := range r.forbidden {
-				if d == f {
+				if d == f && d != mod+r.pkg {
 					t.Errorf("%s imports %s: %s", r.pkg, f, r.why)
 				}
 			}
+		}
+	}
+	// The request context is neutral ground: it imports nothing internal.
+	for _, d := range deps(t, "internal/reqctx") {
+		if strings.HasPrefix(d, mod) && d != mod+"internal/reqctx" {
+			t.Errorf("internal/reqctx imports %s: it must stay importable by every face and the server", d)
 		}
 	}
 	// The store contract is a leaf: it imports nothing internal.

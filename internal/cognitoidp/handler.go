@@ -8,6 +8,7 @@ import (
 	"reflect"
 
 	"userpool/internal/awsjson"
+	"userpool/internal/reqctx"
 	"userpool/internal/userpool"
 )
 
@@ -171,42 +172,12 @@ func (h *Handler) Operations() map[string]AuthMode {
 	return m
 }
 
-// OperationInfo is stored in the request context by the server middleware so
-// the access log can name the operation and outcome.
-type OperationInfo struct {
-	Operation string
-	ErrorType string
-}
-
-type infoKey struct{}
-
-// WithInfo returns a context carrying info for ServeHTTP to fill in.
-func WithInfo(ctx context.Context, info *OperationInfo) context.Context {
-	return context.WithValue(ctx, infoKey{}, info)
-}
-
-type requestIDKey struct{}
-
-// WithRequestID stores the request id the handler puts in x-amzn-RequestId.
-func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
-}
-
-// RequestID returns the request id stored by WithRequestID.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
-
 // ServeHTTP handles POST / requests.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	reqID := RequestID(ctx)
-	info, _ := ctx.Value(infoKey{}).(*OperationInfo)
+	reqID := reqctx.RequestID(ctx)
 	fail := func(e *awsjson.Error) {
-		if info != nil {
-			info.ErrorType = e.Type
-		}
+		reqctx.SetErrorType(ctx, e.Type)
 		awsjson.WriteError(w, reqID, e)
 	}
 	if r.Method != http.MethodPost {
@@ -214,9 +185,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, ok := awsjson.ParseTarget(r.Header.Get("X-Amz-Target"), TargetPrefix)
-	if info != nil {
-		info.Operation = name
-	}
+	reqctx.SetOperation(ctx, name)
 	op := h.ops[name]
 	if !ok || op == nil {
 		fail(awsjson.UnknownOperation(r.Header.Get("X-Amz-Target")))
@@ -237,6 +206,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if op.auth == AuthSigV4 {
 		// AWS authenticates before it validates parameters.
 		caller, err = h.auth.Authenticate(ctx, req)
+		reqctx.SetCaller(ctx, reqctx.Caller{Principal: caller.Principal})
 		if err != nil {
 			if h.audit != nil {
 				h.audit.Record(ctx, req, caller, targetOf(op, in), err)

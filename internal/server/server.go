@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"userpool/internal/awsjson"
-	"userpool/internal/cognitoidp"
+	"userpool/internal/reqctx"
 )
 
 // Options are the parts the server routes to. Nil parts are not routed.
@@ -48,18 +48,18 @@ func Handler(opts Options) http.Handler {
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
 	})
 	if opts.Cognito != nil {
-		mux.Handle("POST /{$}", cors(opts.Cognito))
+		mux.Handle("POST /{$}", face(opts.Cognito, awsJSONInternalError, cors(opts.Cognito)))
 		mux.HandleFunc("OPTIONS /{$}", preflight)
 	}
 	if opts.WellKnown != nil {
 		// A sub-mux under "/": the wildcard pattern would otherwise be
 		// ambiguous with the /adminqueries/ subtree for ServeMux.
 		wk := http.NewServeMux()
-		wk.Handle("GET /{poolId}/.well-known/{doc}", cors(opts.WellKnown))
+		wk.Handle("GET /{poolId}/.well-known/{doc}", face(opts.WellKnown, plainInternalError, cors(opts.WellKnown)))
 		mux.Handle("/", wk)
 	}
 	if opts.AdminQueries != nil {
-		mux.Handle("/adminqueries/", opts.AdminQueries)
+		mux.Handle("/adminqueries/", face(opts.AdminQueries, plainInternalError, opts.AdminQueries))
 	}
 	return withRequest(log, mux)
 }
@@ -106,16 +106,66 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// withRequest assigns a request id, recovers panics and writes one access-log
-// line per request. It never logs bodies, headers or query strings, which may
-// carry passwords, tokens or signatures.
+// PanicAnswerer is implemented by a face whose answer to a request that
+// panicked is not the server's default for its route: the face writes a
+// 500 in its own protocol's shape (headers and body). The server's
+// recovery, the only one, calls it when nothing has been written yet.
+// Faces implement it without importing this package.
+type PanicAnswerer interface {
+	AnswerPanic(w http.ResponseWriter, r *http.Request)
+}
+
+// panicAnswer writes a request's 500 after a panic.
+type panicAnswer func(w http.ResponseWriter, r *http.Request)
+
+// awsJSONInternalError is the AWS JSON 1.1 answer (the Cognito face's
+// InternalErrorException).
+func awsJSONInternalError(w http.ResponseWriter, r *http.Request) {
+	e := &awsjson.Error{Type: "InternalErrorException", Message: "Internal server error.", Status: http.StatusInternalServerError}
+	reqctx.SetErrorType(r.Context(), e.Type)
+	awsjson.WriteError(w, reqctx.RequestID(r.Context()), e)
+}
+
+// plainInternalError is the answer of routes without a protocol of their own.
+func plainInternalError(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusInternalServerError)
+	_ = json.NewEncoder(w).Encode(map[string]string{"message": "Internal server error"})
+}
+
+// answerKey holds, in a request's context, the slot where the face that
+// serves the request puts its panic answer for withRequest's recovery.
+type answerKey struct{}
+
+type answerSlot struct{ answer panicAnswer }
+
+// face mounts h (as served by next, h wrapped in route middleware): the
+// request's panic answer becomes h's own (see PanicAnswerer) or def.
+func face(h http.Handler, def panicAnswer, next http.Handler) http.Handler {
+	answer := def
+	if pa, ok := h.(PanicAnswerer); ok {
+		answer = pa.AnswerPanic
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slot, ok := r.Context().Value(answerKey{}).(*answerSlot); ok {
+			slot.answer = answer
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withRequest assigns a request id, recovers panics (the one recovery of
+// the process: faces have none) and writes one access-log line per
+// request. It never logs bodies, headers or query strings, which may carry
+// passwords, tokens or signatures.
 func withRequest(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := uuid.NewString()
-		info := &cognitoidp.OperationInfo{}
-		ctx := cognitoidp.WithRequestID(r.Context(), id)
-		ctx = cognitoidp.WithInfo(ctx, info)
+		slot := &answerSlot{answer: plainInternalError}
+		ctx := reqctx.WithRequest(r.Context(), id)
+		ctx = context.WithValue(ctx, answerKey{}, slot)
+		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
@@ -124,13 +174,7 @@ func withRequest(log *slog.Logger, next http.Handler) http.Handler {
 				}
 				log.Error("panic serving request", "request_id", id, "panic", p, "stack", string(debug.Stack()))
 				if sw.status == 0 {
-					if r.URL.Path == "/" {
-						awsjson.WriteError(sw, id, &awsjson.Error{Type: "InternalErrorException", Message: "Internal server error.", Status: 500})
-					} else {
-						sw.Header().Set("Content-Type", "application/json")
-						sw.WriteHeader(http.StatusInternalServerError)
-						_ = json.NewEncoder(sw).Encode(map[string]string{"message": "Internal server error"})
-					}
+					slot.answer(sw, r)
 				}
 			}
 			status := sw.status
@@ -144,14 +188,19 @@ func withRequest(log *slog.Logger, next http.Handler) http.Handler {
 				"status", status,
 				"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
 			}
-			if info.Operation != "" {
-				attrs = append(attrs, "operation", info.Operation)
+			if op := reqctx.Operation(ctx); op != "" {
+				attrs = append(attrs, "operation", op)
 			}
-			if info.ErrorType != "" {
-				attrs = append(attrs, "error_type", info.ErrorType)
+			if et := reqctx.ErrorType(ctx); et != "" {
+				attrs = append(attrs, "error_type", et)
+			}
+			if c := reqctx.CallerOf(ctx); c.Principal != "" {
+				attrs = append(attrs, "principal", c.Principal)
+			} else if c.User != "" {
+				attrs = append(attrs, "user_sub", c.User)
 			}
 			log.Info("request", attrs...)
 		}()
-		next.ServeHTTP(sw, r.WithContext(ctx))
+		next.ServeHTTP(sw, r)
 	})
 }
