@@ -25,6 +25,8 @@
 //   - Page tokens are base64url JSON of the list kind and the last keyset key;
 //     anything else decodes to store.ErrInvalidToken.
 //   - Times are INTEGER microseconds (UTC), NULL for the zero time.
+//   - One server per database: LockServer takes an exclusive flock on
+//     PATH.lock (lock.go); `userpool serve` holds it while it runs.
 //
 // Errors wrap the store sentinels; driver errors are wrapped as-is and are
 // internal (their text is for logs, not clients).
