@@ -191,11 +191,8 @@ func (s *Service) loadSession(ctx context.Context, p *Pool, c *Client, raw []byt
 	}
 	id := sessionID(raw)
 	sess, err := s.store.GetSession(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errInvalidSession()
-	}
 	if err != nil {
-		return nil, Internal(err)
+		return nil, storeError(err, on(store.ErrNotFound, errInvalidSession))
 	}
 	if !s.nowUTC().Before(sess.ExpiresAt) || sess.PoolID != p.ID || sess.ClientID != c.ID || sess.Challenge != challenge {
 		return nil, errInvalidSession()
@@ -210,11 +207,8 @@ func (s *Service) loadSession(ctx context.Context, p *Pool, c *Client, raw []byt
 // take consumes the session; only one caller wins.
 func (s *Service) take(ctx context.Context, ls *loadedSession) error {
 	_, err := s.store.TakeSession(ctx, ls.sess.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return errInvalidSession()
-	}
 	if err != nil {
-		return Internal(err)
+		return storeError(err, on(store.ErrNotFound, errInvalidSession))
 	}
 	return nil
 }
@@ -223,11 +217,8 @@ func (s *Service) take(ctx context.Context, ls *loadedSession) error {
 // sign in and that USERNAME and SECRET_HASH in the answer fit.
 func (s *Service) sessionUser(ctx context.Context, p *Pool, c *Client, ls *loadedSession, responses map[string]string) (store.User, error) {
 	u, err := s.store.GetUser(ctx, p.ID, ls.sess.UsernameKey)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.User{}, errInvalidSession()
-	}
 	if err != nil {
-		return store.User{}, Internal(err)
+		return store.User{}, storeError(err, on(store.ErrNotFound, errInvalidSession))
 	}
 	if u.Username != ls.state.User {
 		return store.User{}, errInvalidSession()
@@ -305,11 +296,8 @@ func (s *Service) answerPasswordVerifier(ctx context.Context, p *Pool, c *Client
 	var u store.User
 	if !st.Fake {
 		u, err = s.store.GetUser(ctx, p.ID, ls.sess.UsernameKey)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, errIncorrect()
-		}
 		if err != nil {
-			return nil, Internal(err)
+			return nil, storeError(err, on(store.ErrNotFound, errIncorrect))
 		}
 		if u.Username != st.User || !sameUser(p, u, r["USERNAME"]) {
 			return nil, errIncorrect()
@@ -649,11 +637,8 @@ func (s *Service) SessionForMFASetup(ctx context.Context, sessionToken string) (
 	}
 	id := sessionID(raw)
 	sess, err := s.store.GetSession(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", "", errInvalidSession()
-	}
 	if err != nil {
-		return "", "", Internal(err)
+		return "", "", storeError(err, on(store.ErrNotFound, errInvalidSession))
 	}
 	if sess.Challenge != ChallengeMFASetup || !s.nowUTC().Before(sess.ExpiresAt) {
 		return "", "", errInvalidSession()

@@ -546,11 +546,8 @@ func (s *Service) GetClient(ctx context.Context, poolID, clientID string) (*Clie
 // does not exist." when missing.
 func (s *Service) GetClientByID(ctx context.Context, clientID string) (*Client, error) {
 	sc, err := s.store.GetClientByID(ctx, clientID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errClientNotFound(clientID)
-	}
 	if err != nil {
-		return nil, Internal(err)
+		return nil, storeError(err, on(store.ErrNotFound, func() *Error { return errClientNotFound(clientID) }))
 	}
 	return decodeClient(sc)
 }
@@ -593,11 +590,8 @@ func (s *Service) UpdateClient(ctx context.Context, poolID, clientID string, in 
 		c.UpdatedAt = now
 		return nil
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errClientNotFound(clientID)
-	}
 	if err != nil {
-		return nil, Internal(err)
+		return nil, storeError(err, on(store.ErrNotFound, func() *Error { return errClientNotFound(clientID) }))
 	}
 	return decodeClient(sc)
 }

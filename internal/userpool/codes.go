@@ -188,11 +188,8 @@ func (s *Service) issueVerificationCode(ctx context.Context, p *Pool, u store.Us
 // validate everything else first and apply the effect after.
 func (s *Service) consumeVerificationCode(ctx context.Context, p *Pool, u store.User, purpose, given string) (string, error) {
 	c, err := s.store.GetCode(ctx, p.ID, u.UsernameKey, purpose)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", errVerifyCodeExpired()
-	}
 	if err != nil {
-		return "", Internal(err)
+		return "", storeError(err, on(store.ErrNotFound, errVerifyCodeExpired))
 	}
 	if !s.nowUTC().Before(c.ExpiresAt) {
 		_ = s.store.DeleteCode(ctx, p.ID, u.UsernameKey, purpose) // best effort cleanup
@@ -216,14 +213,10 @@ func (s *Service) consumeVerificationCode(ctx context.Context, p *Pool, u store.
 	if !constantTimeEqual(want, digest) {
 		return "", errVerifyCodeMismatch()
 	}
-	switch err := s.store.DeleteCode(ctx, p.ID, u.UsernameKey, purpose); {
-	case err == nil:
-		return attr, nil
-	case errors.Is(err, store.ErrNotFound): // another caller won
-		return "", errVerifyCodeExpired()
-	default:
-		return "", Internal(err)
+	if err := s.store.DeleteCode(ctx, p.ID, u.UsernameKey, purpose); err != nil {
+		return "", storeError(err, on(store.ErrNotFound, errVerifyCodeExpired))
 	}
+	return attr, nil
 }
 
 // deliverVerificationCode sends code to the user's attribute attr and returns the

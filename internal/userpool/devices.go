@@ -17,14 +17,7 @@ const (
 func errDeviceNotFound() *Error { return Errorf(KindResourceNotFound, "Device does not exist.") }
 
 func deviceError(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, store.ErrNotFound):
-		return errDeviceNotFound()
-	default:
-		return Internal(err)
-	}
+	return storeError(err, on(store.ErrNotFound, errDeviceNotFound))
 }
 
 // deviceUser resolves the user of AdminGetDevice / AdminListDevices. Their

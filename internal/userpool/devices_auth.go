@@ -243,11 +243,8 @@ func (s *Service) ConfirmDevice(ctx context.Context, in ConfirmDeviceInput) (boo
 	// Read the proposal, check it is this user's, then take it (single use).
 	pid := pendingDeviceID(p.ID, in.DeviceKey)
 	pending, err := s.store.GetSession(ctx, pid)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, errDeviceNotFound()
-	}
 	if err != nil {
-		return false, Internal(err)
+		return false, storeError(err, on(store.ErrNotFound, errDeviceNotFound))
 	}
 	var pd pendingDevice
 	now := s.nowUTC()

@@ -93,3 +93,31 @@ func AsError(err error) *Error {
 	}
 	return Internal(err)
 }
+
+// storeCase pairs a store sentinel error with the domain error an operation
+// answers for it (see storeError).
+type storeCase struct {
+	sentinel error
+	answer   func() *Error
+}
+
+// on is the storeCase answering answer() when the store reports sentinel.
+func on(sentinel error, answer func() *Error) storeCase {
+	return storeCase{sentinel: sentinel, answer: answer}
+}
+
+// storeError is the one mapping of a store error to a domain error: nil
+// stays nil, the first case whose sentinel err matches gives that case's
+// answer, and anything else is an internal error (logged by the face, never
+// shown).
+func storeError(err error, cases ...storeCase) error {
+	if err == nil {
+		return nil
+	}
+	for _, c := range cases {
+		if errors.Is(err, c.sentinel) {
+			return c.answer()
+		}
+	}
+	return Internal(err)
+}

@@ -34,16 +34,14 @@ func (s *Service) CreateGroup(ctx context.Context, in GroupInput) (Group, error)
 	if in.RoleArn != nil {
 		g.RoleArn = *in.RoleArn
 	}
-	switch err := s.store.CreateGroup(ctx, g, s.limits.GroupsPerPool); {
-	case err == nil:
-		return groupView(g), nil
-	case errors.Is(err, store.ErrAlreadyExists):
-		return Group{}, Errorf(KindGroupExists, "A group with the name already exists.")
-	case errors.Is(err, store.ErrLimitExceeded):
-		return Group{}, Errorf(KindLimitExceeded, "The user pool has reached its limit of %d groups.", s.limits.GroupsPerPool)
-	default:
-		return Group{}, Internal(err)
+	if err := s.store.CreateGroup(ctx, g, s.limits.GroupsPerPool); err != nil {
+		return Group{}, storeError(err,
+			on(store.ErrAlreadyExists, func() *Error { return Errorf(KindGroupExists, "A group with the name already exists.") }),
+			on(store.ErrLimitExceeded, func() *Error {
+				return Errorf(KindLimitExceeded, "The user pool has reached its limit of %d groups.", s.limits.GroupsPerPool)
+			}))
 	}
+	return groupView(g), nil
 }
 
 // GetGroup returns a group; ResourceNotFoundException "Group not found." when missing.
@@ -58,14 +56,10 @@ func (s *Service) GetGroup(ctx context.Context, poolID, name string) (Group, err
 
 func (s *Service) getGroup(ctx context.Context, p *Pool, name string) (store.Group, error) {
 	g, err := s.store.GetGroup(ctx, p.ID, name)
-	switch {
-	case err == nil:
-		return g, nil
-	case errors.Is(err, store.ErrNotFound):
-		return store.Group{}, errGroupNotFound()
-	default:
-		return store.Group{}, Internal(err)
+	if err != nil {
+		return store.Group{}, storeError(err, on(store.ErrNotFound, errGroupNotFound))
 	}
+	return g, nil
 }
 
 // ListGroups lists a pool's groups by name.
@@ -107,14 +101,10 @@ func (s *Service) UpdateGroup(ctx context.Context, in GroupInput) (Group, error)
 		g.UpdatedAt = now
 		return nil
 	})
-	switch {
-	case err == nil:
-		return groupView(g), nil
-	case errors.Is(err, store.ErrNotFound):
-		return Group{}, errGroupNotFound()
-	default:
-		return Group{}, Internal(err)
+	if err != nil {
+		return Group{}, storeError(err, on(store.ErrNotFound, errGroupNotFound))
 	}
+	return groupView(g), nil
 }
 
 // DeleteGroup deletes a group and its memberships (members may remain).
@@ -124,14 +114,7 @@ func (s *Service) DeleteGroup(ctx context.Context, poolID, name string) error {
 		return err
 	}
 	err = s.store.DeleteGroup(ctx, p.ID, name)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, store.ErrNotFound):
-		return errGroupNotFound()
-	default:
-		return Internal(err)
-	}
+	return storeError(err, on(store.ErrNotFound, errGroupNotFound))
 }
 
 // membership resolves the pool, the group and the user of a membership call.

@@ -72,11 +72,8 @@ func (s *Service) totpSetupSubjectOf(ctx context.Context, accessToken, session s
 			return nil, err
 		}
 		u, err := s.store.GetUser(ctx, p.ID, key)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, Errorf(KindNotAuthorized, "Invalid session for the user, session is expired.")
-		}
 		if err != nil {
-			return nil, Internal(err)
+			return nil, storeError(err, on(store.ErrNotFound, func() *Error { return Errorf(KindNotAuthorized, "Invalid session for the user, session is expired.") }))
 		}
 		return &totpSetupSubject{pool: p, user: u, session: session}, nil
 	}

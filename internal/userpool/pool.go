@@ -165,11 +165,8 @@ func (s *Service) GetPool(ctx context.Context, poolID string) (*Pool, error) {
 func (s *Service) loadPool(ctx context.Context, poolID string) (*Pool, error) {
 	gen := s.pools.generation()
 	sp, err := s.store.GetPool(ctx, poolID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, Errorf(KindResourceNotFound, "User pool %s does not exist.", poolID)
-	}
 	if err != nil {
-		return nil, Internal(err)
+		return nil, storeError(err, on(store.ErrNotFound, func() *Error { return Errorf(KindResourceNotFound, "User pool %s does not exist.", poolID) }))
 	}
 	p, err := s.pools.decode(sp, gen)
 	if err != nil {

@@ -634,11 +634,8 @@ func (s *Service) DeletePool(ctx context.Context, poolID string) error {
 	}
 	defer s.pools.invalidate(poolID)
 	err = s.store.DeletePool(ctx, poolID)
-	if errors.Is(err, store.ErrNotFound) {
-		return Errorf(KindResourceNotFound, "User pool %s does not exist.", poolID)
-	}
 	if err != nil {
-		return Internal(err)
+		return storeError(err, on(store.ErrNotFound, func() *Error { return Errorf(KindResourceNotFound, "User pool %s does not exist.", poolID) }))
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package userpool
 
 import (
 	"context"
-	"errors"
 
 	"userpool/internal/cognitorules"
 	"userpool/internal/password"
@@ -210,14 +209,7 @@ func (s *Service) DeleteUser(ctx context.Context, accessToken string) error {
 		return err
 	}
 	err = s.store.DeleteUser(ctx, ac.Pool.ID, ac.User.UsernameKey)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, store.ErrNotFound):
-		return Errorf(KindNotAuthorized, "User does not exist.")
-	default:
-		return Internal(err)
-	}
+	return storeError(err, on(store.ErrNotFound, func() *Error { return Errorf(KindNotAuthorized, "User does not exist.") }))
 }
 
 // SetUserSettings stores the user's legacy MFA options (as AdminSetUserSettings).

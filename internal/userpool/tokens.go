@@ -310,11 +310,8 @@ func (s *Service) refreshAuth(ctx context.Context, p *Pool, c *Client, params ma
 		return nil, Errorf(KindInvalidParameter, "Missing required parameter REFRESH_TOKEN")
 	}
 	rt, err := s.store.GetRefreshToken(ctx, authTokenHash(raw))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, Errorf(KindNotAuthorized, "Invalid Refresh Token")
-	}
 	if err != nil {
-		return nil, Internal(err)
+		return nil, storeError(err, on(store.ErrNotFound, func() *Error { return Errorf(KindNotAuthorized, "Invalid Refresh Token") }))
 	}
 	if rt.PoolID != p.ID || rt.ClientID != c.ID {
 		return nil, Errorf(KindNotAuthorized, "Invalid Refresh Token")
@@ -327,11 +324,8 @@ func (s *Service) refreshAuth(ctx context.Context, p *Pool, c *Client, params ma
 		return nil, Errorf(KindNotAuthorized, "Refresh Token has expired")
 	}
 	u, err := s.store.GetUser(ctx, p.ID, rt.UsernameKey)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, Errorf(KindNotAuthorized, "Invalid Refresh Token")
-	}
 	if err != nil {
-		return nil, Internal(err)
+		return nil, storeError(err, on(store.ErrNotFound, func() *Error { return Errorf(KindNotAuthorized, "Invalid Refresh Token") }))
 	}
 	// SECRET_HASH on refresh is computed over the internal username.
 	if err := checkSecretHash(c, params["SECRET_HASH"], u.Username); err != nil {
@@ -421,7 +415,7 @@ func (s *Service) RevokeToken(ctx context.Context, clientID, clientSecret, raw s
 	}
 	rt, err := s.store.GetRefreshToken(ctx, authTokenHash(raw))
 	if errors.Is(err, store.ErrNotFound) {
-		return nil
+		return nil // Cognito answers success for a token it does not know
 	}
 	if err != nil {
 		return Internal(err)

@@ -522,14 +522,7 @@ func (s *Service) AdminDeleteUser(ctx context.Context, poolID, username string) 
 		return err
 	}
 	err = s.store.DeleteUser(ctx, p.ID, u.UsernameKey)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, store.ErrNotFound):
-		return errUserNotFound()
-	default:
-		return Internal(err)
-	}
+	return storeError(err, on(store.ErrNotFound, errUserNotFound))
 }
 
 // AdminUpdateUserAttributes sets attributes (a blank value deletes one).
