@@ -120,7 +120,7 @@ func verifyWithJWKS(t *testing.T, jwksURL, tok string) map[string]any {
 	if err := json.Unmarshal(body, &jwks); err != nil {
 		t.Fatalf("JWKS: %v", err)
 	}
-	jws, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatalf("parse token: %v", err)
 	}

@@ -45,11 +45,6 @@ type userPoolPolicyType struct {
 	SignInPolicy   *signInPolicyType   `json:"SignInPolicy,omitempty" cg:"dive"`
 }
 
-type lambdaVersionConfigType struct {
-	LambdaVersion *string `json:"LambdaVersion,omitempty" cg:"req"`
-	LambdaArn     *string `json:"LambdaArn,omitempty" cg:"req,len=20:2048,re=arn"`
-}
-
 type preTokenGenerationVersionConfigType struct {
 	LambdaVersion *string `json:"LambdaVersion,omitempty" cg:"req,enum=V1_0|V2_0|V3_0"`
 	LambdaArn     *string `json:"LambdaArn,omitempty" cg:"req,len=20:2048,re=arn"`

@@ -22,11 +22,13 @@ const MasterKeyEnv = "USERPOOL_MASTER_KEY"
 // MasterKeySize is the AES-256 key size.
 const MasterKeySize = 32
 
+// sealVersion1 is the first byte of a sealed value.
+const sealVersion1 byte = 1
+
 const (
-	sealVersion1 byte = 1
-	nonceSize         = 12
-	tagSize           = 16
-	maxKeyFile        = 4096
+	nonceSize  = 12
+	tagSize    = 16
+	maxKeyFile = 4096
 )
 
 // ErrSealedData means a sealed value failed authentication: it was altered,

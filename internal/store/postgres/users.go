@@ -139,14 +139,12 @@ func scanUser(sc scanner) (store.User, error) {
 	return u, err
 }
 
-// userByKey is a LATERAL subquery fetching the user that row alias t (with
-// pool_id and username_key columns) names. Its LIMIT 1 (harmless on a
-// primary key) keeps the planner from flattening it into a join it could run
-// as a merge or hash join over the whole pool: every list of users is its
-// driving index range, then one primary-key look-up per row returned,
-// whatever the statistics say.
-func userByKey(t string) string { return userByKeyCols(t, userCols) }
-
+// userByKeyCols is a LATERAL subquery fetching cols of the user that row
+// alias t (with pool_id and username_key columns) names. Its LIMIT 1
+// (harmless on a primary key) keeps the planner from flattening it into a
+// join it could run as a merge or hash join over the whole pool: every list
+// of users is its driving index range, then one primary-key look-up per row
+// returned, whatever the statistics say.
 func userByKeyCols(t, cols string) string {
 	return `SELECT ` + cols + ` FROM users WHERE pool_id = ` + t + `.pool_id AND username_key = ` + t + `.username_key LIMIT 1`
 }

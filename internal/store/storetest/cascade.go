@@ -11,7 +11,7 @@ import (
 
 // populated is one user with one of everything attached to it.
 type populated struct {
-	pool, user, group, device, refresh, session, purpose, client, kid, sub, email string
+	pool, user, group, device, refresh, session, purpose, sub, email string
 }
 
 func populate(t *testing.T, s store.Store, pool, name string) populated {
