@@ -252,12 +252,12 @@ type AccessKey struct {
 type AuditEvent struct {
 	ID        int64
 	Time      time.Time
-	ActorType string // "principal" or "user"
+	ActorType string // "principal", "access-key" or "user" (constants of package audit)
 	Actor     string
 	Action    string // e.g. "cognito-idp:AdminAddUserToGroup" or "adminqueries:addUserToGroup"
 	PoolID    string
 	Target    string // user or group the action touched
-	Outcome   string // "allowed", "denied", "error: <Kind>"
+	Outcome   string // "allowed", "denied" or "error:<Kind>" (no space; see package audit)
 	RequestID string
 	Detail    string
 }

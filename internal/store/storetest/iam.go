@@ -149,7 +149,7 @@ func testAudit(t *testing.T, newStore func(t *testing.T) store.Store) {
 			Action:    []string{"cognito-idp:AdminAddUserToGroup", "adminqueries:listUsers", "cognito-idp:AdminGetUser"}[i%3],
 			PoolID:    []string{poolA, poolB}[i/6],
 			Target:    "user-" + strconv.Itoa(i),
-			Outcome:   []string{"allowed", "denied", "error: UserNotFoundException", "allowed"}[i%4],
+			Outcome:   []string{"allowed", "denied", "error:UserNotFoundException", "allowed"}[i%4],
 			RequestID: uniq("req"),
 			Detail:    fmt.Sprintf("detail %d", i),
 		}
@@ -189,6 +189,7 @@ func testAudit(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"actor+pool", store.AuditFilter{Actor: bob, PoolID: poolB}, pick(func(i int, _ store.AuditEvent) bool { return i%2 == 1 && i >= 6 })},
 		{"action+pool", store.AuditFilter{Action: "adminqueries:listUsers", PoolID: poolB}, pick(func(i int, _ store.AuditEvent) bool { return i%3 == 1 && i >= 6 })},
 		{"outcome+actor", store.AuditFilter{Outcome: "denied", Actor: bob}, pick(func(i int, _ store.AuditEvent) bool { return i%4 == 1 })},
+		{"error outcome+pool", store.AuditFilter{Outcome: "error:UserNotFoundException", PoolID: poolA}, pick(func(i int, _ store.AuditEvent) bool { return i%4 == 2 && i < 6 })},
 		{"time window", store.AuditFilter{PoolID: poolA, Since: at(150 * time.Second), Until: at(270 * time.Second)}, events[3:5]},
 		{"since", store.AuditFilter{Actor: alice, Since: at(570 * time.Second)}, []store.AuditEvent{events[10]}},
 		{"nothing", store.AuditFilter{PoolID: poolA, Actor: uniq("nobody")}, nil},
