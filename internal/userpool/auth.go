@@ -132,14 +132,14 @@ func (s *Service) InitiateAuth(ctx context.Context, in InitiateAuthInput) (*Auth
 		}
 		return &AuthOutput{ChallengeParameters: map[string]string{}, Result: r}, nil
 	case FlowUserPassword, FlowAdminUserPassword, FlowAdminNoSRPAuth:
-		return s.passwordAuth(ctx, p, c, params)
+		return s.signIn(p, c).passwordAuth(ctx, params)
 	case FlowUserSRP:
-		return s.srpStart(ctx, p, c, params)
+		return s.signIn(p, c).srpStart(ctx, params)
 	case FlowCustomAuth:
 		// Without Lambda triggers the only custom flow is "SRP first"
 		// (CHALLENGE_NAME=SRP_A), which then continues as USER_SRP_AUTH.
 		if params["CHALLENGE_NAME"] == "SRP_A" {
-			return s.srpStart(ctx, p, c, params)
+			return s.signIn(p, c).srpStart(ctx, params)
 		}
 		return nil, Errorf(KindInvalidParameter, "Custom auth lambda trigger is not configured for the user pool.")
 	}
@@ -183,7 +183,8 @@ func (s *Service) resolveSignIn(ctx context.Context, p *Pool, username string) (
 }
 
 // passwordAuth is USER_PASSWORD_AUTH / ADMIN_USER_PASSWORD_AUTH.
-func (s *Service) passwordAuth(ctx context.Context, p *Pool, c *Client, params map[string]string) (*AuthOutput, error) {
+func (s *signIn) passwordAuth(ctx context.Context, params map[string]string) (*AuthOutput, error) {
+	p, c := s.pool, s.client
 	username, pw := params["USERNAME"], params["PASSWORD"]
 	if username == "" {
 		return nil, errMissingParam("USERNAME")
@@ -235,7 +236,7 @@ func (s *Service) passwordAuth(ctx context.Context, p *Pool, c *Client, params m
 	if u, err = s.resetAttempts(ctx, p, u.UsernameKey, rehash); err != nil {
 		return nil, err
 	}
-	return s.afterProof(ctx, p, c, u, s.deviceKeyParam(p, params))
+	return s.afterProof(ctx, u, s.deviceKeyParam(p, params))
 }
 
 // deviceKeyParam is the DEVICE_KEY a client sent, when the pool tracks devices.
@@ -291,7 +292,8 @@ func fakeDigest(parts ...string) []byte {
 }
 
 // srpStart is USER_SRP_AUTH's first step: the PASSWORD_VERIFIER challenge.
-func (s *Service) srpStart(ctx context.Context, p *Pool, c *Client, params map[string]string) (*AuthOutput, error) {
+func (s *signIn) srpStart(ctx context.Context, params map[string]string) (*AuthOutput, error) {
+	p, c := s.pool, s.client
 	username, aHex := params["USERNAME"], params["SRP_A"]
 	if username == "" {
 		return nil, errMissingParam("USERNAME")
@@ -348,7 +350,7 @@ func (s *Service) srpStart(ctx context.Context, p *Pool, c *Client, params map[s
 	if found {
 		key = u.UsernameKey
 	}
-	raw, err := s.newChallengeSession(ctx, p, c, key, ChallengePasswordVerifier, st)
+	raw, err := s.newChallengeSession(ctx, key, ChallengePasswordVerifier, st)
 	if err != nil {
 		return nil, err
 	}
@@ -425,4 +427,21 @@ func sameUser(p *Pool, u store.User, name string) bool {
 
 func constantTimeEqual(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// signIn is one sign-in in progress: the pool and the app client every step
+// of a flow (password, SRP, device SRP, challenges, MFA, new password)
+// works for, so the steps take only what changes between them — the user,
+// the challenge state, the client's parameters. Built per call by
+// Service.signIn; it holds nothing between calls (a flow's state between
+// calls lives in its sealed challenge session).
+type signIn struct {
+	*Service
+	pool   *Pool
+	client *Client
+}
+
+// signIn starts the steps of a sign-in of pool p through app client c.
+func (s *Service) signIn(p *Pool, c *Client) *signIn {
+	return &signIn{Service: s, pool: p, client: c}
 }

@@ -143,18 +143,19 @@ func parseSessionToken(s string) []byte {
 }
 
 // newChallengeSession stores a challenge session and returns its token.
-func (s *Service) newChallengeSession(ctx context.Context, p *Pool, c *Client, usernameKey, challenge string, st challengeState) ([]byte, error) {
+func (s *signIn) newChallengeSession(ctx context.Context, usernameKey, challenge string, st challengeState) ([]byte, error) {
 	raw := make([]byte, sessionTokenBytes)
 	if _, err := io.ReadFull(s.rand, raw); err != nil {
 		return nil, Internal(err)
 	}
-	if err := s.putChallengeSession(ctx, p, c, raw, usernameKey, challenge, st, s.nowUTC()); err != nil {
+	if err := s.putChallengeSession(ctx, raw, usernameKey, challenge, st, s.nowUTC()); err != nil {
 		return nil, err
 	}
 	return raw, nil
 }
 
-func (s *Service) putChallengeSession(ctx context.Context, p *Pool, c *Client, raw []byte, usernameKey, challenge string, st challengeState, created time.Time) error {
+func (s *signIn) putChallengeSession(ctx context.Context, raw []byte, usernameKey, challenge string, st challengeState, created time.Time) error {
+	p, c := s.pool, s.client
 	id := sessionID(raw)
 	sealed, err := s.sealState(raw, id, st)
 	if err != nil {
@@ -185,7 +186,8 @@ type loadedSession struct {
 
 // loadSession reads the session a token names and checks that it is live
 // and belongs to this client and challenge.
-func (s *Service) loadSession(ctx context.Context, p *Pool, c *Client, raw []byte, challenge string) (*loadedSession, error) {
+func (s *signIn) loadSession(ctx context.Context, raw []byte, challenge string) (*loadedSession, error) {
+	p, c := s.pool, s.client
 	if raw == nil {
 		return nil, errInvalidSession()
 	}
@@ -215,7 +217,8 @@ func (s *Service) take(ctx context.Context, ls *loadedSession) error {
 
 // sessionUser loads the user of a session and re-checks that it may still
 // sign in and that USERNAME and SECRET_HASH in the answer fit.
-func (s *Service) sessionUser(ctx context.Context, p *Pool, c *Client, ls *loadedSession, responses map[string]string) (store.User, error) {
+func (s *signIn) sessionUser(ctx context.Context, ls *loadedSession, responses map[string]string) (store.User, error) {
+	p, c := s.pool, s.client
 	u, err := s.store.GetUser(ctx, p.ID, ls.sess.UsernameKey)
 	if err != nil {
 		return store.User{}, storeError(err, on(store.ErrNotFound, errInvalidSession))
@@ -262,30 +265,31 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in RespondInput) (
 	}
 	switch in.ChallengeName {
 	case ChallengePasswordVerifier:
-		return s.answerPasswordVerifier(ctx, p, c, r)
+		return s.signIn(p, c).answerPasswordVerifier(ctx, r)
 	case ChallengeNewPasswordRequired:
-		return s.answerNewPassword(ctx, p, c, r, in.Session)
+		return s.signIn(p, c).answerNewPassword(ctx, r, in.Session)
 	case ChallengeSoftwareTokenMFA:
-		return s.answerSoftwareToken(ctx, p, c, r, in.Session)
+		return s.signIn(p, c).answerSoftwareToken(ctx, r, in.Session)
 	case ChallengeMFASetup:
-		return s.answerMFASetup(ctx, p, c, r, in.Session)
+		return s.signIn(p, c).answerMFASetup(ctx, r, in.Session)
 	case ChallengeDeviceSRPAuth:
-		return s.answerDeviceSRPAuth(ctx, p, c, r, in.Session)
+		return s.signIn(p, c).answerDeviceSRPAuth(ctx, r, in.Session)
 	case ChallengeDevicePasswordVerifier:
-		return s.answerDevicePasswordVerifier(ctx, p, c, r, in.Session)
+		return s.signIn(p, c).answerDevicePasswordVerifier(ctx, r, in.Session)
 	}
 	return nil, Errorf(KindInvalidParameter, "Invalid challenge name %s.", in.ChallengeName)
 }
 
 // answerPasswordVerifier checks the SRP proof of USER_SRP_AUTH. Every
 // failure is "Incorrect username or password."; the block is single use.
-func (s *Service) answerPasswordVerifier(ctx context.Context, p *Pool, c *Client, r map[string]string) (*AuthOutput, error) {
+func (s *signIn) answerPasswordVerifier(ctx context.Context, r map[string]string) (*AuthOutput, error) {
+	p, c := s.pool, s.client
 	blockB64 := r["PASSWORD_CLAIM_SECRET_BLOCK"]
 	raw := parseSessionToken(blockB64)
 	if raw == nil {
 		return nil, errIncorrect()
 	}
-	ls, err := s.loadSession(ctx, p, c, raw, ChallengePasswordVerifier)
+	ls, err := s.loadSession(ctx, raw, ChallengePasswordVerifier)
 	if err != nil {
 		if KindOf(err) == KindInternal {
 			return nil, err
@@ -354,28 +358,29 @@ func (s *Service) answerPasswordVerifier(ctx context.Context, p *Pool, c *Client
 	if u, err = s.resetAttempts(ctx, p, u.UsernameKey, nil); err != nil {
 		return nil, err
 	}
-	return s.afterProof(ctx, p, c, u, st.DeviceKey)
+	return s.afterProof(ctx, u, st.DeviceKey)
 }
 
 // afterProof continues a sign-in whose password (or SRP) proof succeeded.
-func (s *Service) afterProof(ctx context.Context, p *Pool, c *Client, u store.User, deviceKey string) (*AuthOutput, error) {
+func (s *signIn) afterProof(ctx context.Context, u store.User, deviceKey string) (*AuthOutput, error) {
 	if u.Password.Temporary && !u.Password.ExpiresAt.IsZero() && !s.nowUTC().Before(u.Password.ExpiresAt) {
 		return nil, Errorf(KindNotAuthorized, "Temporary password has expired and must be reset by an administrator.")
 	}
 	st := challengeState{User: u.Username, DeviceKey: deviceKey}
 	if u.Status == StatusForceChangePassword {
-		return s.newPasswordChallenge(ctx, p, c, u, st)
+		return s.newPasswordChallenge(ctx, u, st)
 	}
-	return s.afterPassword(ctx, p, c, u, st)
+	return s.afterPassword(ctx, u, st)
 }
 
 // afterPassword runs the device and MFA steps, then issues tokens.
-func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u store.User, st challengeState) (*AuthOutput, error) {
+func (s *signIn) afterPassword(ctx context.Context, u store.User, st challengeState) (*AuthOutput, error) {
+	p := s.pool
 	if st.DeviceKey != "" && !st.DeviceVerified {
 		if _, err := s.confirmedDevice(ctx, p, u, st.DeviceKey); err != nil {
 			return nil, err
 		}
-		return s.challenge(ctx, p, c, u, ChallengeDeviceSRPAuth, st, map[string]string{})
+		return s.challenge(ctx, u, ChallengeDeviceSRPAuth, st, map[string]string{})
 	}
 	if !(st.DeviceVerified && st.DeviceRemembered) {
 		m, err := decodeMFA(u.MFA)
@@ -384,12 +389,12 @@ func (s *Service) afterPassword(ctx context.Context, p *Pool, c *Client, u store
 		}
 		switch mfaChallengeFor(p, m) {
 		case ChallengeSoftwareTokenMFA:
-			return s.challenge(ctx, p, c, u, ChallengeSoftwareTokenMFA, st, map[string]string{})
+			return s.challenge(ctx, u, ChallengeSoftwareTokenMFA, st, map[string]string{})
 		case ChallengeMFASetup:
-			return s.challenge(ctx, p, c, u, ChallengeMFASetup, st, map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`})
+			return s.challenge(ctx, u, ChallengeMFASetup, st, map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`})
 		}
 	}
-	return s.finish(ctx, p, c, u, st)
+	return s.finish(ctx, u, st)
 }
 
 // mfaChallengeFor decides the MFA step: SOFTWARE_TOKEN_MFA when the pool's
@@ -412,9 +417,9 @@ func mfaChallengeFor(p *Pool, m MFASettings) string {
 }
 
 // challenge stores a session for the next challenge and returns it.
-func (s *Service) challenge(ctx context.Context, p *Pool, c *Client, u store.User, name string, st challengeState, params map[string]string) (*AuthOutput, error) {
+func (s *signIn) challenge(ctx context.Context, u store.User, name string, st challengeState, params map[string]string) (*AuthOutput, error) {
 	st.Attempts = 0
-	raw, err := s.newChallengeSession(ctx, p, c, u.UsernameKey, name, st)
+	raw, err := s.newChallengeSession(ctx, u.UsernameKey, name, st)
 	if err != nil {
 		return nil, err
 	}
@@ -425,14 +430,15 @@ func (s *Service) challenge(ctx context.Context, p *Pool, c *Client, u store.Use
 }
 
 // finish issues the tokens of a completed sign-in.
-func (s *Service) finish(ctx context.Context, p *Pool, c *Client, u store.User, st challengeState) (*AuthOutput, error) {
+func (s *signIn) finish(ctx context.Context, u store.User, st challengeState) (*AuthOutput, error) {
+	p, c := s.pool, s.client
 	var newDevice *NewDeviceMetadata
 	deviceKey := ""
 	switch {
 	case st.DeviceVerified:
 		deviceKey = st.DeviceKey
 	case p.Settings.DeviceConfiguration != nil:
-		nd, err := s.proposeDevice(ctx, p, c, u)
+		nd, err := s.proposeDevice(ctx, u)
 		if err != nil {
 			return nil, err
 		}
@@ -452,7 +458,8 @@ func (s *Service) finish(ctx context.Context, p *Pool, c *Client, u store.User, 
 // requiredAttributes lists (as "userAttributes.<name>") the required schema
 // attributes the user lacks; userAttributes is the user's attributes
 // without sub and the *_verified flags (which cannot be written back).
-func (s *Service) newPasswordChallenge(ctx context.Context, p *Pool, c *Client, u store.User, st challengeState) (*AuthOutput, error) {
+func (s *signIn) newPasswordChallenge(ctx context.Context, u store.User, st challengeState) (*AuthOutput, error) {
+	p := s.pool
 	required := []string{}
 	for _, n := range requiredAttributes(p) {
 		if u.Attributes[n] == "" {
@@ -468,7 +475,7 @@ func (s *Service) newPasswordChallenge(ctx context.Context, p *Pool, c *Client, 
 	}
 	reqJSON, _ := json.Marshal(required)
 	attrJSON, _ := json.Marshal(attrs)
-	return s.challenge(ctx, p, c, u, ChallengeNewPasswordRequired, st, map[string]string{
+	return s.challenge(ctx, u, ChallengeNewPasswordRequired, st, map[string]string{
 		"USER_ID_FOR_SRP":    u.Username,
 		"requiredAttributes": string(reqJSON),
 		"userAttributes":     string(attrJSON),
@@ -477,12 +484,13 @@ func (s *Service) newPasswordChallenge(ctx context.Context, p *Pool, c *Client, 
 
 // answerNewPassword sets the new password (and required attributes) and
 // confirms the user.
-func (s *Service) answerNewPassword(ctx context.Context, p *Pool, c *Client, r map[string]string, session string) (*AuthOutput, error) {
-	ls, err := s.loadSession(ctx, p, c, parseSessionToken(session), ChallengeNewPasswordRequired)
+func (s *signIn) answerNewPassword(ctx context.Context, r map[string]string, session string) (*AuthOutput, error) {
+	p, c := s.pool, s.client
+	ls, err := s.loadSession(ctx, parseSessionToken(session), ChallengeNewPasswordRequired)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.sessionUser(ctx, p, c, ls, r)
+	u, err := s.sessionUser(ctx, ls, r)
 	if err != nil {
 		return nil, err
 	}
@@ -555,7 +563,7 @@ func (s *Service) answerNewPassword(ctx context.Context, p *Pool, c *Client, r m
 	}
 	st := ls.state
 	st.User = u.Username
-	return s.afterPassword(ctx, p, c, u, st)
+	return s.afterPassword(ctx, u, st)
 }
 
 // ---------------------------------------------------------------- SOFTWARE_TOKEN_MFA and MFA_SETUP
@@ -567,12 +575,13 @@ func errMFACodeMismatch() *Error { return Errorf(KindCodeMismatch, "Invalid code
 
 // answerSoftwareToken checks SOFTWARE_TOKEN_MFA_CODE. A code whose time
 // step is not after the last accepted one is refused (no replay).
-func (s *Service) answerSoftwareToken(ctx context.Context, p *Pool, c *Client, r map[string]string, session string) (*AuthOutput, error) {
-	ls, err := s.loadSession(ctx, p, c, parseSessionToken(session), ChallengeSoftwareTokenMFA)
+func (s *signIn) answerSoftwareToken(ctx context.Context, r map[string]string, session string) (*AuthOutput, error) {
+	p, c := s.pool, s.client
+	ls, err := s.signIn(p, c).loadSession(ctx, parseSessionToken(session), ChallengeSoftwareTokenMFA)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.sessionUser(ctx, p, c, ls, r)
+	u, err := s.signIn(p, c).sessionUser(ctx, ls, r)
 	if err != nil {
 		return nil, err
 	}
@@ -614,13 +623,13 @@ func (s *Service) answerSoftwareToken(ctx context.Context, p *Pool, c *Client, r
 		st := ls.state
 		st.Attempts++
 		if st.Attempts < MaxMFAAttempts {
-			if err := s.putChallengeSession(ctx, p, c, ls.raw, ls.sess.UsernameKey, ChallengeSoftwareTokenMFA, st, ls.sess.CreatedAt); err != nil {
+			if err := s.signIn(p, c).putChallengeSession(ctx, ls.raw, ls.sess.UsernameKey, ChallengeSoftwareTokenMFA, st, ls.sess.CreatedAt); err != nil {
 				return nil, err
 			}
 		}
 		return nil, errMFACodeMismatch()
 	}
-	return s.finish(ctx, p, c, u, ls.state)
+	return s.signIn(p, c).finish(ctx, u, ls.state)
 }
 
 // SessionForMFASetup identifies the user of an MFA_SETUP challenge session,
@@ -652,12 +661,13 @@ func (s *Service) SessionForMFASetup(ctx context.Context, sessionToken string) (
 // answerMFASetup completes MFA_SETUP once the user has associated and
 // verified a software token with the session: TOTP MFA is enabled (and
 // preferred when nothing else is) and tokens are issued.
-func (s *Service) answerMFASetup(ctx context.Context, p *Pool, c *Client, r map[string]string, session string) (*AuthOutput, error) {
-	ls, err := s.loadSession(ctx, p, c, parseSessionToken(session), ChallengeMFASetup)
+func (s *signIn) answerMFASetup(ctx context.Context, r map[string]string, session string) (*AuthOutput, error) {
+	p := s.pool
+	ls, err := s.loadSession(ctx, parseSessionToken(session), ChallengeMFASetup)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.sessionUser(ctx, p, c, ls, r)
+	u, err := s.sessionUser(ctx, ls, r)
 	if err != nil {
 		return nil, err
 	}
@@ -686,5 +696,5 @@ func (s *Service) answerMFASetup(ctx context.Context, p *Pool, c *Client, r map[
 	if err != nil {
 		return nil, err
 	}
-	return s.finish(ctx, p, c, u, ls.state)
+	return s.finish(ctx, u, ls.state)
 }

@@ -48,7 +48,8 @@ type pendingDevice struct {
 const deviceGroupAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 // proposeDevice mints NewDeviceMetadata for a sign-in and records the proposal.
-func (s *Service) proposeDevice(ctx context.Context, p *Pool, c *Client, u store.User) (*NewDeviceMetadata, error) {
+func (s *signIn) proposeDevice(ctx context.Context, u store.User) (*NewDeviceMetadata, error) {
+	p, c := s.pool, s.client
 	id, err := s.newUUID()
 	if err != nil {
 		return nil, err
@@ -92,12 +93,13 @@ func (s *Service) confirmedDevice(ctx context.Context, p *Pool, u store.User, ke
 
 // answerDeviceSRPAuth takes the client's SRP_A for its device and answers
 // DEVICE_PASSWORD_VERIFIER.
-func (s *Service) answerDeviceSRPAuth(ctx context.Context, p *Pool, c *Client, r map[string]string, session string) (*AuthOutput, error) {
-	ls, err := s.loadSession(ctx, p, c, parseSessionToken(session), ChallengeDeviceSRPAuth)
+func (s *signIn) answerDeviceSRPAuth(ctx context.Context, r map[string]string, session string) (*AuthOutput, error) {
+	p := s.pool
+	ls, err := s.loadSession(ctx, parseSessionToken(session), ChallengeDeviceSRPAuth)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.sessionUser(ctx, p, c, ls, r)
+	u, err := s.sessionUser(ctx, ls, r)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +132,7 @@ func (s *Service) answerDeviceSRPAuth(ctx context.Context, p *Pool, c *Client, r
 		return nil, Internal(err)
 	}
 	st.A = aHex
-	raw, err := s.newChallengeSession(ctx, p, c, u.UsernameKey, ChallengeDevicePasswordVerifier, st)
+	raw, err := s.newChallengeSession(ctx, u.UsernameKey, ChallengeDevicePasswordVerifier, st)
 	if err != nil {
 		return nil, err
 	}
@@ -148,13 +150,14 @@ func (s *Service) answerDeviceSRPAuth(ctx context.Context, p *Pool, c *Client, r
 }
 
 // answerDevicePasswordVerifier checks the device's SRP proof.
-func (s *Service) answerDevicePasswordVerifier(ctx context.Context, p *Pool, c *Client, r map[string]string, session string) (*AuthOutput, error) {
+func (s *signIn) answerDevicePasswordVerifier(ctx context.Context, r map[string]string, session string) (*AuthOutput, error) {
+	p := s.pool
 	raw := parseSessionToken(session)
 	blockB64 := r["PASSWORD_CLAIM_SECRET_BLOCK"]
 	if raw == nil {
 		raw = parseSessionToken(blockB64) // the block is the session token
 	}
-	ls, err := s.loadSession(ctx, p, c, raw, ChallengeDevicePasswordVerifier)
+	ls, err := s.loadSession(ctx, raw, ChallengeDevicePasswordVerifier)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +165,7 @@ func (s *Service) answerDevicePasswordVerifier(ctx context.Context, p *Pool, c *
 	if block == nil || !constantTimeEqual(string(block), string(raw)) {
 		return nil, errIncorrect()
 	}
-	u, err := s.sessionUser(ctx, p, c, ls, r)
+	u, err := s.sessionUser(ctx, ls, r)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +201,7 @@ func (s *Service) answerDevicePasswordVerifier(ctx context.Context, p *Pool, c *
 	}
 	st.DeviceVerified = true
 	st.DeviceRemembered = d.Remembered == DeviceRemembered
-	return s.afterPassword(ctx, p, c, u, st)
+	return s.afterPassword(ctx, u, st)
 }
 
 // ConfirmDeviceInput is ConfirmDevice's input. PasswordVerifier and Salt are
