@@ -9,4 +9,10 @@
 // InvalidParameterException in AWS's Coral wording), passes the caller through
 // the Authenticator seam (SigV4 + grants for signed operations), and calls the
 // protocol-neutral domain in package userpool.
+//
+// Depends on: userpool (the domain and its read types; never the store),
+// awsjson (framing), cognitorules (the model's patterns and the Coral
+// message text), iam and sigv4 (the Authenticator of signed calls), reqctx
+// (request id, operation, caller) and audit (the one recorder). It imports no
+// other face, no store and no backend (internal/arch checks).
 package cognitoidp

@@ -2,4 +2,10 @@
 // protocol, the JWKS/discovery documents, Admin Queries and health checks,
 // and the middleware every request passes through (request id, access log,
 // panic recovery, CORS).
+//
+// Depends on: reqctx (it starts each request's record: request id, and reads
+// back the operation, error type and caller for the access log) and awsjson
+// (the error envelope of a recovered panic). The faces are handed to it as
+// http.Handlers by cmd/userpool; it imports none of them, and nothing but cmd
+// imports it.
 package server
