@@ -108,33 +108,27 @@ func authResult(o *userpool.AuthOutput, err error) (*AuthOutput, error) {
 	return toAuthOutput(o), nil
 }
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		svc := h.svc
-		register(h, "InitiateAuth", AuthNone, false, nil,
-			func(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
-				return authResult(svc.InitiateAuth(ctx, userpool.InitiateAuthInput{
-					ClientID: in.ClientId, AuthFlow: in.AuthFlow, AuthParameters: in.AuthParameters,
-				}))
-			})
-		register(h, "RespondToAuthChallenge", AuthNone, false, nil,
-			func(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
-				return authResult(svc.RespondToAuthChallenge(ctx, userpool.RespondInput{
-					ClientID: in.ClientId, ChallengeName: in.ChallengeName, Responses: in.ChallengeResponses, Session: uStr(in.Session),
-				}))
-			})
-		register(h, "AdminInitiateAuth", AuthSigV4, true, func(in *AdminInitiateAuthInput) string { return in.AuthParameters["USERNAME"] },
-			func(ctx context.Context, in *AdminInitiateAuthInput) (*AuthOutput, error) {
-				return authResult(svc.InitiateAuth(ctx, userpool.InitiateAuthInput{
-					Admin: true, PoolID: in.UserPoolId, ClientID: in.ClientId, AuthFlow: in.AuthFlow, AuthParameters: in.AuthParameters,
-				}))
-			})
-		register(h, "AdminRespondToAuthChallenge", AuthSigV4, true, func(in *AdminRespondToAuthChallengeInput) string { return in.ChallengeResponses["USERNAME"] },
-			func(ctx context.Context, in *AdminRespondToAuthChallengeInput) (*AuthOutput, error) {
-				return authResult(svc.RespondToAuthChallenge(ctx, userpool.RespondInput{
-					Admin: true, PoolID: in.UserPoolId, ClientID: in.ClientId, ChallengeName: in.ChallengeName,
-					Responses: in.ChallengeResponses, Session: uStr(in.Session),
-				}))
-			})
-	})
+func (h *Handler) initiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
+	return authResult(h.svc.InitiateAuth(ctx, userpool.InitiateAuthInput{
+		ClientID: in.ClientId, AuthFlow: in.AuthFlow, AuthParameters: in.AuthParameters,
+	}))
+}
+
+func (h *Handler) respondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+	return authResult(h.svc.RespondToAuthChallenge(ctx, userpool.RespondInput{
+		ClientID: in.ClientId, ChallengeName: in.ChallengeName, Responses: in.ChallengeResponses, Session: uStr(in.Session),
+	}))
+}
+
+func (h *Handler) adminInitiateAuth(ctx context.Context, in *AdminInitiateAuthInput) (*AuthOutput, error) {
+	return authResult(h.svc.InitiateAuth(ctx, userpool.InitiateAuthInput{
+		Admin: true, PoolID: in.UserPoolId, ClientID: in.ClientId, AuthFlow: in.AuthFlow, AuthParameters: in.AuthParameters,
+	}))
+}
+
+func (h *Handler) adminRespondToAuthChallenge(ctx context.Context, in *AdminRespondToAuthChallengeInput) (*AuthOutput, error) {
+	return authResult(h.svc.RespondToAuthChallenge(ctx, userpool.RespondInput{
+		Admin: true, PoolID: in.UserPoolId, ClientID: in.ClientId, ChallengeName: in.ChallengeName,
+		Responses: in.ChallengeResponses, Session: uStr(in.Session),
+	}))
 }

@@ -10,16 +10,6 @@ import (
 // App client operations: CreateUserPoolClient, DescribeUserPoolClient,
 // ListUserPoolClients, UpdateUserPoolClient, DeleteUserPoolClient.
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		register(h, "CreateUserPoolClient", AuthSigV4, true, func(in *createUserPoolClientInput) string { return unptr(in.ClientName) }, h.createUserPoolClient)
-		register(h, "DescribeUserPoolClient", AuthSigV4, false, func(in *userPoolClientIDInput) string { return unptr(in.ClientId) }, h.describeUserPoolClient)
-		register(h, "ListUserPoolClients", AuthSigV4, false, nil, h.listUserPoolClients)
-		register(h, "UpdateUserPoolClient", AuthSigV4, true, func(in *updateUserPoolClientInput) string { return unptr(in.ClientId) }, h.updateUserPoolClient)
-		register(h, "DeleteUserPoolClient", AuthSigV4, true, func(in *userPoolClientIDInput) string { return unptr(in.ClientId) }, h.deleteUserPoolClient)
-	})
-}
-
 // ---------------------------------------------------------------- shapes
 
 type tokenValidityUnitsType struct {

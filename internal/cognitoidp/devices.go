@@ -60,39 +60,30 @@ type AdminUpdateDeviceStatusInput struct {
 	DeviceRememberedStatus *string `cg:"enum=remembered|not_remembered"`
 }
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		svc := h.svc
-		register(h, "AdminGetDevice", AuthSigV4, false, func(in *AdminDeviceInput) string { return in.Username },
-			func(ctx context.Context, in *AdminDeviceInput) (*AdminGetDeviceOutput, error) {
-				d, err := svc.AdminGetDevice(ctx, in.UserPoolId, in.Username, in.DeviceKey)
-				if err != nil {
-					return nil, err
-				}
-				return &AdminGetDeviceOutput{Device: toDeviceType(d)}, nil
-			})
+func (h *Handler) adminGetDevice(ctx context.Context, in *AdminDeviceInput) (*AdminGetDeviceOutput, error) {
+	d, err := h.svc.AdminGetDevice(ctx, in.UserPoolId, in.Username, in.DeviceKey)
+	if err != nil {
+		return nil, err
+	}
+	return &AdminGetDeviceOutput{Device: toDeviceType(d)}, nil
+}
 
-		register(h, "AdminListDevices", AuthSigV4, false, func(in *AdminListDevicesInput) string { return in.Username },
-			func(ctx context.Context, in *AdminListDevicesInput) (*AdminListDevicesOutput, error) {
-				ds, next, err := svc.AdminListDevices(ctx, in.UserPoolId, in.Username, uLimit(in.Limit), uStr(in.PaginationToken))
-				if err != nil {
-					return nil, err
-				}
-				out := &AdminListDevicesOutput{Devices: make([]DeviceType, len(ds)), PaginationToken: next}
-				for i, d := range ds {
-					out.Devices[i] = toDeviceType(d)
-				}
-				return out, nil
-			})
+func (h *Handler) adminListDevices(ctx context.Context, in *AdminListDevicesInput) (*AdminListDevicesOutput, error) {
+	ds, next, err := h.svc.AdminListDevices(ctx, in.UserPoolId, in.Username, uLimit(in.Limit), uStr(in.PaginationToken))
+	if err != nil {
+		return nil, err
+	}
+	out := &AdminListDevicesOutput{Devices: make([]DeviceType, len(ds)), PaginationToken: next}
+	for i, d := range ds {
+		out.Devices[i] = toDeviceType(d)
+	}
+	return out, nil
+}
 
-		register(h, "AdminForgetDevice", AuthSigV4, true, func(in *AdminDeviceInput) string { return in.Username },
-			func(ctx context.Context, in *AdminDeviceInput) (*struct{}, error) {
-				return nil, svc.AdminForgetDevice(ctx, in.UserPoolId, in.Username, in.DeviceKey)
-			})
+func (h *Handler) adminForgetDevice(ctx context.Context, in *AdminDeviceInput) (*struct{}, error) {
+	return nil, h.svc.AdminForgetDevice(ctx, in.UserPoolId, in.Username, in.DeviceKey)
+}
 
-		register(h, "AdminUpdateDeviceStatus", AuthSigV4, true, func(in *AdminUpdateDeviceStatusInput) string { return in.Username },
-			func(ctx context.Context, in *AdminUpdateDeviceStatusInput) (*struct{}, error) {
-				return nil, svc.AdminUpdateDeviceStatus(ctx, in.UserPoolId, in.Username, in.DeviceKey, uStr(in.DeviceRememberedStatus))
-			})
-	})
+func (h *Handler) adminUpdateDeviceStatus(ctx context.Context, in *AdminUpdateDeviceStatusInput) (*struct{}, error) {
+	return nil, h.svc.AdminUpdateDeviceStatus(ctx, in.UserPoolId, in.Username, in.DeviceKey, uStr(in.DeviceRememberedStatus))
 }

@@ -59,51 +59,45 @@ type UpdateDeviceStatusInput struct {
 	DeviceRememberedStatus *string `cg:"enum=remembered|not_remembered"`
 }
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		svc := h.svc
-		register(h, "ConfirmDevice", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *ConfirmDeviceInput) (*ConfirmDeviceOutput, error) {
-				var verifier, salt string
-				if c := in.DeviceSecretVerifierConfig; c != nil {
-					verifier, salt = uStr(c.PasswordVerifier), uStr(c.Salt)
-				}
-				necessary, err := svc.ConfirmDevice(ctx, userpool.ConfirmDeviceInput{
-					AccessToken: in.AccessToken, DeviceKey: in.DeviceKey,
-					PasswordVerifier: verifier, Salt: salt, DeviceName: uStr(in.DeviceName),
-				})
-				if err != nil {
-					return nil, err
-				}
-				return &ConfirmDeviceOutput{UserConfirmationNecessary: necessary}, nil
-			})
-		register(h, "GetDevice", AuthAccessToken, false, nil,
-			func(ctx context.Context, in *UserDeviceInput) (*GetDeviceOutput, error) {
-				d, err := svc.GetDevice(ctx, in.AccessToken, in.DeviceKey)
-				if err != nil {
-					return nil, err
-				}
-				return &GetDeviceOutput{Device: toDeviceType(d)}, nil
-			})
-		register(h, "ListDevices", AuthAccessToken, false, nil,
-			func(ctx context.Context, in *ListDevicesInput) (*ListDevicesOutput, error) {
-				ds, next, err := svc.ListDevices(ctx, in.AccessToken, uLimit(in.Limit), uStr(in.PaginationToken))
-				if err != nil {
-					return nil, err
-				}
-				out := &ListDevicesOutput{Devices: make([]DeviceType, len(ds)), PaginationToken: next}
-				for i, d := range ds {
-					out.Devices[i] = toDeviceType(d)
-				}
-				return out, nil
-			})
-		register(h, "ForgetDevice", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *UserDeviceInput) (*struct{}, error) {
-				return nil, svc.ForgetDevice(ctx, in.AccessToken, in.DeviceKey)
-			})
-		register(h, "UpdateDeviceStatus", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *UpdateDeviceStatusInput) (*struct{}, error) {
-				return nil, svc.UpdateDeviceStatus(ctx, in.AccessToken, in.DeviceKey, uStr(in.DeviceRememberedStatus))
-			})
+func (h *Handler) confirmDevice(ctx context.Context, in *ConfirmDeviceInput) (*ConfirmDeviceOutput, error) {
+	var verifier, salt string
+	if c := in.DeviceSecretVerifierConfig; c != nil {
+		verifier, salt = uStr(c.PasswordVerifier), uStr(c.Salt)
+	}
+	necessary, err := h.svc.ConfirmDevice(ctx, userpool.ConfirmDeviceInput{
+		AccessToken: in.AccessToken, DeviceKey: in.DeviceKey,
+		PasswordVerifier: verifier, Salt: salt, DeviceName: uStr(in.DeviceName),
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &ConfirmDeviceOutput{UserConfirmationNecessary: necessary}, nil
+}
+
+func (h *Handler) getDevice(ctx context.Context, in *UserDeviceInput) (*GetDeviceOutput, error) {
+	d, err := h.svc.GetDevice(ctx, in.AccessToken, in.DeviceKey)
+	if err != nil {
+		return nil, err
+	}
+	return &GetDeviceOutput{Device: toDeviceType(d)}, nil
+}
+
+func (h *Handler) listDevices(ctx context.Context, in *ListDevicesInput) (*ListDevicesOutput, error) {
+	ds, next, err := h.svc.ListDevices(ctx, in.AccessToken, uLimit(in.Limit), uStr(in.PaginationToken))
+	if err != nil {
+		return nil, err
+	}
+	out := &ListDevicesOutput{Devices: make([]DeviceType, len(ds)), PaginationToken: next}
+	for i, d := range ds {
+		out.Devices[i] = toDeviceType(d)
+	}
+	return out, nil
+}
+
+func (h *Handler) forgetDevice(ctx context.Context, in *UserDeviceInput) (*struct{}, error) {
+	return nil, h.svc.ForgetDevice(ctx, in.AccessToken, in.DeviceKey)
+}
+
+func (h *Handler) updateDeviceStatus(ctx context.Context, in *UpdateDeviceStatusInput) (*struct{}, error) {
+	return nil, h.svc.UpdateDeviceStatus(ctx, in.AccessToken, in.DeviceKey, uStr(in.DeviceRememberedStatus))
 }

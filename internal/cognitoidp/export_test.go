@@ -1,9 +1,9 @@
 package cognitoidp
 
-// NewInputForTest returns a fresh zero value of the registered input shape of
-// op (a pointer to its wire struct), or nil when op is not registered. The
+// NewInputForTest returns a fresh zero value of the input shape of op (a
+// pointer to its wire struct), or nil when op is not in the table. The
 // robustness tests reflect over it to derive each operation's top-level
-// members, so that a newly registered operation is covered without editing
+// members, so that an operation added to the table is covered without editing
 // any list.
 func NewInputForTest(h *Handler, op string) any {
 	o := h.ops[op]
@@ -13,9 +13,9 @@ func NewInputForTest(h *Handler, op string) any {
 	return o.newInput()
 }
 
-// MutatesForTest reports whether op is registered as changing state (the
-// flag that decides whether a signed call is audited).
+// MutatesForTest reports whether op's row says it changes state (audit
+// class auditWrites: every signed call is audited).
 func MutatesForTest(h *Handler, op string) bool {
 	o := h.ops[op]
-	return o != nil && o.mutates
+	return o != nil && o.audit == auditWrites
 }

@@ -104,76 +104,62 @@ func groupInput(in *CreateGroupInput) userpool.GroupInput {
 	return userpool.GroupInput{PoolID: in.UserPoolId, Name: in.GroupName, Description: in.Description, RoleArn: in.RoleArn, Precedence: in.Precedence}
 }
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		svc := h.svc
-		register(h, "CreateGroup", AuthSigV4, true, func(in *CreateGroupInput) string { return in.GroupName },
-			func(ctx context.Context, in *CreateGroupInput) (*GroupOutput, error) {
-				g, err := svc.CreateGroup(ctx, groupInput(in))
-				if err != nil {
-					return nil, err
-				}
-				return &GroupOutput{Group: toGroupType(g)}, nil
-			})
+func (h *Handler) createGroup(ctx context.Context, in *CreateGroupInput) (*GroupOutput, error) {
+	g, err := h.svc.CreateGroup(ctx, groupInput(in))
+	if err != nil {
+		return nil, err
+	}
+	return &GroupOutput{Group: toGroupType(g)}, nil
+}
 
-		register(h, "GetGroup", AuthSigV4, false, func(in *GroupRef) string { return in.GroupName },
-			func(ctx context.Context, in *GroupRef) (*GroupOutput, error) {
-				g, err := svc.GetGroup(ctx, in.UserPoolId, in.GroupName)
-				if err != nil {
-					return nil, err
-				}
-				return &GroupOutput{Group: toGroupType(g)}, nil
-			})
+func (h *Handler) getGroup(ctx context.Context, in *GroupRef) (*GroupOutput, error) {
+	g, err := h.svc.GetGroup(ctx, in.UserPoolId, in.GroupName)
+	if err != nil {
+		return nil, err
+	}
+	return &GroupOutput{Group: toGroupType(g)}, nil
+}
 
-		register(h, "UpdateGroup", AuthSigV4, true, func(in *CreateGroupInput) string { return in.GroupName },
-			func(ctx context.Context, in *CreateGroupInput) (*GroupOutput, error) {
-				g, err := svc.UpdateGroup(ctx, groupInput(in))
-				if err != nil {
-					return nil, err
-				}
-				return &GroupOutput{Group: toGroupType(g)}, nil
-			})
+func (h *Handler) updateGroup(ctx context.Context, in *CreateGroupInput) (*GroupOutput, error) {
+	g, err := h.svc.UpdateGroup(ctx, groupInput(in))
+	if err != nil {
+		return nil, err
+	}
+	return &GroupOutput{Group: toGroupType(g)}, nil
+}
 
-		register(h, "DeleteGroup", AuthSigV4, true, func(in *GroupRef) string { return in.GroupName },
-			func(ctx context.Context, in *GroupRef) (*struct{}, error) {
-				return nil, svc.DeleteGroup(ctx, in.UserPoolId, in.GroupName)
-			})
+func (h *Handler) deleteGroup(ctx context.Context, in *GroupRef) (*struct{}, error) {
+	return nil, h.svc.DeleteGroup(ctx, in.UserPoolId, in.GroupName)
+}
 
-		register(h, "ListGroups", AuthSigV4, false, nil,
-			func(ctx context.Context, in *ListGroupsInput) (*ListGroupsOutput, error) {
-				gs, next, err := svc.ListGroups(ctx, in.UserPoolId, uLimit(in.Limit), uStr(in.NextToken))
-				if err != nil {
-					return nil, err
-				}
-				return &ListGroupsOutput{Groups: toGroupTypes(gs), NextToken: next}, nil
-			})
+func (h *Handler) listGroups(ctx context.Context, in *ListGroupsInput) (*ListGroupsOutput, error) {
+	gs, next, err := h.svc.ListGroups(ctx, in.UserPoolId, uLimit(in.Limit), uStr(in.NextToken))
+	if err != nil {
+		return nil, err
+	}
+	return &ListGroupsOutput{Groups: toGroupTypes(gs), NextToken: next}, nil
+}
 
-		register(h, "AdminAddUserToGroup", AuthSigV4, true, func(in *MembershipInput) string { return in.Username },
-			func(ctx context.Context, in *MembershipInput) (*struct{}, error) {
-				return nil, svc.AdminAddUserToGroup(ctx, in.UserPoolId, in.Username, in.GroupName)
-			})
+func (h *Handler) adminAddUserToGroup(ctx context.Context, in *MembershipInput) (*struct{}, error) {
+	return nil, h.svc.AdminAddUserToGroup(ctx, in.UserPoolId, in.Username, in.GroupName)
+}
 
-		register(h, "AdminRemoveUserFromGroup", AuthSigV4, true, func(in *MembershipInput) string { return in.Username },
-			func(ctx context.Context, in *MembershipInput) (*struct{}, error) {
-				return nil, svc.AdminRemoveUserFromGroup(ctx, in.UserPoolId, in.Username, in.GroupName)
-			})
+func (h *Handler) adminRemoveUserFromGroup(ctx context.Context, in *MembershipInput) (*struct{}, error) {
+	return nil, h.svc.AdminRemoveUserFromGroup(ctx, in.UserPoolId, in.Username, in.GroupName)
+}
 
-		register(h, "AdminListGroupsForUser", AuthSigV4, false, func(in *AdminListGroupsForUserInput) string { return in.Username },
-			func(ctx context.Context, in *AdminListGroupsForUserInput) (*ListGroupsOutput, error) {
-				gs, next, err := svc.AdminListGroupsForUser(ctx, in.UserPoolId, in.Username, uLimit(in.Limit), uStr(in.NextToken))
-				if err != nil {
-					return nil, err
-				}
-				return &ListGroupsOutput{Groups: toGroupTypes(gs), NextToken: next}, nil
-			})
+func (h *Handler) adminListGroupsForUser(ctx context.Context, in *AdminListGroupsForUserInput) (*ListGroupsOutput, error) {
+	gs, next, err := h.svc.AdminListGroupsForUser(ctx, in.UserPoolId, in.Username, uLimit(in.Limit), uStr(in.NextToken))
+	if err != nil {
+		return nil, err
+	}
+	return &ListGroupsOutput{Groups: toGroupTypes(gs), NextToken: next}, nil
+}
 
-		register(h, "ListUsersInGroup", AuthSigV4, false, func(in *ListUsersInGroupInput) string { return in.GroupName },
-			func(ctx context.Context, in *ListUsersInGroupInput) (*ListUsersInGroupOutput, error) {
-				us, next, err := svc.ListUsersInGroup(ctx, in.UserPoolId, in.GroupName, uLimit(in.Limit), uStr(in.NextToken))
-				if err != nil {
-					return nil, err
-				}
-				return &ListUsersInGroupOutput{Users: toUserTypes(us, nil), NextToken: next}, nil
-			})
-	})
+func (h *Handler) listUsersInGroup(ctx context.Context, in *ListUsersInGroupInput) (*ListUsersInGroupOutput, error) {
+	us, next, err := h.svc.ListUsersInGroup(ctx, in.UserPoolId, in.GroupName, uLimit(in.Limit), uStr(in.NextToken))
+	if err != nil {
+		return nil, err
+	}
+	return &ListUsersInGroupOutput{Users: toUserTypes(us, nil), NextToken: next}, nil
 }

@@ -80,16 +80,6 @@ type Auditor interface {
 	Record(ctx context.Context, req *Request, caller Caller, target string, err error)
 }
 
-type operation struct {
-	name     string
-	auth     AuthMode
-	newInput func() any
-	call     func(ctx context.Context, in any) (any, error)
-	// target extracts the user or group an operation touches, for the audit log.
-	target  func(in any) string
-	mutates bool
-}
-
 // Handler serves the Cognito JSON protocol.
 type Handler struct {
 	svc     *userpool.Service
@@ -108,7 +98,7 @@ type Options struct {
 	MaxBody       int64
 }
 
-// New builds the handler with every operation registered.
+// New builds the handler serving every operation of the table (operations.go).
 func New(svc *userpool.Service, opts Options) *Handler {
 	h := &Handler{
 		svc:     svc,
@@ -116,7 +106,7 @@ func New(svc *userpool.Service, opts Options) *Handler {
 		audit:   opts.Auditor,
 		log:     opts.Logger,
 		maxBody: opts.MaxBody,
-		ops:     map[string]*operation{},
+		ops:     operationsByName,
 	}
 	if h.log == nil {
 		h.log = slog.Default()
@@ -127,43 +117,10 @@ func New(svc *userpool.Service, opts Options) *Handler {
 	if h.auth == nil {
 		panic("cognitoidp: an Authenticator is required")
 	}
-	for _, reg := range registrations {
-		reg(h)
-	}
 	return h
 }
 
-// registrations is filled by the per-area files (pools.go, users.go, ...) in init.
-var registrations []func(*Handler)
-
-// register adds one operation. fn receives the decoded, validated input.
-func register[In any, Out any](h *Handler, name string, auth AuthMode, mutates bool, target func(*In) string, fn func(ctx context.Context, in *In) (*Out, error)) {
-	if _, dup := h.ops[name]; dup {
-		panic("cognitoidp: duplicate operation " + name)
-	}
-	op := &operation{
-		name:     name,
-		auth:     auth,
-		mutates:  mutates,
-		newInput: func() any { return new(In) },
-		call: func(ctx context.Context, in any) (any, error) {
-			out, err := fn(ctx, in.(*In))
-			if err != nil {
-				return nil, err
-			}
-			if out == nil {
-				return nil, nil
-			}
-			return out, nil
-		},
-	}
-	if target != nil {
-		op.target = func(in any) string { return target(in.(*In)) }
-	}
-	h.ops[name] = op
-}
-
-// Operations lists the registered operation names with their auth modes.
+// Operations lists the operation names with their auth modes.
 func (h *Handler) Operations() map[string]AuthMode {
 	m := make(map[string]AuthMode, len(h.ops))
 	for n, op := range h.ops {
@@ -219,8 +176,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(&awsjson.Error{Type: string(userpool.KindInvalidParameter), Message: msg, Status: http.StatusBadRequest})
 		return
 	}
-	out, err := op.call(ctx, in)
-	if h.audit != nil && op.auth == AuthSigV4 && op.mutates {
+	out, err := op.call(h, ctx, in)
+	if h.audit != nil && op.auth == AuthSigV4 && op.audit == auditWrites {
 		h.audit.Record(ctx, req, caller, targetOf(op, in), err)
 	}
 	if err != nil {

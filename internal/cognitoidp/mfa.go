@@ -122,66 +122,56 @@ func checkSmsConfiguration(raw json.RawMessage) error {
 	return nil
 }
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		svc := h.svc
-		register(h, "AssociateSoftwareToken", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *AssociateSoftwareTokenInput) (*AssociateSoftwareTokenOutput, error) {
-				a, err := svc.AssociateSoftwareToken(ctx, uStr(in.AccessToken), uStr(in.Session))
-				if err != nil {
-					return nil, err
-				}
-				return &AssociateSoftwareTokenOutput{SecretCode: a.SecretCode, Session: a.Session}, nil
-			})
+func (h *Handler) associateSoftwareToken(ctx context.Context, in *AssociateSoftwareTokenInput) (*AssociateSoftwareTokenOutput, error) {
+	a, err := h.svc.AssociateSoftwareToken(ctx, uStr(in.AccessToken), uStr(in.Session))
+	if err != nil {
+		return nil, err
+	}
+	return &AssociateSoftwareTokenOutput{SecretCode: a.SecretCode, Session: a.Session}, nil
+}
 
-		register(h, "VerifySoftwareToken", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *VerifySoftwareTokenInput) (*VerifySoftwareTokenOutput, error) {
-				v, err := svc.VerifySoftwareToken(ctx, uStr(in.AccessToken), uStr(in.Session), in.UserCode)
-				if err != nil {
-					return nil, err
-				}
-				return &VerifySoftwareTokenOutput{Status: v.Status, Session: v.Session}, nil
-			})
+func (h *Handler) verifySoftwareToken(ctx context.Context, in *VerifySoftwareTokenInput) (*VerifySoftwareTokenOutput, error) {
+	v, err := h.svc.VerifySoftwareToken(ctx, uStr(in.AccessToken), uStr(in.Session), in.UserCode)
+	if err != nil {
+		return nil, err
+	}
+	return &VerifySoftwareTokenOutput{Status: v.Status, Session: v.Session}, nil
+}
 
-		register(h, "SetUserMFAPreference", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *SetUserMFAPreferenceInput) (*struct{}, error) {
-				return nil, svc.SetUserMFAPreference(ctx, in.AccessToken, userpool.MFAPreference{
-					SMS:   mfaSetting(in.SMSMfaSettings),
-					TOTP:  mfaSetting(in.SoftwareTokenMfaSettings),
-					Email: mfaSetting(in.EmailMfaSettings),
-				})
-			})
-
-		register(h, "SetUserPoolMfaConfig", AuthSigV4, true, nil,
-			func(ctx context.Context, in *SetUserPoolMfaConfigInput) (*UserPoolMfaConfigOutput, error) {
-				cfg := userpool.PoolMfaConfigInput{
-					MfaConfiguration: uStr(in.MfaConfiguration),
-					Email:            json.RawMessage(in.EmailMfaConfiguration),
-					WebAuthn:         json.RawMessage(in.WebAuthnConfiguration),
-				}
-				if in.SoftwareTokenMfaConfiguration != nil {
-					cfg.SoftwareTokenEnabled = &in.SoftwareTokenMfaConfiguration.Enabled
-				}
-				if s := in.SmsMfaConfiguration; s != nil {
-					if err := checkSmsConfiguration(json.RawMessage(s.SmsConfiguration)); err != nil {
-						return nil, err
-					}
-					cfg.SMS = &userpool.SmsMfaConfig{SmsAuthenticationMessage: uStr(s.SmsAuthenticationMessage), SmsConfiguration: json.RawMessage(s.SmsConfiguration)}
-				}
-				c, err := svc.SetUserPoolMfaConfig(ctx, in.UserPoolId, cfg)
-				if err != nil {
-					return nil, err
-				}
-				return toMfaConfigOutput(c), nil
-			})
-
-		register(h, "GetUserPoolMfaConfig", AuthSigV4, false, nil,
-			func(ctx context.Context, in *GetUserPoolMfaConfigInput) (*UserPoolMfaConfigOutput, error) {
-				c, err := svc.GetUserPoolMfaConfig(ctx, in.UserPoolId)
-				if err != nil {
-					return nil, err
-				}
-				return toMfaConfigOutput(c), nil
-			})
+func (h *Handler) setUserMFAPreference(ctx context.Context, in *SetUserMFAPreferenceInput) (*struct{}, error) {
+	return nil, h.svc.SetUserMFAPreference(ctx, in.AccessToken, userpool.MFAPreference{
+		SMS:   mfaSetting(in.SMSMfaSettings),
+		TOTP:  mfaSetting(in.SoftwareTokenMfaSettings),
+		Email: mfaSetting(in.EmailMfaSettings),
 	})
+}
+
+func (h *Handler) setUserPoolMfaConfig(ctx context.Context, in *SetUserPoolMfaConfigInput) (*UserPoolMfaConfigOutput, error) {
+	cfg := userpool.PoolMfaConfigInput{
+		MfaConfiguration: uStr(in.MfaConfiguration),
+		Email:            json.RawMessage(in.EmailMfaConfiguration),
+		WebAuthn:         json.RawMessage(in.WebAuthnConfiguration),
+	}
+	if in.SoftwareTokenMfaConfiguration != nil {
+		cfg.SoftwareTokenEnabled = &in.SoftwareTokenMfaConfiguration.Enabled
+	}
+	if s := in.SmsMfaConfiguration; s != nil {
+		if err := checkSmsConfiguration(json.RawMessage(s.SmsConfiguration)); err != nil {
+			return nil, err
+		}
+		cfg.SMS = &userpool.SmsMfaConfig{SmsAuthenticationMessage: uStr(s.SmsAuthenticationMessage), SmsConfiguration: json.RawMessage(s.SmsConfiguration)}
+	}
+	c, err := h.svc.SetUserPoolMfaConfig(ctx, in.UserPoolId, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return toMfaConfigOutput(c), nil
+}
+
+func (h *Handler) getUserPoolMfaConfig(ctx context.Context, in *GetUserPoolMfaConfigInput) (*UserPoolMfaConfigOutput, error) {
+	c, err := h.svc.GetUserPoolMfaConfig(ctx, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	return toMfaConfigOutput(c), nil
 }

@@ -14,16 +14,6 @@ import (
 // cognito-idp model (botocore service-2.json); members the domain does not act
 // on are stored as JSON and echoed back by DescribeUserPool.
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		register(h, "CreateUserPool", AuthSigV4, true, nil, h.createUserPool)
-		register(h, "DescribeUserPool", AuthSigV4, false, nil, h.describeUserPool)
-		register(h, "ListUserPools", AuthSigV4, false, nil, h.listUserPools)
-		register(h, "UpdateUserPool", AuthSigV4, true, nil, h.updateUserPool)
-		register(h, "DeleteUserPool", AuthSigV4, true, nil, h.deleteUserPool)
-	})
-}
-
 // ---------------------------------------------------------------- shapes
 
 type passwordPolicyType struct {

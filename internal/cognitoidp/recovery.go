@@ -36,39 +36,30 @@ type AdminSetUserPasswordInput struct {
 	Permanent  bool   `json:"Permanent"`
 }
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		svc := h.svc
-		register(h, "ForgotPassword", AuthNone, true, nil,
-			func(ctx context.Context, in *ClientUserInput) (*CodeDeliveryOutput, error) {
-				d, err := svc.ForgotPassword(ctx, userpool.ForgotPasswordInput{
-					ClientID: in.ClientId, SecretHash: uStr(in.SecretHash), Username: in.Username,
-				})
-				if err != nil {
-					return nil, err
-				}
-				return &CodeDeliveryOutput{CodeDeliveryDetails: toCodeDelivery(d)}, nil
-			})
-
-		register(h, "ConfirmForgotPassword", AuthNone, true, nil,
-			func(ctx context.Context, in *ConfirmForgotPasswordInput) (*struct{}, error) {
-				return nil, svc.ConfirmForgotPassword(ctx, userpool.ConfirmForgotPasswordInput{
-					ClientID:   in.ClientId,
-					SecretHash: uStr(in.SecretHash),
-					Username:   in.Username,
-					Code:       in.ConfirmationCode,
-					Password:   in.Password,
-				})
-			})
-
-		register(h, "AdminResetUserPassword", AuthSigV4, true, func(in *AdminResetUserPasswordInput) string { return in.Username },
-			func(ctx context.Context, in *AdminResetUserPasswordInput) (*struct{}, error) {
-				return nil, svc.AdminResetUserPassword(ctx, in.UserPoolId, in.Username)
-			})
-
-		register(h, "AdminSetUserPassword", AuthSigV4, true, func(in *AdminSetUserPasswordInput) string { return in.Username },
-			func(ctx context.Context, in *AdminSetUserPasswordInput) (*struct{}, error) {
-				return nil, svc.AdminSetUserPassword(ctx, in.UserPoolId, in.Username, in.Password, in.Permanent)
-			})
+func (h *Handler) forgotPassword(ctx context.Context, in *ClientUserInput) (*CodeDeliveryOutput, error) {
+	d, err := h.svc.ForgotPassword(ctx, userpool.ForgotPasswordInput{
+		ClientID: in.ClientId, SecretHash: uStr(in.SecretHash), Username: in.Username,
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &CodeDeliveryOutput{CodeDeliveryDetails: toCodeDelivery(d)}, nil
+}
+
+func (h *Handler) confirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordInput) (*struct{}, error) {
+	return nil, h.svc.ConfirmForgotPassword(ctx, userpool.ConfirmForgotPasswordInput{
+		ClientID:   in.ClientId,
+		SecretHash: uStr(in.SecretHash),
+		Username:   in.Username,
+		Code:       in.ConfirmationCode,
+		Password:   in.Password,
+	})
+}
+
+func (h *Handler) adminResetUserPassword(ctx context.Context, in *AdminResetUserPasswordInput) (*struct{}, error) {
+	return nil, h.svc.AdminResetUserPassword(ctx, in.UserPoolId, in.Username)
+}
+
+func (h *Handler) adminSetUserPassword(ctx context.Context, in *AdminSetUserPasswordInput) (*struct{}, error) {
+	return nil, h.svc.AdminSetUserPassword(ctx, in.UserPoolId, in.Username, in.Password, in.Permanent)
 }

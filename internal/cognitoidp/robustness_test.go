@@ -463,10 +463,7 @@ var hostileInts = []string{`-1`, `-2147483649`, `2147483648`, `92233720368547758
 
 // allowedTypes are the exception names a client error may carry: the
 // modeled Cognito exceptions and the AWS JSON protocol errors.
-var allowedTypes = map[string]bool{}
-
-func init() {
-	for _, n := range strings.Fields(`AccessDenied AliasExists CodeDeliveryFailure CodeMismatch
+var allowedTypes = exceptions(`AccessDenied AliasExists CodeDeliveryFailure CodeMismatch
 		ConcurrentModification DeviceKeyExists DuplicateProvider EnableSoftwareTokenMFA ExpiredCode
 		FeatureUnavailableInTier Forbidden GroupExists InvalidEmailRoleAccessPolicy InvalidLambdaResponse
 		InvalidOAuthFlow InvalidParameter InvalidPassword InvalidSmsRoleAccessPolicy
@@ -476,9 +473,15 @@ func init() {
 		TooManyFailedAttempts TooManyRequests Unauthorized UnexpectedLambda UnsupportedIdentityProvider
 		UnsupportedOperation UnsupportedTokenType UnsupportedUserState UserImportInProgress
 		UserLambdaValidation UserNotConfirmed UserNotFound UserPoolAddOnNotEnabled UsernameExists
-		Serialization UnknownOperation`) {
-		allowedTypes[n+"Exception"] = true
+		Serialization UnknownOperation`)
+
+// exceptions is the set of names, each with the suffix "Exception".
+func exceptions(names string) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range strings.Fields(names) {
+		set[n+"Exception"] = true
 	}
+	return set
 }
 
 // goInternals matches text that must never reach a client.

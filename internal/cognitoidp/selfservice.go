@@ -56,61 +56,49 @@ type SetUserSettingsInput struct {
 	MFAOptions  []MFAOptionType `cg:"req,dive"`
 }
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		svc := h.svc
-		register(h, "ChangePassword", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *ChangePasswordInput) (*struct{}, error) {
-				return nil, svc.ChangePassword(ctx, in.AccessToken, in.PreviousPassword, in.ProposedPassword)
-			})
+func (h *Handler) changePassword(ctx context.Context, in *ChangePasswordInput) (*struct{}, error) {
+	return nil, h.svc.ChangePassword(ctx, in.AccessToken, in.PreviousPassword, in.ProposedPassword)
+}
 
-		register(h, "UpdateUserAttributes", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *UpdateUserAttributesInput) (*UpdateUserAttributesOutput, error) {
-				ds, err := svc.UpdateUserAttributes(ctx, in.AccessToken, fromAttributes(in.UserAttributes))
-				if err != nil {
-					return nil, err
-				}
-				out := &UpdateUserAttributesOutput{}
-				for i := range ds {
-					out.CodeDeliveryDetailsList = append(out.CodeDeliveryDetailsList, *toCodeDelivery(&ds[i]))
-				}
-				return out, nil
-			})
+func (h *Handler) updateUserAttributes(ctx context.Context, in *UpdateUserAttributesInput) (*UpdateUserAttributesOutput, error) {
+	ds, err := h.svc.UpdateUserAttributes(ctx, in.AccessToken, fromAttributes(in.UserAttributes))
+	if err != nil {
+		return nil, err
+	}
+	out := &UpdateUserAttributesOutput{}
+	for i := range ds {
+		out.CodeDeliveryDetailsList = append(out.CodeDeliveryDetailsList, *toCodeDelivery(&ds[i]))
+	}
+	return out, nil
+}
 
-		register(h, "DeleteUserAttributes", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *DeleteUserAttributesInput) (*struct{}, error) {
-				if err := checkNameList("userAttributeNames", in.UserAttributeNames); err != nil {
-					return nil, err
-				}
-				return nil, svc.DeleteUserAttributes(ctx, in.AccessToken, in.UserAttributeNames)
-			})
+func (h *Handler) deleteUserAttributes(ctx context.Context, in *DeleteUserAttributesInput) (*struct{}, error) {
+	if err := checkNameList("userAttributeNames", in.UserAttributeNames); err != nil {
+		return nil, err
+	}
+	return nil, h.svc.DeleteUserAttributes(ctx, in.AccessToken, in.UserAttributeNames)
+}
 
-		register(h, "GetUserAttributeVerificationCode", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *GetUserAttributeVerificationCodeInput) (*CodeDeliveryOutput, error) {
-				d, err := svc.GetUserAttributeVerificationCode(ctx, in.AccessToken, in.AttributeName)
-				if err != nil {
-					return nil, err
-				}
-				return &CodeDeliveryOutput{CodeDeliveryDetails: toCodeDelivery(d)}, nil
-			})
+func (h *Handler) getUserAttributeVerificationCode(ctx context.Context, in *GetUserAttributeVerificationCodeInput) (*CodeDeliveryOutput, error) {
+	d, err := h.svc.GetUserAttributeVerificationCode(ctx, in.AccessToken, in.AttributeName)
+	if err != nil {
+		return nil, err
+	}
+	return &CodeDeliveryOutput{CodeDeliveryDetails: toCodeDelivery(d)}, nil
+}
 
-		register(h, "VerifyUserAttribute", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *VerifyUserAttributeInput) (*struct{}, error) {
-				return nil, svc.VerifyUserAttribute(ctx, in.AccessToken, in.AttributeName, in.Code)
-			})
+func (h *Handler) verifyUserAttribute(ctx context.Context, in *VerifyUserAttributeInput) (*struct{}, error) {
+	return nil, h.svc.VerifyUserAttribute(ctx, in.AccessToken, in.AttributeName, in.Code)
+}
 
-		register(h, "DeleteUser", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *AccessTokenInput) (*struct{}, error) {
-				return nil, svc.DeleteUser(ctx, in.AccessToken)
-			})
+func (h *Handler) deleteUser(ctx context.Context, in *AccessTokenInput) (*struct{}, error) {
+	return nil, h.svc.DeleteUser(ctx, in.AccessToken)
+}
 
-		register(h, "SetUserSettings", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *SetUserSettingsInput) (*struct{}, error) {
-				opts := make([]userpool.MFAOption, len(in.MFAOptions))
-				for i, o := range in.MFAOptions {
-					opts[i] = userpool.MFAOption{DeliveryMedium: uStr(o.DeliveryMedium), AttributeName: uStr(o.AttributeName)}
-				}
-				return nil, svc.SetUserSettings(ctx, in.AccessToken, opts)
-			})
-	})
+func (h *Handler) setUserSettings(ctx context.Context, in *SetUserSettingsInput) (*struct{}, error) {
+	opts := make([]userpool.MFAOption, len(in.MFAOptions))
+	for i, o := range in.MFAOptions {
+		opts[i] = userpool.MFAOption{DeliveryMedium: uStr(o.DeliveryMedium), AttributeName: uStr(o.AttributeName)}
+	}
+	return nil, h.svc.SetUserSettings(ctx, in.AccessToken, opts)
 }

@@ -73,44 +73,36 @@ type CodeDeliveryOutput struct {
 	CodeDeliveryDetails *CodeDeliveryDetailsType `json:"CodeDeliveryDetails,omitempty"`
 }
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		svc := h.svc
-		register(h, "SignUp", AuthNone, true, nil,
-			func(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
-				res, err := svc.SignUp(ctx, userpool.SignUpInput{
-					ClientID:   in.ClientId,
-					SecretHash: uStr(in.SecretHash),
-					Username:   in.Username,
-					Password:   uStr(in.Password),
-					Attributes: fromAttributes(in.UserAttributes),
-				})
-				if err != nil {
-					return nil, err
-				}
-				return &SignUpOutput{UserConfirmed: res.UserConfirmed, UserSub: res.UserSub, CodeDeliveryDetails: toCodeDelivery(res.Delivery)}, nil
-			})
-
-		register(h, "ConfirmSignUp", AuthNone, true, nil,
-			func(ctx context.Context, in *ConfirmSignUpInput) (*struct{}, error) {
-				return nil, svc.ConfirmSignUp(ctx, userpool.ConfirmSignUpInput{
-					ClientID:           in.ClientId,
-					SecretHash:         uStr(in.SecretHash),
-					Username:           in.Username,
-					Code:               in.ConfirmationCode,
-					ForceAliasCreation: in.ForceAliasCreation,
-				})
-			})
-
-		register(h, "ResendConfirmationCode", AuthNone, true, nil,
-			func(ctx context.Context, in *ClientUserInput) (*CodeDeliveryOutput, error) {
-				d, err := svc.ResendConfirmationCode(ctx, userpool.ResendConfirmationCodeInput{
-					ClientID: in.ClientId, SecretHash: uStr(in.SecretHash), Username: in.Username,
-				})
-				if err != nil {
-					return nil, err
-				}
-				return &CodeDeliveryOutput{CodeDeliveryDetails: toCodeDelivery(d)}, nil
-			})
+func (h *Handler) signUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
+	res, err := h.svc.SignUp(ctx, userpool.SignUpInput{
+		ClientID:   in.ClientId,
+		SecretHash: uStr(in.SecretHash),
+		Username:   in.Username,
+		Password:   uStr(in.Password),
+		Attributes: fromAttributes(in.UserAttributes),
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &SignUpOutput{UserConfirmed: res.UserConfirmed, UserSub: res.UserSub, CodeDeliveryDetails: toCodeDelivery(res.Delivery)}, nil
+}
+
+func (h *Handler) confirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*struct{}, error) {
+	return nil, h.svc.ConfirmSignUp(ctx, userpool.ConfirmSignUpInput{
+		ClientID:           in.ClientId,
+		SecretHash:         uStr(in.SecretHash),
+		Username:           in.Username,
+		Code:               in.ConfirmationCode,
+		ForceAliasCreation: in.ForceAliasCreation,
+	})
+}
+
+func (h *Handler) resendConfirmationCode(ctx context.Context, in *ClientUserInput) (*CodeDeliveryOutput, error) {
+	d, err := h.svc.ResendConfirmationCode(ctx, userpool.ResendConfirmationCodeInput{
+		ClientID: in.ClientId, SecretHash: uStr(in.SecretHash), Username: in.Username,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &CodeDeliveryOutput{CodeDeliveryDetails: toCodeDelivery(d)}, nil
 }

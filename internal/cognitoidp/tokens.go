@@ -35,34 +35,28 @@ type RevokeTokenInput struct {
 	ClientSecret *string `cg:"len=1:64,re=clientSecret,sensitive"`
 }
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		svc := h.svc
-		register(h, "GetUser", AuthAccessToken, false, nil,
-			func(ctx context.Context, in *AccessTokenInput) (*GetUserOutput, error) {
-				v, err := svc.GetUser(ctx, in.AccessToken)
-				if err != nil {
-					return nil, err
-				}
-				return &GetUserOutput{
-					Username:            v.Username,
-					UserAttributes:      toAttributes(v.Attributes(nil)),
-					MFAOptions:          toMFAOptions(v.MFA.Options),
-					PreferredMfaSetting: v.MFA.Preferred,
-					UserMFASettingList:  v.MFA.Enabled,
-				}, nil
-			})
-		register(h, "GlobalSignOut", AuthAccessToken, true, nil,
-			func(ctx context.Context, in *AccessTokenInput) (*struct{}, error) {
-				return nil, svc.GlobalSignOut(ctx, in.AccessToken)
-			})
-		register(h, "AdminUserGlobalSignOut", AuthSigV4, true, func(in *AdminUserGlobalSignOutInput) string { return in.Username },
-			func(ctx context.Context, in *AdminUserGlobalSignOutInput) (*struct{}, error) {
-				return nil, svc.AdminUserGlobalSignOut(ctx, in.UserPoolId, in.Username)
-			})
-		register(h, "RevokeToken", AuthNone, true, nil,
-			func(ctx context.Context, in *RevokeTokenInput) (*struct{}, error) {
-				return nil, svc.RevokeToken(ctx, in.ClientId, uStr(in.ClientSecret), in.Token)
-			})
-	})
+func (h *Handler) getUser(ctx context.Context, in *AccessTokenInput) (*GetUserOutput, error) {
+	v, err := h.svc.GetUser(ctx, in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	return &GetUserOutput{
+		Username:            v.Username,
+		UserAttributes:      toAttributes(v.Attributes(nil)),
+		MFAOptions:          toMFAOptions(v.MFA.Options),
+		PreferredMfaSetting: v.MFA.Preferred,
+		UserMFASettingList:  v.MFA.Enabled,
+	}, nil
+}
+
+func (h *Handler) globalSignOut(ctx context.Context, in *AccessTokenInput) (*struct{}, error) {
+	return nil, h.svc.GlobalSignOut(ctx, in.AccessToken)
+}
+
+func (h *Handler) adminUserGlobalSignOut(ctx context.Context, in *AdminUserGlobalSignOutInput) (*struct{}, error) {
+	return nil, h.svc.AdminUserGlobalSignOut(ctx, in.UserPoolId, in.Username)
+}
+
+func (h *Handler) revokeToken(ctx context.Context, in *RevokeTokenInput) (*struct{}, error) {
+	return nil, h.svc.RevokeToken(ctx, in.ClientId, uStr(in.ClientSecret), in.Token)
 }

@@ -231,111 +231,95 @@ func mfaSetting(in *MfaSettingsType) *userpool.MFAFactorSetting {
 	return &userpool.MFAFactorSetting{Enabled: in.Enabled, Preferred: in.PreferredMfa}
 }
 
-func init() {
-	registrations = append(registrations, func(h *Handler) {
-		svc := h.svc
-		register(h, "AdminCreateUser", AuthSigV4, true, func(in *AdminCreateUserInput) string { return in.Username },
-			func(ctx context.Context, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
-				res, err := svc.AdminCreateUser(ctx, userpool.CreateUserInput{
-					PoolID:             in.UserPoolId,
-					Username:           in.Username,
-					Attributes:         fromAttributes(in.UserAttributes),
-					TemporaryPassword:  uStr(in.TemporaryPassword),
-					MessageAction:      uStr(in.MessageAction),
-					DeliveryMediums:    in.DesiredDeliveryMediums,
-					ForceAliasCreation: in.ForceAliasCreation,
-				})
-				if err != nil {
-					return nil, err
-				}
-				return &AdminCreateUserOutput{User: toUserType(res.User, nil)}, nil
-			})
-
-		register(h, "AdminGetUser", AuthSigV4, false, func(in *AdminUserRef) string { return in.Username },
-			func(ctx context.Context, in *AdminUserRef) (*AdminGetUserOutput, error) {
-				u, err := svc.AdminGetUser(ctx, in.UserPoolId, in.Username)
-				if err != nil {
-					return nil, err
-				}
-				return &AdminGetUserOutput{
-					Username:             u.Username,
-					UserAttributes:       toAttributes(u.Attributes(nil)),
-					UserCreateDate:       awsjson.NewTime(u.CreatedAt),
-					UserLastModifiedDate: awsjson.NewTime(u.UpdatedAt),
-					Enabled:              u.Enabled,
-					UserStatus:           u.Status,
-					MFAOptions:           toMFAOptions(u.MFA.Options),
-					PreferredMfaSetting:  u.MFA.Preferred,
-					UserMFASettingList:   u.MFA.Enabled,
-				}, nil
-			})
-
-		register(h, "AdminDeleteUser", AuthSigV4, true, func(in *AdminUserRef) string { return in.Username },
-			func(ctx context.Context, in *AdminUserRef) (*struct{}, error) {
-				return nil, svc.AdminDeleteUser(ctx, in.UserPoolId, in.Username)
-			})
-
-		register(h, "AdminUpdateUserAttributes", AuthSigV4, true, func(in *AdminUpdateUserAttributesInput) string { return in.Username },
-			func(ctx context.Context, in *AdminUpdateUserAttributesInput) (*struct{}, error) {
-				return nil, svc.AdminUpdateUserAttributes(ctx, in.UserPoolId, in.Username, fromAttributes(in.UserAttributes))
-			})
-
-		register(h, "AdminDeleteUserAttributes", AuthSigV4, true, func(in *AdminDeleteUserAttributesInput) string { return in.Username },
-			func(ctx context.Context, in *AdminDeleteUserAttributesInput) (*struct{}, error) {
-				if err := checkNameList("userAttributeNames", in.UserAttributeNames); err != nil {
-					return nil, err
-				}
-				return nil, svc.AdminDeleteUserAttributes(ctx, in.UserPoolId, in.Username, in.UserAttributeNames)
-			})
-
-		register(h, "AdminDisableUser", AuthSigV4, true, func(in *AdminUserRef) string { return in.Username },
-			func(ctx context.Context, in *AdminUserRef) (*struct{}, error) {
-				return nil, svc.AdminDisableUser(ctx, in.UserPoolId, in.Username)
-			})
-
-		register(h, "AdminEnableUser", AuthSigV4, true, func(in *AdminUserRef) string { return in.Username },
-			func(ctx context.Context, in *AdminUserRef) (*struct{}, error) {
-				return nil, svc.AdminEnableUser(ctx, in.UserPoolId, in.Username)
-			})
-
-		register(h, "AdminConfirmSignUp", AuthSigV4, true, func(in *AdminConfirmSignUpInput) string { return in.Username },
-			func(ctx context.Context, in *AdminConfirmSignUpInput) (*struct{}, error) {
-				return nil, svc.AdminConfirmSignUp(ctx, in.UserPoolId, in.Username)
-			})
-
-		register(h, "AdminSetUserSettings", AuthSigV4, true, func(in *AdminSetUserSettingsInput) string { return in.Username },
-			func(ctx context.Context, in *AdminSetUserSettingsInput) (*struct{}, error) {
-				opts := make([]userpool.MFAOption, len(in.MFAOptions))
-				for i, o := range in.MFAOptions {
-					opts[i] = userpool.MFAOption{DeliveryMedium: uStr(o.DeliveryMedium), AttributeName: uStr(o.AttributeName)}
-				}
-				return nil, svc.AdminSetUserSettings(ctx, in.UserPoolId, in.Username, opts)
-			})
-
-		register(h, "AdminSetUserMFAPreference", AuthSigV4, true, func(in *AdminSetUserMFAPreferenceInput) string { return in.Username },
-			func(ctx context.Context, in *AdminSetUserMFAPreferenceInput) (*struct{}, error) {
-				return nil, svc.AdminSetUserMFAPreference(ctx, in.UserPoolId, in.Username, userpool.MFAPreference{
-					SMS:   mfaSetting(in.SMSMfaSettings),
-					TOTP:  mfaSetting(in.SoftwareTokenMfaSettings),
-					Email: mfaSetting(in.EmailMfaSettings),
-				})
-			})
-
-		register(h, "ListUsers", AuthSigV4, false, nil,
-			func(ctx context.Context, in *ListUsersInput) (*ListUsersOutput, error) {
-				if err := checkNameList("attributesToGet", in.AttributesToGet); err != nil {
-					return nil, err
-				}
-				users, next, err := svc.ListUsers(ctx, userpool.ListUsersInput{
-					PoolID: in.UserPoolId,
-					Filter: uStr(in.Filter),
-					Limit:  uLimit(in.Limit),
-					Token:  uStr(in.PaginationToken),
-				})
-				if err != nil {
-					return nil, err
-				}
-				return &ListUsersOutput{Users: toUserTypes(users, in.AttributesToGet), PaginationToken: next}, nil
-			})
+func (h *Handler) adminCreateUser(ctx context.Context, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
+	res, err := h.svc.AdminCreateUser(ctx, userpool.CreateUserInput{
+		PoolID:             in.UserPoolId,
+		Username:           in.Username,
+		Attributes:         fromAttributes(in.UserAttributes),
+		TemporaryPassword:  uStr(in.TemporaryPassword),
+		MessageAction:      uStr(in.MessageAction),
+		DeliveryMediums:    in.DesiredDeliveryMediums,
+		ForceAliasCreation: in.ForceAliasCreation,
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &AdminCreateUserOutput{User: toUserType(res.User, nil)}, nil
+}
+
+func (h *Handler) adminGetUser(ctx context.Context, in *AdminUserRef) (*AdminGetUserOutput, error) {
+	u, err := h.svc.AdminGetUser(ctx, in.UserPoolId, in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return &AdminGetUserOutput{
+		Username:             u.Username,
+		UserAttributes:       toAttributes(u.Attributes(nil)),
+		UserCreateDate:       awsjson.NewTime(u.CreatedAt),
+		UserLastModifiedDate: awsjson.NewTime(u.UpdatedAt),
+		Enabled:              u.Enabled,
+		UserStatus:           u.Status,
+		MFAOptions:           toMFAOptions(u.MFA.Options),
+		PreferredMfaSetting:  u.MFA.Preferred,
+		UserMFASettingList:   u.MFA.Enabled,
+	}, nil
+}
+
+func (h *Handler) adminDeleteUser(ctx context.Context, in *AdminUserRef) (*struct{}, error) {
+	return nil, h.svc.AdminDeleteUser(ctx, in.UserPoolId, in.Username)
+}
+
+func (h *Handler) adminUpdateUserAttributes(ctx context.Context, in *AdminUpdateUserAttributesInput) (*struct{}, error) {
+	return nil, h.svc.AdminUpdateUserAttributes(ctx, in.UserPoolId, in.Username, fromAttributes(in.UserAttributes))
+}
+
+func (h *Handler) adminDeleteUserAttributes(ctx context.Context, in *AdminDeleteUserAttributesInput) (*struct{}, error) {
+	if err := checkNameList("userAttributeNames", in.UserAttributeNames); err != nil {
+		return nil, err
+	}
+	return nil, h.svc.AdminDeleteUserAttributes(ctx, in.UserPoolId, in.Username, in.UserAttributeNames)
+}
+
+func (h *Handler) adminDisableUser(ctx context.Context, in *AdminUserRef) (*struct{}, error) {
+	return nil, h.svc.AdminDisableUser(ctx, in.UserPoolId, in.Username)
+}
+
+func (h *Handler) adminEnableUser(ctx context.Context, in *AdminUserRef) (*struct{}, error) {
+	return nil, h.svc.AdminEnableUser(ctx, in.UserPoolId, in.Username)
+}
+
+func (h *Handler) adminConfirmSignUp(ctx context.Context, in *AdminConfirmSignUpInput) (*struct{}, error) {
+	return nil, h.svc.AdminConfirmSignUp(ctx, in.UserPoolId, in.Username)
+}
+
+func (h *Handler) adminSetUserSettings(ctx context.Context, in *AdminSetUserSettingsInput) (*struct{}, error) {
+	opts := make([]userpool.MFAOption, len(in.MFAOptions))
+	for i, o := range in.MFAOptions {
+		opts[i] = userpool.MFAOption{DeliveryMedium: uStr(o.DeliveryMedium), AttributeName: uStr(o.AttributeName)}
+	}
+	return nil, h.svc.AdminSetUserSettings(ctx, in.UserPoolId, in.Username, opts)
+}
+
+func (h *Handler) adminSetUserMFAPreference(ctx context.Context, in *AdminSetUserMFAPreferenceInput) (*struct{}, error) {
+	return nil, h.svc.AdminSetUserMFAPreference(ctx, in.UserPoolId, in.Username, userpool.MFAPreference{
+		SMS:   mfaSetting(in.SMSMfaSettings),
+		TOTP:  mfaSetting(in.SoftwareTokenMfaSettings),
+		Email: mfaSetting(in.EmailMfaSettings),
+	})
+}
+
+func (h *Handler) listUsers(ctx context.Context, in *ListUsersInput) (*ListUsersOutput, error) {
+	if err := checkNameList("attributesToGet", in.AttributesToGet); err != nil {
+		return nil, err
+	}
+	users, next, err := h.svc.ListUsers(ctx, userpool.ListUsersInput{
+		PoolID: in.UserPoolId,
+		Filter: uStr(in.Filter),
+		Limit:  uLimit(in.Limit),
+		Token:  uStr(in.PaginationToken),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ListUsersOutput{Users: toUserTypes(users, in.AttributesToGet), PaginationToken: next}, nil
 }
