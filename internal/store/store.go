@@ -36,6 +36,9 @@ var (
 	ErrLimitExceeded = errors.New("store: limit exceeded")
 	// ErrInvalidToken: a page token that this store did not issue.
 	ErrInvalidToken = errors.New("store: invalid pagination token")
+	// ErrTokenReplaced: RotateRefreshToken found the token already rotated
+	// out (beyond its grace) or revoked.
+	ErrTokenReplaced = errors.New("store: refresh token already replaced")
 )
 
 // Page selects one page of a list. Limit <= 0 means the backend default (60).
@@ -183,6 +186,11 @@ type SigningKey struct {
 }
 
 // RefreshToken is stored by the SHA-256 hash of the opaque token.
+//
+// A token and the tokens that refresh-token rotation minted from it form a
+// family: they share PoolID, OriginJTI (the family id), AuthTime and the
+// absolute ExpiresAt of the sign-in that began the family. ReplacedAt is set
+// when rotation hands out the token's successor (RotateRefreshToken).
 type RefreshToken struct {
 	Hash        string
 	PoolID      string
@@ -194,6 +202,7 @@ type RefreshToken struct {
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 	RevokedAt   time.Time // zero: not revoked
+	ReplacedAt  time.Time // zero: not rotated out
 }
 
 // Code is a one-time code (sign-up confirmation, password reset, attribute
@@ -364,7 +373,19 @@ type TokenStore interface {
 
 	CreateRefreshToken(ctx context.Context, t RefreshToken) error
 	GetRefreshToken(ctx context.Context, hash string) (RefreshToken, error)
-	// RevokeRefreshToken marks one token revoked (idempotent).
+	// RotateRefreshToken is refresh-token rotation as one compare-and-swap:
+	// in one transaction it marks the token `hash` replaced (ReplacedAt =
+	// next.CreatedAt, unless it was replaced before: the first time stays)
+	// and creates next. It succeeds only when the token exists, is not
+	// revoked, and was not replaced yet or was replaced strictly after
+	// graceFrom (a zero graceFrom lets no replaced token rotate again), so of
+	// two concurrent rotations of a token outside its grace exactly one
+	// wins. ErrNotFound: no such token; ErrTokenReplaced: the swap failed
+	// (replaced outside the grace, or revoked).
+	RotateRefreshToken(ctx context.Context, hash string, graceFrom time.Time, next RefreshToken) error
+	// RevokeRefreshToken marks the token and every token of its family (same
+	// pool and origin_jti) revoked; tokens already revoked keep their time
+	// (idempotent). ErrNotFound when the token is missing.
 	RevokeRefreshToken(ctx context.Context, hash string, at time.Time) error
 	// RevokeUserRefreshTokens marks every unrevoked token of the user revoked.
 	RevokeUserRefreshTokens(ctx context.Context, poolID, usernameKey string, at time.Time) error

@@ -12,7 +12,7 @@ var _ store.Exporter = (*Store)(nil)
 func scanRefresh(sc scanner) (store.RefreshToken, error) {
 	var t store.RefreshToken
 	err := sc.Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.UsernameKey, &t.OriginJTI, &t.DeviceKey,
-		ts{&t.AuthTime}, ts{&t.CreatedAt}, ts{&t.ExpiresAt}, ts{&t.RevokedAt})
+		ts{&t.AuthTime}, ts{&t.CreatedAt}, ts{&t.ExpiresAt}, ts{&t.RevokedAt}, ts{&t.ReplacedAt})
 	return t, err
 }
 

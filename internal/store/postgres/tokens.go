@@ -88,13 +88,18 @@ func (s *Store) DeleteSigningKey(ctx context.Context, poolID, kid string) error 
 
 // ---------------------------------------------------------------- refresh tokens
 
-const refreshCols = `hash, pool_id, client_id, username_key, origin_jti, device_key, auth_time, created_at, expires_at, revoked_at`
+const refreshCols = `hash, pool_id, client_id, username_key, origin_jti, device_key, auth_time, created_at, expires_at, revoked_at, replaced_at`
+
+const insertRefresh = `INSERT INTO refresh_tokens (` + refreshCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+
+func refreshArgs(t store.RefreshToken) []any {
+	return []any{t.Hash, t.PoolID, t.ClientID, t.UsernameKey, t.OriginJTI, t.DeviceKey,
+		tv(t.AuthTime), tv(t.CreatedAt), tv(t.ExpiresAt), tv(t.RevokedAt), tv(t.ReplacedAt)}
+}
 
 func (s *Store) CreateRefreshToken(ctx context.Context, t store.RefreshToken) error {
 	err := s.run(ctx, notIdempotent, func(ctx context.Context) error {
-		_, err := s.pool.Exec(ctx, `INSERT INTO refresh_tokens (`+refreshCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			t.Hash, t.PoolID, t.ClientID, t.UsernameKey, t.OriginJTI, t.DeviceKey,
-			tv(t.AuthTime), tv(t.CreatedAt), tv(t.ExpiresAt), tv(t.RevokedAt))
+		_, err := s.pool.Exec(ctx, insertRefresh, refreshArgs(t)...)
 		return err
 	})
 	if err != nil {
@@ -103,12 +108,39 @@ func (s *Store) CreateRefreshToken(ctx context.Context, t store.RefreshToken) er
 	return nil
 }
 
+// RotateRefreshToken implements store.TokenStore. The swap is one UPDATE
+// whose WHERE is the whole condition: a concurrent rotation of the same
+// token waits for the row lock and then re-evaluates the WHERE against the
+// committed row (READ COMMITTED), so outside the grace exactly one wins.
+func (s *Store) RotateRefreshToken(ctx context.Context, hash string, graceFrom time.Time, next store.RefreshToken) error {
+	const op = "rotate refresh token"
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE refresh_tokens SET replaced_at = COALESCE(replaced_at, $1)
+			WHERE hash = $2 AND revoked_at IS NULL AND (replaced_at IS NULL OR ($3::timestamptz IS NOT NULL AND replaced_at > $3::timestamptz))`,
+			tv(next.CreatedAt), hash, tv(graceFrom))
+		if err != nil {
+			return fail(op, err)
+		}
+		if tag.RowsAffected() == 0 {
+			var one int
+			if err := tx.QueryRow(ctx, `SELECT 1 FROM refresh_tokens WHERE hash = $1`, hash).Scan(&one); err != nil {
+				return notFound(op, err)
+			}
+			return fail(op, store.ErrTokenReplaced)
+		}
+		if _, err := tx.Exec(ctx, insertRefresh, refreshArgs(next)...); err != nil {
+			return writeErr(op, err)
+		}
+		return nil
+	})
+}
+
 func (s *Store) GetRefreshToken(ctx context.Context, hash string) (store.RefreshToken, error) {
 	var t store.RefreshToken
 	err := s.run(ctx, idempotent, func(ctx context.Context) error {
 		return s.pool.QueryRow(ctx, `SELECT `+refreshCols+` FROM refresh_tokens WHERE hash = $1`, hash).Scan(
 			&t.Hash, &t.PoolID, &t.ClientID, &t.UsernameKey, &t.OriginJTI, &t.DeviceKey,
-			ts{&t.AuthTime}, ts{&t.CreatedAt}, ts{&t.ExpiresAt}, ts{&t.RevokedAt})
+			ts{&t.AuthTime}, ts{&t.CreatedAt}, ts{&t.ExpiresAt}, ts{&t.RevokedAt}, ts{&t.ReplacedAt})
 	})
 	if err != nil {
 		return store.RefreshToken{}, notFound("get refresh token", err)
@@ -116,13 +148,15 @@ func (s *Store) GetRefreshToken(ctx context.Context, hash string) (store.Refresh
 	return t, nil
 }
 
-// RevokeRefreshToken marks the token revoked at `at`; a token already revoked
-// keeps its first revocation time (so it is idempotent). ErrNotFound when the
-// token is missing.
+// RevokeRefreshToken marks the token and its family (same pool and
+// origin_jti) revoked at `at`; a token already revoked keeps its first
+// revocation time (so it is idempotent). ErrNotFound when the token is
+// missing.
 func (s *Store) RevokeRefreshToken(ctx context.Context, hash string, at time.Time) error {
 	var n int64
 	err := s.run(ctx, idempotent, func(ctx context.Context) error {
-		tag, err := s.pool.Exec(ctx, `UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE hash = $2`, tv(at), hash)
+		tag, err := s.pool.Exec(ctx, `UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, $1)
+			WHERE (pool_id, origin_jti) = (SELECT pool_id, origin_jti FROM refresh_tokens WHERE hash = $2)`, tv(at), hash)
 		n = tag.RowsAffected()
 		return err
 	})

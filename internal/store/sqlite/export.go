@@ -12,7 +12,7 @@ var _ store.Exporter = (*Store)(nil)
 func scanRefresh(sc interface{ Scan(...any) error }) (store.RefreshToken, error) {
 	var t store.RefreshToken
 	err := sc.Scan(&t.Hash, &t.PoolID, &t.ClientID, &t.UsernameKey, &t.OriginJTI, &t.DeviceKey,
-		nt{&t.AuthTime}, nt{&t.CreatedAt}, nt{&t.ExpiresAt}, nt{&t.RevokedAt})
+		nt{&t.AuthTime}, nt{&t.CreatedAt}, nt{&t.ExpiresAt}, nt{&t.RevokedAt}, nt{&t.ReplacedAt})
 	return t, err
 }
 

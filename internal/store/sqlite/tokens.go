@@ -63,33 +63,68 @@ func (s *Store) DeleteSigningKey(ctx context.Context, poolID, kid string) error 
 
 // ---------------------------------------------------------------- refresh tokens
 
-const refreshCols = `hash, pool_id, client_id, username_key, origin_jti, device_key, auth_time, created_at, expires_at, revoked_at`
+const refreshCols = `hash, pool_id, client_id, username_key, origin_jti, device_key, auth_time, created_at, expires_at, revoked_at, replaced_at`
+
+const insertRefresh = `INSERT INTO refresh_tokens (` + refreshCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func refreshArgs(t store.RefreshToken) []any {
+	return []any{t.Hash, t.PoolID, t.ClientID, t.UsernameKey, t.OriginJTI, t.DeviceKey,
+		tv(t.AuthTime), tv(t.CreatedAt), tv(t.ExpiresAt), tv(t.RevokedAt), tv(t.ReplacedAt)}
+}
 
 func (s *Store) CreateRefreshToken(ctx context.Context, t store.RefreshToken) error {
-	_, err := s.wc.ExecContext(ctx, `INSERT INTO refresh_tokens (`+refreshCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.Hash, t.PoolID, t.ClientID, t.UsernameKey, t.OriginJTI, t.DeviceKey,
-		tv(t.AuthTime), tv(t.CreatedAt), tv(t.ExpiresAt), tv(t.RevokedAt))
+	_, err := s.wc.ExecContext(ctx, insertRefresh, refreshArgs(t)...)
 	if err != nil {
 		return insertErr("create refresh token", err, store.ErrAlreadyExists)
 	}
 	return nil
 }
 
+// RotateRefreshToken implements store.TokenStore: the swap is one UPDATE
+// whose WHERE is the whole condition, then the INSERT, in one write
+// transaction (SQLite has one writer, so the two are atomic).
+func (s *Store) RotateRefreshToken(ctx context.Context, hash string, graceFrom time.Time, next store.RefreshToken) error {
+	const op = "rotate refresh token"
+	return s.write(ctx, op, func(tx wtx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET replaced_at = COALESCE(replaced_at, ?)
+			WHERE hash = ? AND revoked_at IS NULL AND (replaced_at IS NULL OR (? IS NOT NULL AND replaced_at > ?))`,
+			tv(next.CreatedAt), hash, tv(graceFrom), tv(graceFrom))
+		if err != nil {
+			return fail(op, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fail(op, err)
+		} else if n == 0 {
+			var one int
+			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM refresh_tokens WHERE hash = ?`, hash).Scan(&one); err != nil {
+				return notFound(op, err)
+			}
+			return fail(op, store.ErrTokenReplaced)
+		}
+		if _, err := tx.ExecContext(ctx, insertRefresh, refreshArgs(next)...); err != nil {
+			return insertErr(op, err, store.ErrAlreadyExists)
+		}
+		return nil
+	})
+}
+
 func (s *Store) GetRefreshToken(ctx context.Context, hash string) (store.RefreshToken, error) {
 	var t store.RefreshToken
 	err := s.r.QueryRowContext(ctx, `SELECT `+refreshCols+` FROM refresh_tokens WHERE hash = ?`, hash).Scan(
 		&t.Hash, &t.PoolID, &t.ClientID, &t.UsernameKey, &t.OriginJTI, &t.DeviceKey,
-		nt{&t.AuthTime}, nt{&t.CreatedAt}, nt{&t.ExpiresAt}, nt{&t.RevokedAt})
+		nt{&t.AuthTime}, nt{&t.CreatedAt}, nt{&t.ExpiresAt}, nt{&t.RevokedAt}, nt{&t.ReplacedAt})
 	if err != nil {
 		return store.RefreshToken{}, notFound("get refresh token", err)
 	}
 	return t, nil
 }
 
-// RevokeRefreshToken marks the token revoked at `at`; a token already revoked
-// keeps its first revocation time. ErrNotFound when the token is missing.
+// RevokeRefreshToken marks the token and its family (same pool and
+// origin_jti) revoked at `at`; a token already revoked keeps its first
+// revocation time. ErrNotFound when the token is missing.
 func (s *Store) RevokeRefreshToken(ctx context.Context, hash string, at time.Time) error {
-	res, err := s.wc.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE hash = ?`, tv(at), hash)
+	res, err := s.wc.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = COALESCE(revoked_at, ?)
+		WHERE (pool_id, origin_jti) = (SELECT pool_id, origin_jti FROM refresh_tokens WHERE hash = ?)`, tv(at), hash)
 	return mustAffect("revoke refresh token", res, err)
 }
 

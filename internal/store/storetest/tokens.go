@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -119,6 +121,104 @@ func testRefreshTokens(t *testing.T, newStore func(t *testing.T) store.Store) {
 		wantEqual(t, b, got, "token revoked with its user")
 		got, _ = s.GetRefreshToken(ctx, c.Hash)
 		wantEqual(t, c, got, "token of another user untouched")
+	})
+
+	t.Run("Rotation", func(t *testing.T) {
+		pool := mkPool(t, s)
+		mkUser(t, s, pool, "u")
+		jti := uniq("j")
+		member := func(created time.Time) store.RefreshToken {
+			return store.RefreshToken{Hash: uniq("h"), PoolID: pool, ClientID: "client", UsernameKey: "u", OriginJTI: jti,
+				DeviceKey: "dev", AuthTime: base, CreatedAt: created, ExpiresAt: at(30 * 24 * time.Hour)}
+		}
+		first := member(at(time.Second))
+		must(t, s.CreateRefreshToken(ctx, first))
+
+		// The first rotation marks the token replaced at the successor's creation.
+		second := member(at(time.Hour))
+		must(t, s.RotateRefreshToken(ctx, first.Hash, time.Time{}, second))
+		got, err := s.GetRefreshToken(ctx, first.Hash)
+		must(t, err)
+		first.ReplacedAt = second.CreatedAt
+		wantEqual(t, first, got, "rotated-out token")
+		got, err = s.GetRefreshToken(ctx, second.Hash)
+		must(t, err)
+		wantEqual(t, second, got, "successor")
+
+		// Without a grace a replaced token never rotates again.
+		wantErr(t, s.RotateRefreshToken(ctx, first.Hash, time.Time{}, member(at(2*time.Hour))), store.ErrTokenReplaced, "no grace")
+		// Within the grace (replaced strictly after graceFrom) it does, and
+		// keeps its first replacement time; at the boundary it does not.
+		wantErr(t, s.RotateRefreshToken(ctx, first.Hash, second.CreatedAt, member(at(2*time.Hour))), store.ErrTokenReplaced, "grace boundary")
+		sibling := member(at(time.Hour + time.Second))
+		must(t, s.RotateRefreshToken(ctx, first.Hash, second.CreatedAt.Add(-time.Microsecond), sibling))
+		got, _ = s.GetRefreshToken(ctx, first.Hash)
+		wantEqual(t, first, got, "replaced time kept")
+		_, err = s.GetRefreshToken(ctx, sibling.Hash)
+		must(t, err)
+
+		wantErr(t, s.RotateRefreshToken(ctx, "missing", time.Time{}, member(at(3*time.Hour))), store.ErrNotFound, "rotate missing")
+		wantErr(t, s.RotateRefreshToken(ctx, second.Hash, time.Time{}, sibling), store.ErrAlreadyExists, "successor hash taken")
+		got, _ = s.GetRefreshToken(ctx, second.Hash)
+		wantEqual(t, second, got, "failed rotation leaves the token unreplaced")
+
+		// Revoking one member revokes the family, and nothing else.
+		other := store.RefreshToken{Hash: uniq("h"), PoolID: pool, ClientID: "client", UsernameKey: "u", OriginJTI: uniq("j"),
+			CreatedAt: at(time.Second), ExpiresAt: at(time.Hour)}
+		must(t, s.CreateRefreshToken(ctx, other))
+		must(t, s.RevokeRefreshToken(ctx, second.Hash, at(4*time.Hour)))
+		for _, h := range []string{first.Hash, second.Hash, sibling.Hash} {
+			got, _ = s.GetRefreshToken(ctx, h)
+			if !got.RevokedAt.Equal(at(4 * time.Hour)) {
+				t.Fatalf("family member %s revoked at %v", h, got.RevokedAt)
+			}
+		}
+		got, _ = s.GetRefreshToken(ctx, other.Hash)
+		wantEqual(t, other, got, "other family untouched")
+		// A revoked token never rotates, grace or not.
+		wantErr(t, s.RotateRefreshToken(ctx, second.Hash, time.Time{}, member(at(5*time.Hour))), store.ErrTokenReplaced, "revoked")
+		wantErr(t, s.RotateRefreshToken(ctx, first.Hash, ancient, member(at(5*time.Hour))), store.ErrTokenReplaced, "revoked in grace")
+	})
+
+	t.Run("RotationRace", func(t *testing.T) {
+		// Concurrent rotations of one token without a grace: exactly one
+		// successor is created.
+		pool := mkPool(t, s)
+		mkUser(t, s, pool, "u")
+		jti := uniq("j")
+		root := store.RefreshToken{Hash: uniq("h"), PoolID: pool, ClientID: "client", UsernameKey: "u", OriginJTI: jti,
+			AuthTime: base, CreatedAt: at(time.Second), ExpiresAt: at(time.Hour)}
+		must(t, s.CreateRefreshToken(ctx, root))
+		const n = 8
+		errs := make([]error, n)
+		hashes := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			hashes[i] = uniq("h")
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = s.RotateRefreshToken(ctx, root.Hash, time.Time{}, store.RefreshToken{Hash: hashes[i], PoolID: pool, ClientID: "client",
+					UsernameKey: "u", OriginJTI: jti, AuthTime: base, CreatedAt: at(time.Minute), ExpiresAt: at(time.Hour)})
+			}()
+		}
+		wg.Wait()
+		wins := 0
+		for i, err := range errs {
+			_, gerr := s.GetRefreshToken(ctx, hashes[i])
+			switch {
+			case err == nil:
+				wins++
+				must(t, gerr)
+			case errors.Is(err, store.ErrTokenReplaced):
+				wantErr(t, gerr, store.ErrNotFound, "loser's successor")
+			default:
+				t.Fatalf("rotation %d: %v", i, err)
+			}
+		}
+		if wins != 1 {
+			t.Fatalf("%d rotations won, want exactly 1", wins)
+		}
 	})
 
 	t.Run("DeleteExpired", func(t *testing.T) {
