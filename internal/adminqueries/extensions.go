@@ -2,7 +2,6 @@ package adminqueries
 
 import (
 	"fmt"
-	"net/http"
 
 	"userpool/internal/userpool"
 )
@@ -14,30 +13,10 @@ import (
 // {"message": ...} for changes, SDK-v3-shaped reads with $metadata — and
 // behind the same group check. Each can be switched off per pool with
 // PoolConfig.DisabledRoutes ("filter" switches off listUsers' filter).
+// Their rows are in routeTable (routes.go), after the template's.
 
 // FilterParam is the DisabledRoutes name of listUsers' filter parameter.
 const FilterParam = "filter"
-
-func registerExtensions() {
-	ext := func(name, method string, run func(*call) (any, error)) {
-		addRoute(&route{name: name, method: method, mutates: method == http.MethodPost, extension: true, run: run})
-	}
-	ext("createUser", http.MethodPost, createUser)
-	// AdminDeleteUser.
-	ext("deleteUser", http.MethodPost, onUser((*userpool.Service).AdminDeleteUser, "Deleted user %s"))
-	ext("updateUserAttributes", http.MethodPost, updateUserAttributes)
-	ext("deleteUserAttributes", http.MethodPost, deleteUserAttributes)
-	// AdminResetUserPassword (status RESET_REQUIRED, a reset code sent to
-	// the user).
-	ext("resetUserPassword", http.MethodPost, onUser((*userpool.Service).AdminResetUserPassword, "Reset password of %s"))
-	ext("setUserPassword", http.MethodPost, setUserPassword)
-	ext("createGroup", http.MethodPost, createGroup)
-	ext("updateGroup", http.MethodPost, updateGroup)
-	ext("deleteGroup", http.MethodPost, deleteGroup)
-	ext("getGroup", http.MethodGet, getGroup)
-	ext("listDevices", http.MethodGet, listDevices)
-	ext("forgetDevice", http.MethodPost, forgetDevice)
-}
 
 // createUser: AdminCreateUser. username required; attributes (a list of
 // {"Name","Value"}) and password (the temporary password; generated when

@@ -224,7 +224,7 @@ func (c *call) serve() {
 	// validation; only the exact path /signUserOut is exempt.
 	if c.path != "/signUserOut" {
 		if err := c.checkGroup(); err != nil {
-			if c.route != nil && c.route.mutates && c.methodOK() {
+			if c.route != nil && c.route.audit == auditWrites && c.methodOK() {
 				c.audit(err)
 			}
 			c.fail(err)
@@ -264,7 +264,7 @@ func (c *call) serve() {
 				err = &httpError{status: http.StatusRequestEntityTooLarge, kind: userpool.KindInvalidParameter,
 					msg: fmt.Sprintf("Request body too large (limit %d bytes).", c.h.maxBody)}
 			}
-			if c.route.mutates {
+			if c.route.audit == auditWrites {
 				c.audit(err)
 			}
 			c.fail(err)
@@ -274,7 +274,7 @@ func (c *call) serve() {
 	}
 
 	out, err := c.route.run(c)
-	if c.route.mutates {
+	if c.route.audit == auditWrites {
 		c.audit(err)
 	}
 	if err != nil {

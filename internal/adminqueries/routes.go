@@ -10,34 +10,76 @@ import (
 	"userpool/internal/userpool"
 )
 
-// route is one Admin Queries route.
+// routeTable is the API: one row per route, with its name (the path after
+// the pool id, matched in any case), its method, which of its calls the
+// audit log records, whether it is an extension of the Amplify template,
+// and the function that serves it.
+var routeTable = []*route{
+	// The Amplify template's eleven routes (this file).
+	{name: "addUserToGroup", method: http.MethodPost, audit: auditWrites, run: addUserToGroup},
+	{name: "removeUserFromGroup", method: http.MethodPost, audit: auditWrites, run: removeUserFromGroup},
+	{name: "confirmUserSignUp", method: http.MethodPost, audit: auditWrites, run: onUser((*userpool.Service).AdminConfirmSignUp, "Confirmed %s registration")},
+	{name: "disableUser", method: http.MethodPost, audit: auditWrites, run: onUser((*userpool.Service).AdminDisableUser, "Disabled %s")},
+	{name: "enableUser", method: http.MethodPost, audit: auditWrites, run: onUser((*userpool.Service).AdminEnableUser, "Enabled %s")},
+	{name: "getUser", method: http.MethodGet, audit: auditNone, run: getUser},
+	{name: "listUsers", method: http.MethodGet, audit: auditNone, run: listUsers},
+	{name: "listGroups", method: http.MethodGet, audit: auditNone, run: listGroups},
+	{name: "listGroupsForUser", method: http.MethodGet, audit: auditNone, run: listGroupsForUser},
+	{name: "listUsersInGroup", method: http.MethodGet, audit: auditNone, run: listUsersInGroup},
+	{name: "signUserOut", method: http.MethodPost, audit: auditWrites, run: signUserOut},
+
+	// Extensions (extensions.go).
+	{name: "createUser", method: http.MethodPost, audit: auditWrites, extension: true, run: createUser},
+	// AdminDeleteUser.
+	{name: "deleteUser", method: http.MethodPost, audit: auditWrites, extension: true, run: onUser((*userpool.Service).AdminDeleteUser, "Deleted user %s")},
+	{name: "updateUserAttributes", method: http.MethodPost, audit: auditWrites, extension: true, run: updateUserAttributes},
+	{name: "deleteUserAttributes", method: http.MethodPost, audit: auditWrites, extension: true, run: deleteUserAttributes},
+	// AdminResetUserPassword (status RESET_REQUIRED, a reset code sent to
+	// the user).
+	{name: "resetUserPassword", method: http.MethodPost, audit: auditWrites, extension: true, run: onUser((*userpool.Service).AdminResetUserPassword, "Reset password of %s")},
+	{name: "setUserPassword", method: http.MethodPost, audit: auditWrites, extension: true, run: setUserPassword},
+	{name: "createGroup", method: http.MethodPost, audit: auditWrites, extension: true, run: createGroup},
+	{name: "updateGroup", method: http.MethodPost, audit: auditWrites, extension: true, run: updateGroup},
+	{name: "deleteGroup", method: http.MethodPost, audit: auditWrites, extension: true, run: deleteGroup},
+	{name: "getGroup", method: http.MethodGet, audit: auditNone, extension: true, run: getGroup},
+	{name: "listDevices", method: http.MethodGet, audit: auditNone, extension: true, run: listDevices},
+	{name: "forgetDevice", method: http.MethodPost, audit: auditWrites, extension: true, run: forgetDevice},
+}
+
+// routes indexes routeTable by lower-cased name (paths are case-insensitive).
+var routes = indexRoutes(routeTable)
+
+// route is one row of the table.
 type route struct {
 	name      string // as documented, e.g. "addUserToGroup"
 	method    string // GET or POST
-	mutates   bool   // audited
-	extension bool   // not in the Amplify template
+	audit     auditClass
+	extension bool // not in the Amplify template
 	run       func(c *call) (any, error)
 }
 
-// routes by lower-cased name (paths are case-insensitive).
-var routes = map[string]*route{}
+// auditClass says which calls of a route the audit log records.
+type auditClass int
 
-func addRoute(r *route) { routes[strings.ToLower(r.name)] = r }
+const (
+	// auditNone: the route only reads; none of its calls is recorded.
+	auditNone auditClass = iota
+	// auditWrites: the route changes state; every call that reaches it
+	// with its method is recorded: allowed, refused by the group check, or
+	// failed.
+	auditWrites
+)
 
-func init() {
-	// The template's eleven routes.
-	addRoute(&route{name: "addUserToGroup", method: http.MethodPost, mutates: true, run: addUserToGroup})
-	addRoute(&route{name: "removeUserFromGroup", method: http.MethodPost, mutates: true, run: removeUserFromGroup})
-	addRoute(&route{name: "confirmUserSignUp", method: http.MethodPost, mutates: true, run: onUser((*userpool.Service).AdminConfirmSignUp, "Confirmed %s registration")})
-	addRoute(&route{name: "disableUser", method: http.MethodPost, mutates: true, run: onUser((*userpool.Service).AdminDisableUser, "Disabled %s")})
-	addRoute(&route{name: "enableUser", method: http.MethodPost, mutates: true, run: onUser((*userpool.Service).AdminEnableUser, "Enabled %s")})
-	addRoute(&route{name: "getUser", method: http.MethodGet, run: getUser})
-	addRoute(&route{name: "listUsers", method: http.MethodGet, run: listUsers})
-	addRoute(&route{name: "listGroups", method: http.MethodGet, run: listGroups})
-	addRoute(&route{name: "listGroupsForUser", method: http.MethodGet, run: listGroupsForUser})
-	addRoute(&route{name: "listUsersInGroup", method: http.MethodGet, run: listUsersInGroup})
-	addRoute(&route{name: "signUserOut", method: http.MethodPost, mutates: true, run: signUserOut})
-	registerExtensions()
+func indexRoutes(table []*route) map[string]*route {
+	m := make(map[string]*route, len(table))
+	for _, r := range table {
+		key := strings.ToLower(r.name)
+		if _, dup := m[key]; dup {
+			panic("adminqueries: duplicate route " + r.name)
+		}
+		m[key] = r
+	}
+	return m
 }
 
 // Routes lists the route names, core first, each part sorted.
