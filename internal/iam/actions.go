@@ -171,13 +171,24 @@ func expandOps(action string) ([]string, error) {
 			return []string{op}, nil
 		}
 		if _, unsigned := unsignedOperations[strings.ToLower(name)]; unsigned {
-			return nil, fmt.Errorf("iam: %q cannot be granted: cognito-idp:%s is not a SigV4 operation (it is authorized by a token in the request)", action, name)
+			return nil, &ActionError{Action: action, Reason: fmt.Sprintf("%q cannot be granted: cognito-idp:%s is not a SigV4 operation (it is authorized by a token in the request)", action, name)}
 		}
-		return nil, fmt.Errorf("iam: unknown Cognito operation in action %q; valid operations: %s", action, strings.Join(SignedOperations(), ", "))
+		return nil, &ActionError{Action: action, Reason: fmt.Sprintf("unknown Cognito operation in action %q; valid operations: %s", action, strings.Join(SignedOperations(), ", "))}
 	}
-	return nil, fmt.Errorf("iam: unknown action %q; valid actions are the Amplify names (%s), %q or %q",
-		action, strings.Join(AmplifyActions(), ", "), ActionPrefix+"<Operation>", ActionAll)
+	return nil, &ActionError{Action: action, Reason: fmt.Sprintf("unknown action %q; valid actions are the Amplify names (%s), %q or %q",
+		action, strings.Join(AmplifyActions(), ", "), ActionPrefix+"<Operation>", ActionAll)}
 }
+
+// ActionError is a grant's action list that iam refuses: an unknown or
+// ungrantable action, or none at all. Its Error is "iam: " + Reason; Reason
+// alone reads well after the caller's own name for the field (a flag, a
+// configuration path).
+type ActionError struct {
+	Action string // the refused action; "" when none was given
+	Reason string
+}
+
+func (e *ActionError) Error() string { return "iam: " + e.Reason }
 
 // unsignedOperations (lower-cased) exist only to give a better error.
 var unsignedOperations = func() map[string]struct{} {
@@ -196,10 +207,11 @@ var unsignedOperations = func() map[string]struct{} {
 	return m
 }()
 
-// ValidateActions checks every action of a grant list (config validation).
+// ValidateActions checks every action of a grant list (config validation);
+// a refusal is an *ActionError.
 func ValidateActions(actions []string) error {
 	if len(actions) == 0 {
-		return fmt.Errorf("iam: at least one action must be specified")
+		return &ActionError{Reason: "at least one action must be specified"}
 	}
 	for _, a := range actions {
 		if _, err := expandOps(a); err != nil {
