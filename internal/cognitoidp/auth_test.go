@@ -725,10 +725,11 @@ func TestSoftwareTokenMFAChallenge(t *testing.T) {
 	_, err = answer(ch.Session, code(e.now()))
 	wantErr(t, err, "NotAuthorizedException", "Invalid session for the user, session is expired.")
 
-	// The same code (same time step) cannot be used for a second sign-in.
+	// The same code (same time step) cannot be used for a second sign-in:
+	// Cognito says it was used, and the session stays usable.
 	ch = start()
 	_, err = answer(ch.Session, code(e.now()))
-	wantErr(t, err, "CodeMismatchException", "Invalid code received for user")
+	wantErr(t, err, "ExpiredCodeException", "Your software token has already been used once.")
 	e.advance(30 * time.Second)
 	if out, err := answer(ch.Session, code(e.now())); err != nil || out.AuthenticationResult == nil {
 		t.Fatalf("next step's code: %v", err)

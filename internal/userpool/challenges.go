@@ -573,15 +573,20 @@ const totpSkewSteps = 1
 
 func errMFACodeMismatch() *Error { return Errorf(KindCodeMismatch, "Invalid code received for user") }
 
+// errTOTPReused answers a TOTP code whose time step was already accepted.
+func errTOTPReused() *Error {
+	return Errorf(KindExpiredCode, "Your software token has already been used once.")
+}
+
 // answerSoftwareToken checks SOFTWARE_TOKEN_MFA_CODE. A code whose time
 // step is not after the last accepted one is refused (no replay).
 func (s *signIn) answerSoftwareToken(ctx context.Context, r map[string]string, session string) (*AuthOutput, error) {
-	p, c := s.pool, s.client
-	ls, err := s.signIn(p, c).loadSession(ctx, parseSessionToken(session), ChallengeSoftwareTokenMFA)
+	p := s.pool
+	ls, err := s.loadSession(ctx, parseSessionToken(session), ChallengeSoftwareTokenMFA)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.signIn(p, c).sessionUser(ctx, ls, r)
+	u, err := s.sessionUser(ctx, ls, r)
 	if err != nil {
 		return nil, err
 	}
@@ -600,6 +605,7 @@ func (s *signIn) answerSoftwareToken(ctx context.Context, r map[string]string, s
 		return nil, Errorf(KindSoftwareTokenMFANotFound, "Software Token MFA has not been enabled for the user.")
 	}
 	ok, step := totp.Verify(m.TOTPSecret, code, s.now(), totpSkewSteps)
+	reused := false // a right code whose time step was already accepted
 	if ok {
 		_, err = s.updateAuthState(ctx, p, u.UsernameKey, func(x *store.User) error {
 			xm, err := decodeMFA(x.MFA)
@@ -607,29 +613,32 @@ func (s *signIn) answerSoftwareToken(ctx context.Context, r map[string]string, s
 				return err
 			}
 			if step <= xm.LastTOTPStep {
-				return errMFACodeMismatch()
+				return errTOTPReused()
 			}
 			xm.LastTOTPStep = step
 			x.MFA = xm.Encode()
 			return nil
 		})
-		if err != nil && KindOf(err) != KindCodeMismatch {
+		if err != nil && KindOf(err) != KindExpiredCode {
 			return nil, err
 		}
-		ok = err == nil
+		reused, ok = err != nil, err == nil
 	}
 	if !ok {
 		// Give the session back with one attempt fewer.
 		st := ls.state
 		st.Attempts++
 		if st.Attempts < MaxMFAAttempts {
-			if err := s.signIn(p, c).putChallengeSession(ctx, ls.raw, ls.sess.UsernameKey, ChallengeSoftwareTokenMFA, st, ls.sess.CreatedAt); err != nil {
+			if err := s.putChallengeSession(ctx, ls.raw, ls.sess.UsernameKey, ChallengeSoftwareTokenMFA, st, ls.sess.CreatedAt); err != nil {
 				return nil, err
 			}
 		}
+		if reused {
+			return nil, errTOTPReused()
+		}
 		return nil, errMFACodeMismatch()
 	}
-	return s.signIn(p, c).finish(ctx, u, ls.state)
+	return s.finish(ctx, u, ls.state)
 }
 
 // SessionForMFASetup identifies the user of an MFA_SETUP challenge session,

@@ -408,6 +408,48 @@ func applyUpdatable(st *PoolSettings, in PoolInput) error {
 		}
 		st.Extra[k] = v
 	}
+	return syncVerificationMessages(st.Extra)
+}
+
+// verificationMessagePairs are the VerificationMessageTemplate members and
+// the legacy pool members Cognito keeps equal to them.
+var verificationMessagePairs = []struct{ template, legacy string }{
+	{"SmsMessage", "SmsVerificationMessage"},
+	{"EmailMessage", "EmailVerificationMessage"},
+	{"EmailSubject", "EmailVerificationSubject"},
+}
+
+// syncVerificationMessages keeps VerificationMessageTemplate and the legacy
+// SmsVerificationMessage / EmailVerificationMessage / EmailVerificationSubject
+// equal, in both directions, as Cognito does: a member given in the template
+// is copied to its legacy member, and a legacy member given alone fills the
+// template. When a request gives both with different values the template
+// wins (a choice: docs/differences.md).
+func syncVerificationMessages(extra map[string]json.RawMessage) error {
+	tmpl := map[string]json.RawMessage{}
+	if raw, ok := extra["VerificationMessageTemplate"]; ok {
+		if err := json.Unmarshal(raw, &tmpl); err != nil {
+			return invalidParam("Invalid VerificationMessageTemplate.")
+		}
+	}
+	changed := false
+	for _, pr := range verificationMessagePairs {
+		if v, ok := tmpl[pr.template]; ok && string(v) != "null" {
+			extra[pr.legacy] = v
+			continue
+		}
+		if v, ok := extra[pr.legacy]; ok {
+			tmpl[pr.template] = v
+			changed = true
+		}
+	}
+	if changed {
+		b, err := json.Marshal(tmpl)
+		if err != nil {
+			return Internal(err)
+		}
+		extra["VerificationMessageTemplate"] = b
+	}
 	return nil
 }
 

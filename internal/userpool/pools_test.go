@@ -382,3 +382,40 @@ func TestCreatePoolRetriesIDCollision(t *testing.T) {
 		t.Fatalf("ids %s %s", a.ID, b.ID)
 	}
 }
+
+// VerificationMessageTemplate and the legacy message members are kept equal
+// in both directions (terraform-provider-aws's
+// TestAccCognitoIDPUserPool_withVerificationMessageTemplate depends on it).
+func TestVerificationMessagesInSync(t *testing.T) {
+	ctx := context.Background()
+	svc := pcService(t, Options{})
+	raw := func(s string) json.RawMessage { return json.RawMessage(s) }
+
+	p, err := svc.CreatePool(ctx, PoolInput{Name: "tmpl", Extra: map[string]json.RawMessage{
+		"VerificationMessageTemplate": raw(`{"DefaultEmailOption":"CONFIRM_WITH_CODE","EmailMessage":"Code {####}","EmailSubject":"Hi","SmsMessage":"SMS {####}"}`),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := p.Settings.Extra
+	if string(x["EmailVerificationMessage"]) != `"Code {####}"` || string(x["EmailVerificationSubject"]) != `"Hi"` || string(x["SmsVerificationMessage"]) != `"SMS {####}"` {
+		t.Fatalf("template not copied to the legacy members: %s %s %s", x["EmailVerificationMessage"], x["EmailVerificationSubject"], x["SmsVerificationMessage"])
+	}
+
+	p, err = svc.UpdatePool(ctx, p.ID, PoolInput{Extra: map[string]json.RawMessage{
+		"EmailVerificationMessage": raw(`"Legacy {####}"`), "SmsVerificationMessage": raw(`"Old {####}"`),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl map[string]string
+	if err := json.Unmarshal(p.Settings.Extra["VerificationMessageTemplate"], &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	if tmpl["EmailMessage"] != "Legacy {####}" || tmpl["SmsMessage"] != "Old {####}" || tmpl["DefaultEmailOption"] != "CONFIRM_WITH_CODE" {
+		t.Fatalf("legacy members not copied to the template: %v", tmpl)
+	}
+	if _, ok := tmpl["EmailSubject"]; ok {
+		t.Fatalf("a member given nowhere appeared: %v", tmpl)
+	}
+}

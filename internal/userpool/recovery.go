@@ -35,9 +35,25 @@ import (
 
 const msgNoRecoveryContact = "Cannot reset password for the user as there is no registered/verified email or phone_number"
 
-// recoveryTarget picks the attribute a reset code goes to.
-func recoveryTarget(p *Pool, u store.User) (string, error) {
-	order := []string{"verified_email", "verified_phone_number"}
+// recoveryBy says who starts a recovery: the user (ForgotPassword) or an
+// administrator (AdminResetUserPassword).
+type recoveryBy int
+
+const (
+	byUser recoveryBy = iota
+	byAdmin
+)
+
+// defaultRecoveryOrder is the channel order without an AccountRecoverySetting.
+var defaultRecoveryOrder = []string{"verified_email", "verified_phone_number"}
+
+// recoveryTarget picks the attribute a reset code goes to. A pool whose
+// AccountRecoverySetting is admin_only refuses self-service recovery with
+// NotAuthorizedException "Contact administrator to reset password."; an
+// administrator's reset there goes to the verified contact in the default
+// order.
+func recoveryTarget(p *Pool, u store.User, by recoveryBy) (string, error) {
+	order := defaultRecoveryOrder
 	if raw, ok := p.Settings.Extra["AccountRecoverySetting"]; ok {
 		var setting struct {
 			RecoveryMechanisms []struct {
@@ -48,11 +64,17 @@ func recoveryTarget(p *Pool, u store.User) (string, error) {
 		if json.Unmarshal(raw, &setting) == nil && len(setting.RecoveryMechanisms) > 0 {
 			ms := setting.RecoveryMechanisms
 			sort.SliceStable(ms, func(i, j int) bool { return ms[i].Priority < ms[j].Priority })
-			order = order[:0]
+			order = nil
 			for _, m := range ms {
 				order = append(order, m.Name)
 			}
 		}
+	}
+	if len(order) == 1 && order[0] == "admin_only" {
+		if by == byUser {
+			return "", Errorf(KindNotAuthorized, "Contact administrator to reset password.")
+		}
+		order = defaultRecoveryOrder
 	}
 	for _, name := range order {
 		var attr string
@@ -112,7 +134,7 @@ func (s *Service) ForgotPassword(ctx context.Context, in ForgotPasswordInput) (*
 	if u.Status == StatusForceChangePassword {
 		return nil, Errorf(KindNotAuthorized, "User password cannot be reset in the current state.")
 	}
-	attr, err := recoveryTarget(p, u)
+	attr, err := recoveryTarget(p, u, byUser)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +177,13 @@ func (s *Service) AdminResetUserPassword(ctx context.Context, poolID, username s
 	if err != nil {
 		return err
 	}
-	attr, err := recoveryTarget(p, u)
+	if !u.Enabled {
+		return Errorf(KindNotAuthorized, "User is disabled.")
+	}
+	if u.Status == StatusForceChangePassword {
+		return Errorf(KindNotAuthorized, "User password cannot be reset in the current state.")
+	}
+	attr, err := recoveryTarget(p, u, byAdmin)
 	if err != nil {
 		return err
 	}

@@ -145,10 +145,37 @@ func TestRecoveryTargetOrder(t *testing.T) {
 		{"setting priority", phoneFirst, both, "phone_number"},
 		{"admin only", adminOnly, both, ""},
 	} {
-		got, err := recoveryTarget(tc.p, tc.u)
+		got, err := recoveryTarget(tc.p, tc.u, byUser)
 		if got != tc.want || (tc.want == "") != (err != nil) {
 			t.Errorf("%s: %q %v, want %q", tc.name, got, err, tc.want)
 		}
+	}
+	// admin_only refuses the user as Cognito does, not as "no channel"; an
+	// administrator's reset still reaches the verified contact.
+	_, err := recoveryTarget(adminOnly, both, byUser)
+	utWantErr(t, err, KindNotAuthorized, "Contact administrator to reset password.")
+	if got, err := recoveryTarget(adminOnly, both, byAdmin); got != "email" || err != nil {
+		t.Errorf("admin reset in an admin_only pool: %q %v", got, err)
+	}
+}
+
+func TestAdminResetUserPasswordRefusals(t *testing.T) {
+	ctx := context.Background()
+	e := newLCEnv(t)
+	p := e.pool(t, "us-east-1_areset002", PoolSettings{})
+	verified := []Attribute{{Name: "email", Value: "x@example.com"}, {Name: "email_verified", Value: "true"}}
+	e.confirmedUser(t, p.ID, "off", verified...)
+	if err := e.svc.AdminDisableUser(ctx, p.ID, "off"); err != nil {
+		t.Fatal(err)
+	}
+	utWantErr(t, e.svc.AdminResetUserPassword(ctx, p.ID, "off"), KindNotAuthorized, "User is disabled.")
+	if u := e.user(t, p.ID, "off"); u.Status != StatusConfirmed || u.Password.Hash == "" {
+		t.Fatalf("refused reset changed the disabled user: %s", u.Status)
+	}
+	e.create(t, p.ID, "fresh", verified[0], verified[1])
+	utWantErr(t, e.svc.AdminResetUserPassword(ctx, p.ID, "fresh"), KindNotAuthorized, "User password cannot be reset in the current state.")
+	if u := e.user(t, p.ID, "fresh"); u.Status != StatusForceChangePassword || u.Password.Hash == "" {
+		t.Fatalf("refused reset changed the invited user: %s", u.Status)
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -565,8 +567,24 @@ func (s *Service) AdminUpdateUserAttributes(ctx context.Context, poolID, usernam
 	return err
 }
 
-// AdminDeleteUserAttributes removes attributes; required ones are refused.
+// AdminDeleteUserAttributes removes attributes; required ones are refused,
+// and names outside the schema are listed, each on its own line, as Cognito
+// does: "Invalid user attributes: user.custom:foo: Attribute does not exist
+// in the schema.\n".
 func (s *Service) AdminDeleteUserAttributes(ctx context.Context, poolID, username string, names []string) error {
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return err
+	}
+	var unknown strings.Builder
+	for _, n := range names {
+		if _, ok := attributeSchema(p, n); !ok && n != "sub" {
+			fmt.Fprintf(&unknown, "user.%s: Attribute does not exist in the schema.\n", n)
+		}
+	}
+	if unknown.Len() > 0 {
+		return Errorf(KindInvalidParameter, "Invalid user attributes: %s", unknown.String())
+	}
 	attrs := make([]Attribute, len(names))
 	for i, n := range names {
 		attrs[i] = Attribute{Name: n}

@@ -338,6 +338,9 @@ func TestUpdateAndDeleteAttributes(t *testing.T) {
 		err := e.svc.AdminUpdateUserAttributes(ctx, p.ID, "jo", tc.attrs)
 		utWantErr(t, err, KindInvalidParameter, tc.msg)
 	}
+	// Every name outside the schema is listed, each on its own line.
+	utWantErr(t, e.svc.AdminDeleteUserAttributes(ctx, p.ID, "jo", []string{"custom:foo", "email", "custom:bar"}), KindInvalidParameter,
+		"Invalid user attributes: user.custom:foo: Attribute does not exist in the schema.\nuser.custom:bar: Attribute does not exist in the schema.\n")
 	utWantErr(t, e.svc.AdminDeleteUserAttributes(ctx, p.ID, "jo", []string{"name"}), KindInvalidParameter,
 		"Attributes did not conform to the schema: name: The attribute is required\n")
 	if err := e.svc.AdminDeleteUserAttributes(ctx, p.ID, "jo", []string{"email", "given_name"}); err != nil {
