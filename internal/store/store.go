@@ -441,6 +441,7 @@ type Store interface {
 	DeviceStore
 	TokenStore
 	IAMStore
+	ResourceStore
 	// Ping checks the connection (health checks).
 	Ping(ctx context.Context) error
 	Close() error

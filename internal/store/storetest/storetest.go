@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Paging", testPaging},
 		{"Concurrency", testConcurrency},
 		{"Export", testExport},
+		{"Resources", testResources},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, newStore) })
