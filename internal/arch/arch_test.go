@@ -80,3 +80,43 @@ func TestNothingImportsCmdOrServer(t *testing.T) {
 		}
 	}
 }
+
+// storeImporters are the only packages that may import the store contract
+// or a backend directly, each for its reason. Every other package — every
+// face (cognitoidp, adminqueries, and each face added later), audit, the
+// server — speaks the domain's own types (userpool.User, Group, Device,
+// AuditEvent, ...) and never sees a store record.
+var storeImporters = map[string]string{
+	"internal/userpool":        "the domain: the one owner of pool, client, user, group and device records",
+	"internal/token":           "signing keys and refresh tokens are stored by the token issuer",
+	"internal/iam":             "principals, access keys and grants are IAM records",
+	"internal/declare":         "applies declared principals (IAM records) next to declared pools",
+	"internal/storecopy":       "copies every record between two stores",
+	"internal/store/sqlite":    "a backend",
+	"internal/store/postgres":  "a backend",
+	"internal/store/storetest": "the conformance suite",
+	"cmd/userpool":             "wiring: opens the store and hands it to the domain",
+	"tools/populate":           "writes benchmark fixtures straight into a store",
+}
+
+func TestOnlyTheDomainSideImportsTheStore(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, mod+"...").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		pkg := strings.TrimPrefix(f[0], mod)
+		if _, ok := storeImporters[pkg]; ok || pkg == "internal/store" {
+			continue
+		}
+		for _, imp := range f[1:] {
+			if imp == mod+"internal/store" || strings.HasPrefix(imp, mod+"internal/store/") {
+				t.Errorf("%s imports %s: faces speak the domain's types, never store records (see storeImporters)", pkg, imp)
+			}
+		}
+	}
+}
