@@ -141,7 +141,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 	} else {
 		authn = cognitoidp.NewSigV4Auth(cognitoidp.SigV4AuthOptions{Keyring: keys, Service: svc, Now: opts.now})
 	}
-	rec := audit.New(st, log, nil)
+	rec := audit.New(svc, log, nil)
 	cog := cognitoidp.New(svc, cognitoidp.Options{
 		Authenticator: authn,
 		Auditor:       rec,
@@ -156,6 +156,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 			Pools:   aq.get,
 			Logger:  log,
 			MaxBody: cfg.Server.MaxBodyBytes,
+			Auditor: rec,
 		}),
 		Health: st.Ping,
 		Logger: log,

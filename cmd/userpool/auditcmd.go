@@ -9,7 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"userpool/internal/store"
+	"userpool/internal/audit"
+	"userpool/internal/userpool"
 )
 
 type auditJSON struct {
@@ -29,7 +30,7 @@ func cmdAudit(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("audit", stderr)
 	var f commonFlags
 	f.register(fs)
-	var flt store.AuditFilter
+	var flt userpool.AuditFilter
 	fs.StringVar(&flt.Actor, "actor", "", "only this actor (principal name, or access key id for failed authentication)")
 	fs.StringVar(&flt.Action, "action", "", `only this action, e.g. cognito-idp:AdminAddUserToGroup (the "cognito-idp:" prefix may be left out)`)
 	fs.StringVar(&flt.PoolID, "pool", "", "only this pool id")
@@ -48,8 +49,16 @@ func cmdAudit(args []string, stdout, stderr io.Writer) int {
 		}
 		flt.Since = t.UTC()
 	}
-	if flt.Action != "" && !hasPrefixFold(flt.Action, "cognito-idp:") && !hasPrefixFold(flt.Action, "adminqueries:") {
-		flt.Action = "cognito-idp:" + flt.Action
+	if flt.Outcome != "" {
+		o, err := audit.ParseOutcome(flt.Outcome)
+		if err != nil {
+			fmt.Fprintln(stderr, "userpool: --outcome:", err)
+			return 2
+		}
+		flt.Outcome = o
+	}
+	if flt.Action != "" && !hasPrefixFold(flt.Action, audit.ActionPrefixCognito) && !hasPrefixFold(flt.Action, audit.ActionPrefixAdminQueries) {
+		flt.Action = audit.ActionPrefixCognito + flt.Action
 	}
 	if *limit < 0 {
 		fmt.Fprintln(stderr, "userpool: --limit must not be negative")
@@ -64,10 +73,10 @@ func cmdAudit(args []string, stdout, stderr io.Writer) int {
 	defer e.Close()
 
 	// The store lists oldest first; keep the last `limit`.
-	var out []store.AuditEvent
+	var out []userpool.AuditEvent
 	token := ""
 	for {
-		evs, next, err := e.store.ListAudit(ctx, flt, store.Page{Limit: store.MaxPageSize, Token: token})
+		evs, next, err := e.svc.ListAudit(ctx, flt, 0, token)
 		if err != nil {
 			fmt.Fprintln(stderr, "userpool:", err)
 			return 1
@@ -93,7 +102,7 @@ func cmdAudit(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(tw, "TIME\tACTOR\tACTION\tPOOL\tTARGET\tOUTCOME\tREQUEST ID")
 	for _, ev := range out {
 		actor := ev.Actor
-		if ev.ActorType != "" && ev.ActorType != "principal" {
+		if ev.ActorType != "" && ev.ActorType != audit.ActorPrincipal {
 			actor = ev.ActorType + ":" + actor
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ev.Time.Format(time.RFC3339), dash(actor), ev.Action, dash(ev.PoolID), dash(ev.Target), ev.Outcome, ev.RequestID)

@@ -235,11 +235,11 @@ func TestAuditEvents(t *testing.T) {
 	r := e.post(tok, "/disableUser", map[string]string{"username": "ghost"})
 	expect(t, r, 404, "")
 	ev = e.lastAudit()
-	if ev.Action != "adminqueries:disableUser" || ev.Target != "ghost" || ev.Outcome != "error: UserNotFoundException" || ev.RequestID != r.header.Get("x-amzn-RequestId") {
+	if ev.Action != "adminqueries:disableUser" || ev.Target != "ghost" || ev.Outcome != "error:UserNotFoundException" || ev.RequestID != r.header.Get("x-amzn-RequestId") {
 		t.Fatalf("audit %+v (request id %s)", ev, r.header.Get("x-amzn-RequestId"))
 	}
 	expect(t, e.post(tok, "/enableUser", map[string]string{}), 400, "username is required")
-	if ev = e.lastAudit(); ev.Action != "adminqueries:enableUser" || ev.Outcome != "error: InvalidParameterException" {
+	if ev = e.lastAudit(); ev.Action != "adminqueries:enableUser" || ev.Outcome != "error:InvalidParameterException" {
 		t.Fatalf("audit %+v", ev)
 	}
 	// Reads are not audited.

@@ -547,7 +547,7 @@ func TestBodies(t *testing.T) {
 	if got := groupsOf(t, e, "bob"); !slices.Equal(got, []string{"Editors"}) {
 		t.Fatalf("oversized call changed memberships: %v", got)
 	}
-	if ev := e.lastAudit(); ev.Action != "adminqueries:removeUserFromGroup" || ev.Outcome != "error: InvalidParameterException" {
+	if ev := e.lastAudit(); ev.Action != "adminqueries:removeUserFromGroup" || ev.Outcome != "error:InvalidParameterException" {
 		t.Fatalf("audit %+v", ev)
 	}
 

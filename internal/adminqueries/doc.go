@@ -38,8 +38,9 @@
 // parameter of listUsers) follow the same conventions, sit behind the same
 // group check and can be switched off per pool (PoolConfig.DisabledRoutes).
 //
-// Every state-changing call is written to the audit log
-// (store.AuditEvent, ActorType "user", Action "adminqueries:<route>").
+// Every state-changing call is recorded through the shared audit.Recorder
+// (Options.Auditor): ActorType audit.ActorUser ("user"), Action
+// "adminqueries:<route>", Outcome "allowed", "denied" or "error:<Kind>".
 //
 // The handler calls the userpool domain directly; it is a sibling of the
 // Cognito JSON protocol layer, not a client of it. See docs/adminqueries.md.

@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"userpool/internal/adminqueries"
+	"userpool/internal/audit"
 	"userpool/internal/password"
 	"userpool/internal/store"
 	"userpool/internal/store/sqlite"
@@ -88,6 +89,8 @@ func newEnv(t *testing.T, cfg adminqueries.PoolConfig) *env {
 	e.pool, e.client = e.newPool("main")
 	cfg.Enabled = true
 	e.cfgs[e.pool.ID] = cfg
+	rec := audit.New(svc, logger, clk.Now)
+	t.Cleanup(rec.Close)
 	h := adminqueries.New(svc, adminqueries.Options{
 		Pools: func(id string) (adminqueries.PoolConfig, bool) {
 			e.mu.Lock()
@@ -98,6 +101,7 @@ func newEnv(t *testing.T, cfg adminqueries.PoolConfig) *env {
 		Logger:  logger,
 		MaxBody: 4096,
 		Now:     clk.Now,
+		Auditor: rec,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/adminqueries/", h)
@@ -335,16 +339,16 @@ func expect(t *testing.T, r resp, status int, msg string) {
 }
 
 // audits returns the audit events of the env's pool, oldest first.
-func (e *env) audits() []store.AuditEvent {
+func (e *env) audits() []userpool.AuditEvent {
 	e.t.Helper()
-	evs, _, err := e.st.ListAudit(context.Background(), store.AuditFilter{PoolID: e.pool.ID}, store.Page{Limit: 60})
+	evs, _, err := e.svc.ListAudit(context.Background(), userpool.AuditFilter{PoolID: e.pool.ID}, 60, "")
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return evs
 }
 
-func (e *env) lastAudit() store.AuditEvent {
+func (e *env) lastAudit() userpool.AuditEvent {
 	e.t.Helper()
 	evs := e.audits()
 	if len(evs) == 0 {

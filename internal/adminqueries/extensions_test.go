@@ -195,7 +195,7 @@ func TestGroupRoutes(t *testing.T) {
 		t.Fatalf("membership survived: %v", gs)
 	}
 	expect(t, e.post(tok, "/deleteGroup", map[string]any{"groupname": "Editors"}), 404, "Group not found.")
-	if ev := e.lastAudit(); ev.Action != "adminqueries:deleteGroup" || ev.Target != "Editors" || ev.Outcome != "error: ResourceNotFoundException" {
+	if ev := e.lastAudit(); ev.Action != "adminqueries:deleteGroup" || ev.Target != "Editors" || ev.Outcome != "error:ResourceNotFoundException" {
 		t.Fatalf("audit %+v", ev)
 	}
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"userpool/internal/audit"
 	"userpool/internal/reqctx"
-	"userpool/internal/store"
 	"userpool/internal/userpool"
 )
 
@@ -95,6 +95,14 @@ type Options struct {
 	MaxBody int64
 	// Now stamps audit events (default time.Now).
 	Now func() time.Time
+	// Auditor records the state-changing routes (the server's one
+	// *audit.Recorder). Nil: nothing is recorded.
+	Auditor Auditor
+}
+
+// Auditor records audit events; *audit.Recorder is one.
+type Auditor interface {
+	Record(ctx context.Context, e userpool.AuditEvent)
 }
 
 type handler struct {
@@ -103,6 +111,7 @@ type handler struct {
 	log     *slog.Logger
 	maxBody int64
 	now     func() time.Time
+	audit   Auditor
 }
 
 // New returns the Admin Queries handler, to be mounted at PathPrefix.
@@ -111,6 +120,7 @@ func New(svc *userpool.Service, opts Options) http.Handler {
 		panic("adminqueries: New needs a service and Options.Pools")
 	}
 	h := &handler{svc: svc, pools: opts.Pools, log: opts.Logger, maxBody: opts.MaxBody, now: opts.Now}
+	h.audit = opts.Auditor
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -498,31 +508,31 @@ func (c *call) meta() *metadata {
 
 // ---------------------------------------------------------------- audit
 
-// audit records a state-changing call. A recording failure is logged only.
+// audit records a state-changing call through the shared recorder (which
+// logs a recording failure and never fails the call).
 func (c *call) audit(err error) {
-	outcome := "allowed"
+	if c.h.audit == nil {
+		return
+	}
+	outcome := audit.OutcomeAllowed
 	if err != nil {
 		var he *httpError
 		if errors.As(err, &he) && he.denied {
-			outcome = "denied"
+			outcome = audit.OutcomeDenied
 		} else {
 			_, _, kind := describe(err, c.compat)
-			outcome = "error: " + string(kind)
+			outcome = audit.ErrorOutcome(string(kind))
 		}
 	}
-	name := c.route.name
-	e := store.AuditEvent{
+	c.h.audit.Record(c.r.Context(), userpool.AuditEvent{
 		Time:      c.h.now().UTC(),
-		ActorType: "user",
+		ActorType: audit.ActorUser,
 		Actor:     c.ac.User.Username,
-		Action:    "adminqueries:" + name,
+		Action:    audit.ActionPrefixAdminQueries + c.route.name,
 		PoolID:    c.poolID,
 		Target:    c.target,
 		Outcome:   outcome,
 		RequestID: c.reqID,
 		Detail:    c.detail,
-	}
-	if _, aerr := c.h.svc.Store().AppendAudit(context.WithoutCancel(c.r.Context()), e); aerr != nil {
-		c.h.log.Error("adminqueries: recording audit event", "request_id", c.reqID, "action", e.Action, "err", aerr)
-	}
+	})
 }

@@ -3,70 +3,127 @@ package audit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"userpool/internal/awsjson"
-	"userpool/internal/cognitoidp"
 	"userpool/internal/iam"
 	"userpool/internal/sigv4"
-	"userpool/internal/store"
 	"userpool/internal/userpool"
 )
 
-// Outcomes.
+// Outcomes, as stored and as `userpool audit --outcome` filters them.
 const (
 	OutcomeAllowed = "allowed"
 	OutcomeDenied  = "denied"
 	// OutcomeErrorPrefix precedes the error type of a call that was allowed
-	// but failed, e.g. "error:UserNotFoundException".
+	// but failed, e.g. "error:UserNotFoundException" (no space).
 	OutcomeErrorPrefix = "error:"
 )
 
-// Actor types.
+// ErrorOutcome is the outcome of a call that was allowed but failed with
+// the given error type (a Cognito exception name).
+func ErrorOutcome(kind string) string { return OutcomeErrorPrefix + kind }
+
+// ValidOutcome reports whether s is an outcome as stored: "allowed",
+// "denied" or "error:" followed by an error type (letters and digits).
+func ValidOutcome(s string) bool {
+	if s == OutcomeAllowed || s == OutcomeDenied {
+		return true
+	}
+	kind, ok := strings.CutPrefix(s, OutcomeErrorPrefix)
+	return ok && validKind(kind)
+}
+
+// ParseOutcome reads an outcome a person typed (e.g. a CLI filter) and
+// returns its stored spelling. "Allowed", "DENIED" and "error: X" (the old
+// spelling, with a space) are accepted; the error type keeps its case.
+func ParseOutcome(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	switch {
+	case strings.EqualFold(t, OutcomeAllowed):
+		return OutcomeAllowed, nil
+	case strings.EqualFold(t, OutcomeDenied):
+		return OutcomeDenied, nil
+	case len(t) >= len(OutcomeErrorPrefix) && strings.EqualFold(t[:len(OutcomeErrorPrefix)], OutcomeErrorPrefix):
+		if kind := strings.TrimSpace(t[len(OutcomeErrorPrefix):]); validKind(kind) {
+			return ErrorOutcome(kind), nil
+		}
+	}
+	return "", fmt.Errorf("outcome %q is not one of allowed, denied or error:<ErrorType> (e.g. error:UserNotFoundException)", s)
+}
+
+func validKind(k string) bool {
+	if k == "" || len(k) > maxField {
+		return false
+	}
+	for _, c := range []byte(k) {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// Actor types: who the Actor field names.
 const (
-	// ActorPrincipal: the caller's access key belongs to this principal.
+	// ActorPrincipal: a signed call whose access key belongs to this
+	// principal (Actor is the principal's name).
 	ActorPrincipal = "principal"
 	// ActorAccessKey: authentication failed; Actor is the access key id the
-	// request claimed (unverified), or "" when it named none.
+	// request claimed (unverified, see ClaimedKeyID), or "" when it named none.
 	ActorAccessKey = "access-key"
+	// ActorUser: a user of the pool signed in with a token (Admin Queries);
+	// Actor is the username.
+	ActorUser = "user"
 )
 
-// Writer is the part of store.IAMStore the Recorder needs.
+// Action prefixes: an Action is a prefix and the operation or route.
+const (
+	ActionPrefixCognito      = iam.ActionPrefix // "cognito-idp:"
+	ActionPrefixAdminQueries = "adminqueries:"
+)
+
+// Writer stores a batch of events in one transaction, in order.
+// *userpool.Service is a Writer.
 type Writer interface {
-	AppendAudit(ctx context.Context, e store.AuditEvent) (int64, error)
+	AppendAudit(ctx context.Context, es []userpool.AuditEvent) error
 }
 
-// BatchWriter stores several events in one transaction. When the Writer is
-// also a BatchWriter, the Recorder group-commits: concurrent Record calls
+var _ Writer = (*userpool.Service)(nil)
+
+// Recorder writes audit events. It group-commits: concurrent Record calls
 // share one transaction, and each call still returns only once its event is
 // stored (durable before the response is sent).
-type BatchWriter interface {
-	AppendAuditBatch(ctx context.Context, es []store.AuditEvent) error
-}
-
-// Recorder writes audit events to the store.
 type Recorder struct {
 	w   Writer
 	log *slog.Logger
 	now func() time.Time
 
 	queue chan pending
-	stop  chan struct{}
-	done  chan struct{}
+
+	mu     sync.RWMutex // held for reading while queueing, for writing by Close
+	closed bool
+	done   chan struct{}
 }
 
 type pending struct {
-	e      store.AuditEvent
+	e      userpool.AuditEvent
 	stored chan error
 }
 
 // maxBatch bounds one group commit.
 const maxBatch = 128
 
-// New returns a Recorder. log nil means slog.Default, now nil time.Now.
-// When w is a BatchWriter the Recorder runs a writer goroutine; Close stops it.
+// writeTimeout bounds one write; the request's own deadline does not apply.
+const writeTimeout = 5 * time.Second
+
+// New returns a Recorder writing to w and runs its writer goroutine; Close
+// stops it. log nil means slog.Default, now nil time.Now.
 func New(w Writer, log *slog.Logger, now func() time.Time) *Recorder {
 	if log == nil {
 		log = slog.Default()
@@ -74,86 +131,70 @@ func New(w Writer, log *slog.Logger, now func() time.Time) *Recorder {
 	if now == nil {
 		now = time.Now
 	}
-	r := &Recorder{w: w, log: log, now: now}
-	if bw, ok := w.(BatchWriter); ok {
-		r.queue = make(chan pending, maxBatch)
-		r.stop = make(chan struct{})
-		r.done = make(chan struct{})
-		go r.loop(bw)
-	}
+	r := &Recorder{w: w, log: log, now: now, queue: make(chan pending, maxBatch), done: make(chan struct{})}
+	go r.loop()
 	return r
 }
 
-// Close stops the writer goroutine after storing what is queued. Record must
-// not be called after Close.
+// Close stores what is queued and stops the writer goroutine. It is
+// idempotent; a Record after Close writes its event on its own.
 func (r *Recorder) Close() {
-	if r.stop == nil {
-		return
+	r.mu.Lock()
+	if !r.closed {
+		r.closed = true
+		close(r.queue)
 	}
-	select {
-	case <-r.stop:
-	default:
-		close(r.stop)
-	}
+	r.mu.Unlock()
 	<-r.done
 }
 
 // loop takes the first queued event, adds whatever else is queued (up to
-// maxBatch) and stores them in one transaction.
-func (r *Recorder) loop(bw BatchWriter) {
+// maxBatch) and stores them in one transaction, until the queue is closed
+// and drained.
+func (r *Recorder) loop() {
 	defer close(r.done)
 	batch := make([]pending, 0, maxBatch)
-	events := make([]store.AuditEvent, 0, maxBatch)
-	for {
-		var first pending
-		select {
-		case first = <-r.queue:
-		case <-r.stop:
-			for {
-				select {
-				case p := <-r.queue:
-					r.flush(bw, []pending{p}, events[:0])
-				default:
-					return
-				}
-			}
-		}
+	events := make([]userpool.AuditEvent, 0, maxBatch)
+	for first := range r.queue {
 		batch = append(batch[:0], first)
 	fill:
 		for len(batch) < maxBatch {
 			select {
-			case p := <-r.queue:
+			case p, ok := <-r.queue:
+				if !ok {
+					break fill
+				}
 				batch = append(batch, p)
 			default:
 				break fill
 			}
 		}
-		r.flush(bw, batch, events[:0])
+		events = events[:0]
+		for _, p := range batch {
+			events = append(events, p.e)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+		err := r.w.AppendAudit(ctx, events)
+		cancel()
+		for _, p := range batch {
+			p.stored <- err
+		}
 	}
 }
 
-func (r *Recorder) flush(bw BatchWriter, batch []pending, events []store.AuditEvent) {
-	for _, p := range batch {
-		events = append(events, p.e)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	err := bw.AppendAuditBatch(ctx, events)
-	cancel()
-	for _, p := range batch {
-		p.stored <- err
-	}
-}
-
-// store writes one event, through the group commit when there is one.
-func (r *Recorder) store(ctx context.Context, e store.AuditEvent) error {
-	if r.queue == nil {
-		_, err := r.w.AppendAudit(ctx, e)
-		return err
-	}
+// write stores one event through the group commit (directly after Close).
+func (r *Recorder) write(ctx context.Context, e userpool.AuditEvent) error {
 	p := pending{e: e, stored: make(chan error, 1)}
+	r.mu.RLock()
+	if r.closed {
+		r.mu.RUnlock()
+		return r.w.AppendAudit(ctx, []userpool.AuditEvent{e})
+	}
 	select {
 	case r.queue <- p:
+		r.mu.RUnlock()
 	case <-ctx.Done():
+		r.mu.RUnlock()
 		return ctx.Err()
 	}
 	select {
@@ -164,35 +205,32 @@ func (r *Recorder) store(ctx context.Context, e store.AuditEvent) error {
 	}
 }
 
-var _ cognitoidp.Auditor = (*Recorder)(nil)
+// Field bounds: what an unauthenticated request can put in the log.
+const (
+	maxField  = 256
+	maxDetail = 1024
+)
 
-// maxField bounds what an unauthenticated request can put in the log.
-const maxField = 256
-
-// Record implements cognitoidp.Auditor.
-func (r *Recorder) Record(ctx context.Context, req *cognitoidp.Request, caller cognitoidp.Caller, target string, err error) {
-	e := store.AuditEvent{
-		Time:      r.now().UTC(),
-		ActorType: ActorPrincipal,
-		Actor:     caller.Principal,
-		Action:    iam.ActionPrefix + req.Operation,
-		PoolID:    clip(req.PoolID),
-		Target:    clip(target),
-		RequestID: req.RequestID,
+// Record stores e and returns once it is stored. A zero Time is now; the
+// fields are clipped (and made valid UTF-8 without NUL, which PostgreSQL
+// refuses in text). A write failure is logged, never returned: auditing does
+// not fail the caller's request.
+func (r *Recorder) Record(ctx context.Context, e userpool.AuditEvent) {
+	if e.Time.IsZero() {
+		e.Time = r.now()
 	}
-	e.Outcome, e.Detail = Outcome(err)
-	if caller.Principal == "" {
-		e.ActorType = ActorAccessKey
-		if req.HTTP != nil {
-			e.Actor = clip(claimedKeyID(req.HTTP.Header.Get("Authorization")))
-		}
+	e.Time = e.Time.UTC()
+	e.ID = 0
+	for _, f := range []*string{&e.ActorType, &e.Actor, &e.Action, &e.PoolID, &e.Target, &e.Outcome, &e.RequestID} {
+		*f = clip(*f, maxField)
 	}
+	e.Detail = clip(e.Detail, maxDetail)
 	// The request's context may be cancelled the moment the client goes
 	// away; the entry is still worth writing.
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 	defer cancel()
-	if werr := r.store(wctx, e); werr != nil {
-		r.log.Error("audit: recording failed", "err", werr, "action", e.Action, "actor", e.Actor, "outcome", e.Outcome, "request_id", e.RequestID)
+	if err := r.write(wctx, e); err != nil {
+		r.log.Error("audit: recording failed", "err", err, "action", e.Action, "actor", e.Actor, "outcome", e.Outcome, "request_id", e.RequestID)
 	}
 }
 
@@ -209,28 +247,29 @@ func Outcome(err error) (outcome, detail string) {
 	}
 	var se *sigv4.Error
 	if errors.As(err, &se) {
-		return OutcomeDenied, se.Code + ": " + clip(se.Message)
+		return OutcomeDenied, se.Code + ": " + clip(se.Message, maxField)
 	}
 	var ae *awsjson.Error
 	if errors.As(err, &ae) {
 		if ae.Type == string(userpool.KindAccessDenied) {
 			return OutcomeDenied, ae.Message
 		}
-		return OutcomeErrorPrefix + ae.Type, ""
+		return ErrorOutcome(ae.Type), ""
 	}
-	return OutcomeErrorPrefix + string(userpool.KindOf(err)), ""
+	return ErrorOutcome(string(userpool.KindOf(err))), ""
 }
 
-// claimedKeyID extracts the access key id from a SigV4 Authorization header
-// without trusting anything else in it.
-func claimedKeyID(h string) string {
-	_, rest, ok := strings.Cut(h, "Credential=")
+// ClaimedKeyID extracts the access key id from a SigV4 Authorization header
+// without trusting anything else in it: "" unless it is letters and digits.
+// It names the actor of a call whose authentication failed.
+func ClaimedKeyID(authorization string) string {
+	_, rest, ok := strings.Cut(authorization, "Credential=")
 	if !ok {
 		return ""
 	}
 	id, _, _ := strings.Cut(rest, "/")
 	id = strings.TrimSpace(id)
-	for _, c := range id {
+	for _, c := range []byte(id) {
 		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
 			return ""
 		}
@@ -238,9 +277,21 @@ func claimedKeyID(h string) string {
 	return id
 }
 
-func clip(s string) string {
-	if len(s) > maxField {
-		return s[:maxField]
+// clip makes s valid UTF-8 without NUL bytes and at most n bytes long,
+// cutting at a rune boundary. Well-formed short input is returned as is.
+func clip(s string, n int) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	return s
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "\uFFFD")
+	}
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
 }

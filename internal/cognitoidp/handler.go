@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 
+	"userpool/internal/audit"
 	"userpool/internal/awsjson"
 	"userpool/internal/reqctx"
 	"userpool/internal/userpool"
@@ -75,9 +76,31 @@ func (AllowAll) Authenticate(context.Context, *Request) (Caller, error) {
 	return Caller{Principal: "anonymous"}, nil
 }
 
-// Auditor records signed calls (see the audit log). It may be nil.
+// Auditor records signed calls (see the audit log); *audit.Recorder is one.
+// It may be nil.
 type Auditor interface {
-	Record(ctx context.Context, req *Request, caller Caller, target string, err error)
+	Record(ctx context.Context, e userpool.AuditEvent)
+}
+
+// auditEvent is the audit entry of a signed call: its principal, or when
+// authentication failed the access key id the request claimed.
+func auditEvent(req *Request, caller Caller, target string, err error) userpool.AuditEvent {
+	e := userpool.AuditEvent{
+		ActorType: audit.ActorPrincipal,
+		Actor:     caller.Principal,
+		Action:    audit.ActionPrefixCognito + req.Operation,
+		PoolID:    req.PoolID,
+		Target:    target,
+		RequestID: req.RequestID,
+	}
+	e.Outcome, e.Detail = audit.Outcome(err)
+	if caller.Principal == "" {
+		e.ActorType = audit.ActorAccessKey
+		if req.HTTP != nil {
+			e.Actor = audit.ClaimedKeyID(req.HTTP.Header.Get("Authorization"))
+		}
+	}
+	return e
 }
 
 // Handler serves the Cognito JSON protocol.
@@ -166,7 +189,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reqctx.SetCaller(ctx, reqctx.Caller{Principal: caller.Principal})
 		if err != nil {
 			if h.audit != nil {
-				h.audit.Record(ctx, req, caller, targetOf(op, in), err)
+				h.audit.Record(ctx, auditEvent(req, caller, targetOf(op, in), err))
 			}
 			fail(toWire(h.log, err))
 			return
@@ -178,7 +201,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := op.call(h, ctx, in)
 	if h.audit != nil && op.auth == AuthSigV4 && op.audit == auditWrites {
-		h.audit.Record(ctx, req, caller, targetOf(op, in), err)
+		h.audit.Record(ctx, auditEvent(req, caller, targetOf(op, in), err))
 	}
 	if err != nil {
 		fail(toWire(h.log, err))

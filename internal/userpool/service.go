@@ -103,9 +103,6 @@ func New(st store.Store, opts Options) *Service {
 	return s
 }
 
-// Store returns the underlying store (for sibling faces and tooling).
-func (s *Service) Store() store.Store { return s.store }
-
 // Region is the region pool ids are minted in.
 func (s *Service) Region() string { return s.region }
 
