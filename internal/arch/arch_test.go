@@ -36,6 +36,7 @@ func TestImportRules(t *testing.T) {
 		{"internal/server", faces, "the server routes to faces it is handed; it imports none (request values live in internal/reqctx)"},
 		{"internal/cognitoidp", faces, "no face imports another face"},
 		{"internal/adminqueries", faces, "no face imports another face"},
+		{"internal/audit", faces, "the one audit seam serves every face and imports none"},
 	}
 	for _, r := range rules {
 		for _, d := range deps(t, r.pkg) {
