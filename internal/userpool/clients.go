@@ -407,6 +407,9 @@ func buildClientSettings(p *Pool, in ClientInput, op string) (ClientSettings, er
 	st.AllowedOAuthFlowsUserPoolClient = in.AllowedOAuthFlowsUserPoolClient
 	st.AnalyticsConfiguration = nullToNil(in.AnalyticsConfiguration)
 	st.RefreshTokenRotation = nullToNil(in.RefreshTokenRotation)
+	if _, err := parseRefreshRotation(st.RefreshTokenRotation); err != nil {
+		return st, err
+	}
 	return st, nil
 }
 

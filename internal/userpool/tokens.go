@@ -303,54 +303,28 @@ func (s *Service) issueTokens(ctx context.Context, p *Pool, c *Client, u store.U
 }
 
 // refreshAuth is REFRESH_TOKEN_AUTH: a new ID/access pair with the refresh
-// token's origin_jti and auth_time, and no new refresh token.
+// token's origin_jti and auth_time, and no new refresh token. The checks and
+// the minting are GetTokensFromRefreshToken's (refresh.go); a client with
+// refresh-token rotation refuses this flow.
 func (s *Service) refreshAuth(ctx context.Context, p *Pool, c *Client, params map[string]string) (*AuthenticationResult, error) {
+	if rotate, _ := c.RefreshRotation(); rotate {
+		return nil, errRotationRefusal()
+	}
 	raw := params["REFRESH_TOKEN"]
 	if raw == "" {
 		return nil, Errorf(KindInvalidParameter, "Missing required parameter REFRESH_TOKEN")
 	}
-	rt, err := s.store.GetRefreshToken(ctx, authTokenHash(raw))
-	if err != nil {
-		return nil, storeError(err, on(store.ErrNotFound, func() *Error { return Errorf(KindNotAuthorized, "Invalid Refresh Token") }))
-	}
-	if rt.PoolID != p.ID || rt.ClientID != c.ID {
-		return nil, Errorf(KindNotAuthorized, "Invalid Refresh Token")
-	}
-	if !rt.RevokedAt.IsZero() {
-		return nil, Errorf(KindNotAuthorized, "Refresh Token has been revoked")
-	}
-	now := s.nowUTC()
-	if !now.Before(rt.ExpiresAt) {
-		return nil, Errorf(KindNotAuthorized, "Refresh Token has expired")
-	}
-	u, err := s.store.GetUser(ctx, p.ID, rt.UsernameKey)
-	if err != nil {
-		return nil, storeError(err, on(store.ErrNotFound, func() *Error { return Errorf(KindNotAuthorized, "Invalid Refresh Token") }))
-	}
 	// SECRET_HASH on refresh is computed over the internal username.
-	if err := checkSecretHash(c, params["SECRET_HASH"], u.Username); err != nil {
-		return nil, err
+	rt, u, err := s.redeemRefreshToken(ctx, p, c, raw, s.nowUTC(), 0, func(u store.User) error {
+		return checkSecretHash(c, params["SECRET_HASH"], u.Username)
+	})
+	if KindOf(err) == KindRefreshTokenReuse { // rotated out while the client rotated
+		return nil, errRefreshInvalid()
 	}
-	if !u.Enabled {
-		return nil, Errorf(KindNotAuthorized, "User is disabled.")
-	}
-	if !u.TokensValidAfter.IsZero() && rt.CreatedAt.Before(u.TokensValidAfter) {
-		return nil, Errorf(KindNotAuthorized, "Refresh Token has been revoked")
-	}
-	in, err := s.issueInput(ctx, p, c, u, rt.AuthTime, rt.OriginJTI, rt.DeviceKey)
 	if err != nil {
 		return nil, err
 	}
-	idTok, accessTok, err := s.tokens.IssuePair(ctx, in)
-	if err != nil {
-		return nil, Internal(err)
-	}
-	return &AuthenticationResult{
-		AccessToken: accessTok,
-		IDToken:     idTok,
-		ExpiresIn:   int64(c.AccessTokenValidity() / time.Second),
-		TokenType:   "Bearer",
-	}, nil
+	return s.refreshedPair(ctx, p, c, u, rt, rt.DeviceKey)
 }
 
 // ---------------------------------------------------------------- sign-out and revocation
