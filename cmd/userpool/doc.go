@@ -16,7 +16,9 @@
 // Every command that opens the store takes --store: "sqlite:PATH" or a
 // "postgres://" URL (also store.dsn in the config file, or USERPOOL_STORE;
 // the flag wins, then the environment). The default is the SQLite file
-// userpool.db in the data directory. Any number of serve processes may share
+// userpool.db in the data directory, served by one serve process at a time
+// (serve holds an exclusive lock on PATH.lock; a second one is refused,
+// naming the first one's pid). Any number of serve processes may share
 // one PostgreSQL database (docs/postgres.md): they then need the same master
 // key (serve does not generate one for PostgreSQL) and the same
 // configuration, and serialise their start-up writes (declared

@@ -15,6 +15,7 @@ import (
 
 	"userpool/internal/config"
 	"userpool/internal/declare"
+	"userpool/internal/store/sqlite"
 )
 
 func cmdServe(args []string, stdout, stderr io.Writer) int {
@@ -42,6 +43,11 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "userpool: the configuration cannot be applied:", err)
 			return 1
 		}
+		var locked *sqlite.LockedError
+		if errors.As(err, &locked) {
+			fmt.Fprintln(stderr, "userpool:", err)
+			return 1
+		}
 		log.Error("server stopped with error", "err", err)
 		return 1
 	}
@@ -57,6 +63,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 	if err := os.MkdirAll(cfg.Server.Data, 0o700); err != nil {
 		return fmt.Errorf("creating data directory: %w", err)
 	}
+	release, err := serverLock(cfg)
+	if err != nil {
+		return err
+	}
+	defer release() // after the store is closed
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err

@@ -2,51 +2,57 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"hash/fnv"
-
-	"github.com/jackc/pgx/v5"
+	"os"
+	"path/filepath"
 
 	"userpool/internal/config"
+	"userpool/internal/store/postgres"
+	"userpool/internal/store/sqlite"
 )
 
 // startLock serialises the start-up writes of instances sharing one
 // PostgreSQL schema: applying the declared configuration (which matches
 // pools by name: two instances starting together would otherwise both
-// create the same pool) and creating the first principal. It holds a
-// session-level advisory lock, keyed by the schema, on a connection of its
-// own (outside the store's pool, so a small max_conns cannot deadlock) until
-// the returned unlock is called; a crashed holder's lock ends with its
-// connection. For SQLite it does nothing: one file is one server.
+// create the same pool) and creating the first principal. See
+// postgres.StartLock. For SQLite it does nothing: serve already holds the
+// database's server lock (sqlite.LockServer) for its whole run.
 func startLock(ctx context.Context, cfg config.Config) (unlock func(), err error) {
 	backend, dsn, err := cfg.StoreBackend()
 	if err != nil || backend != config.BackendPostgres {
 		return func() {}, err
 	}
-	conn, err := pgx.Connect(ctx, dsn)
+	unlock, err = postgres.StartLock(ctx, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("start-up lock: connecting to %s: %w", config.RedactDSN(dsn), err)
+		return nil, fmt.Errorf("start-up lock on %s: %w", config.RedactDSN(dsn), err)
 	}
-	var schema *string
-	if err := conn.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil || schema == nil {
-		conn.Close(context.WithoutCancel(ctx))
-		return nil, fmt.Errorf("start-up lock: %w", errors.Join(err, errors.New("no current schema")))
-	}
-	key := startLockKey(*schema)
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
-		conn.Close(context.WithoutCancel(ctx))
-		return nil, fmt.Errorf("start-up lock: %w", err)
-	}
-	return func() {
-		bg := context.WithoutCancel(ctx)
-		_, _ = conn.Exec(bg, `SELECT pg_advisory_unlock($1)`, key)
-		_ = conn.Close(bg)
-	}, nil
+	return unlock, nil
 }
 
-func startLockKey(schema string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte("userpool-start\x00" + schema))
-	return int64(h.Sum64())
+// serverLock takes the server lock of a SQLite store for the whole run of
+// serve: a second serve on the same database is refused at once, naming the
+// holder's pid. PostgreSQL needs none: its instances share the database by
+// design.
+func serverLock(cfg config.Config) (release func(), err error) {
+	backend, target, err := cfg.StoreBackend()
+	if err != nil {
+		return nil, err
+	}
+	return sqliteServerLock(backend, target)
+}
+
+// sqliteServerLock takes sqlite.LockServer on a SQLite store (creating its
+// directory); for any other backend it does nothing.
+func sqliteServerLock(backend, target string) (release func(), err error) {
+	if backend != config.BackendSQLite {
+		return func() {}, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+		return nil, fmt.Errorf("creating the directory of %s: %w", target, err)
+	}
+	l, err := sqlite.LockServer(target)
+	if err != nil {
+		return nil, err
+	}
+	return func() { _ = l.Unlock() }, nil
 }
