@@ -53,7 +53,8 @@ func openCLI(ctx context.Context, f *commonFlags, needKey bool) (*cliEnv, error)
 
 func (e *cliEnv) Close() { _ = e.store.Close() }
 
-// resolvePool finds the one pool ref names (an id or a name).
+// resolvePool finds the one pool ref names (an id or a name); a name of
+// several pools is an *ambiguousPoolError.
 func resolvePool(ctx context.Context, svc *userpool.Service, ref string) (string, error) {
 	if p, err := svc.GetPool(ctx, ref); err == nil {
 		return p.ID, nil
@@ -83,7 +84,18 @@ func resolvePool(ctx context.Context, svc *userpool.Service, ref string) (string
 	case 1:
 		return ids[0], nil
 	}
-	return "", fmt.Errorf("%d pools are named %q (%s); give the id", len(ids), ref, strings.Join(ids, ", "))
+	return "", &ambiguousPoolError{ref: ref, ids: ids}
+}
+
+// ambiguousPoolError: ref names several pools (pool names need not be
+// unique), so only an id selects one.
+type ambiguousPoolError struct {
+	ref string
+	ids []string
+}
+
+func (e *ambiguousPoolError) Error() string {
+	return fmt.Sprintf("%d pools are named %q (%s); give the id", len(e.ids), e.ref, strings.Join(e.ids, ", "))
 }
 
 // onlyPool returns the id of the single pool in the store, if there is exactly one.

@@ -81,8 +81,11 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 		problems = append(problems, "--allow: at least one action must be specified")
 	}
 	for _, a := range actions {
-		if err := iam.ValidateActions([]string{a}); err != nil {
-			problems = append(problems, "--allow: "+strings.TrimPrefix(err.Error(), "iam: "))
+		var refused *iam.ActionError
+		if err := iam.ValidateActions([]string{a}); errors.As(err, &refused) {
+			problems = append(problems, "--allow: "+refused.Reason)
+		} else if err != nil {
+			problems = append(problems, "--allow: "+err.Error())
 		}
 	}
 	if len(problems) > 0 {
@@ -97,7 +100,10 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 	}
 	defer e.Close()
 	if *pool != "*" {
-		if _, err := resolvePool(ctx, e.svc, *pool); err != nil && !strings.Contains(err.Error(), "pools are named") {
+		// A name of several pools may still be granted (grants name pools by
+		// name); the environment is then printed without a pool id (below).
+		var ambiguous *ambiguousPoolError
+		if _, err := resolvePool(ctx, e.svc, *pool); err != nil && !errors.As(err, &ambiguous) {
 			fmt.Fprintln(stderr, "userpool: --pool:", err)
 			return 1
 		}
