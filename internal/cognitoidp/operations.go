@@ -70,6 +70,7 @@ var operations = []*operation{
 	op("GlobalSignOut", AuthAccessToken, auditWrites, noTarget, (*Handler).globalSignOut),
 	op("AdminUserGlobalSignOut", AuthSigV4, auditWrites, byUsername, (*Handler).adminUserGlobalSignOut),
 	op("RevokeToken", AuthNone, auditWrites, noTarget, (*Handler).revokeToken),
+	op("GetTokensFromRefreshToken", AuthNone, auditWrites, noTarget, (*Handler).getTokensFromRefreshToken), // refresh.go
 
 	// Password recovery (recovery.go)
 	op("ForgotPassword", AuthNone, auditWrites, noTarget, (*Handler).forgotPassword),

@@ -657,6 +657,9 @@ var rbWant = map[[2]string][]string{
 	// domain answers ResourceNotFoundException "User does not exist." there.
 	{"AdminGetDevice", "missing user"}:   {"ResourceNotFoundException"},
 	{"AdminListDevices", "missing user"}: {"ResourceNotFoundException"},
+	// An unregistered DeviceKey is no error there (Cognito proposes a new
+	// device); the scenario's refresh token is not one the server issued.
+	{"GetTokensFromRefreshToken", "missing device"}: {"NotAuthorizedException"},
 }
 
 // rbSucceeds are the (operation, scenario) pairs that succeed without
