@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -298,7 +299,12 @@ func (c *Config) validateDeclared(p *Problems) {
 			}
 			for a, action := range g.Actions {
 				if err := iam.ValidateActions([]string{action}); err != nil {
-					p.add(fmt.Sprintf("%s.actions[%d]", gp, a), "%s", strings.TrimPrefix(err.Error(), "iam: "))
+					reason := err.Error()
+					var ae *iam.ActionError
+					if errors.As(err, &ae) {
+						reason = ae.Reason
+					}
+					p.add(fmt.Sprintf("%s.actions[%d]", gp, a), "%s", reason)
 				}
 			}
 		}
