@@ -96,8 +96,9 @@ func passwordParams(cfg config.Config) password.Params {
 
 // newIssuer is the token issuer over st, its signing keys sealed with the
 // master key.
-func newIssuer(st store.Store, sealer *iam.Sealer, issuerURL func(string) string) (*token.Issuer, error) {
+func newIssuer(st store.Store, sealer *iam.Sealer, issuerURL func(string) string, now func() time.Time) (*token.Issuer, error) {
 	return token.NewIssuer(st, token.Options{
+		Now:       now,
 		IssuerURL: issuerURL,
 		Seal:      func(b []byte) ([]byte, error) { return sealer.Seal(b, signingKeyAD) },
 		Open:      func(b []byte) ([]byte, error) { return sealer.Open(b, signingKeyAD) },
@@ -110,7 +111,11 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 	if cfg.Tokens.Issuer != config.IssuerAWS {
 		issuerURL = token.BaseIssuerURL(opts.publicURL)
 	}
-	tokens, err := newIssuer(st, sealer, issuerURL)
+	var clock *devClock // development mode: a clock e2e tests can move (devclock.go)
+	if opts.devAuth {
+		clock = &devClock{}
+	}
+	tokens, err := newIssuer(st, sealer, issuerURL, clock.nowFunc())
 	if err != nil {
 		return nil, fmt.Errorf("token issuer: %w", err)
 	}
@@ -133,6 +138,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		Tokens:         tokens,
 		Sender:         send,
 		PoolCacheTTL:   cfg.Server.PoolCacheTTL,
+		Now:            clock.nowFunc(),
 	})
 	keys := iam.NewKeyring(st, sealer, 0, nil)
 	var authn cognitoidp.Authenticator
@@ -161,5 +167,6 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		Health: st.Ping,
 		Logger: log,
 	})
+	h = devClockHandler(clock, h)
 	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq, audit: rec}, nil
 }

@@ -43,6 +43,9 @@
 // [userpool], mode 0600) and prints how to use it with the AWS CLI.
 // --dev-accept-any-credentials (or auth.dev_accept_any_credentials) accepts
 // any well-formed signature instead, warning at start and once a minute.
+// Development mode also runs the server on a movable clock: POST
+// /_userpool/clock {"advanceSeconds": n} moves it forward (tests of token
+// expiry; see devclock.go). Outside development mode that endpoint is 403.
 //
 // The master key is auth.master_key_file, else USERPOOL_MASTER_KEY (hex or
 // base64 of 32 bytes), else <data>/master.key, generated (0600) on the first
