@@ -61,14 +61,7 @@ func (a *aqPools) set(cfg config.Config, poolIDs map[string]string) {
 		if aq == nil || id == "" {
 			continue
 		}
-		m[id] = adminqueries.PoolConfig{
-			Enabled:        aq.Enabled,
-			Groups:         aq.Groups,
-			DisabledRoutes: aq.DisabledRoutes,
-			AllowedOrigins: aq.AllowedOrigins,
-			Compat:         aq.Compat,
-			OmitMetadata:   aq.OmitMetadata,
-		}
+		m[id] = aq.PoolConfig()
 	}
 	a.mu.Lock()
 	a.pools = m

@@ -44,4 +44,10 @@
 //
 // The handler calls the userpool domain directly; it is a sibling of the
 // Cognito JSON protocol layer, not a client of it. See docs/adminqueries.md.
+//
+// Depends on: userpool (the domain and its read types; never the store),
+// cognitorules (the member constraints and their messages), reqctx (request
+// id, operation, caller) and audit (the one recorder). It owns its route
+// names and configuration rules (Routes, PoolConfig.Validate), which
+// internal/config calls. It imports no other face and no backend.
 package adminqueries
