@@ -442,6 +442,7 @@ type Store interface {
 	TokenStore
 	IAMStore
 	ResourceStore
+	ImportJobStore
 	// Ping checks the connection (health checks).
 	Ping(ctx context.Context) error
 	Close() error

@@ -43,6 +43,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Concurrency", testConcurrency},
 		{"Export", testExport},
 		{"Resources", testResources},
+		{"ImportJobs", testImportJobs},
+		{"ImportJobClaim", testImportJobClaim},
+		{"CreateUsers", testCreateUsers},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, newStore) })
