@@ -52,7 +52,7 @@ func (s *Service) AdminListDevices(ctx context.Context, poolID, username string,
 		return nil, "", err
 	}
 	scope := "devices\x00" + u.UsernameKey
-	page, err := unwrapToken(scope, limit, token)
+	page, err := unwrapToken(p.ID, scope, limit, token)
 	if err != nil {
 		return nil, "", err
 	}
@@ -60,7 +60,7 @@ func (s *Service) AdminListDevices(ctx context.Context, poolID, username string,
 	if err != nil {
 		return nil, "", listPageError(err)
 	}
-	return deviceViews(ds), wrapToken(scope, next), nil
+	return deviceViews(ds), wrapToken(p.ID, scope, next), nil
 }
 
 // AdminForgetDevice deletes a device of a user.

@@ -314,7 +314,7 @@ func (s *Service) ListDevices(ctx context.Context, accessToken string, limit int
 		return nil, "", err
 	}
 	scope := "devices\x00" + ac.User.UsernameKey
-	page, err := unwrapToken(scope, limit, pageToken)
+	page, err := unwrapToken(ac.Pool.ID, scope, limit, pageToken)
 	if err != nil {
 		return nil, "", err
 	}
@@ -322,7 +322,7 @@ func (s *Service) ListDevices(ctx context.Context, accessToken string, limit int
 	if err != nil {
 		return nil, "", listPageError(err)
 	}
-	return deviceViews(ds), wrapToken(scope, next), nil
+	return deviceViews(ds), wrapToken(ac.Pool.ID, scope, next), nil
 }
 
 // ForgetDevice deletes one of the access token's user's devices.

@@ -83,25 +83,27 @@ func ParseFilter(s string) (*store.UserFilter, error) {
 // ---------------------------------------------------------------- paging
 
 // Page tokens handed to clients wrap the store's keyset token with a digest
-// of the list they belong to (pool, filter, user or group), so that a token
-// is only accepted by the list that issued it.
+// of the list they belong to: the pool id and the list's scope (its kind and
+// filter, user or group), so that a token is only accepted by the list of
+// the pool that issued it. A token of pool A given to pool B is refused like
+// any foreign token.
 
 type pageToken struct {
 	Scope string `json:"s"`
 	Store string `json:"t"`
 }
 
-func scopeDigest(scope string) string {
-	sum := sha256.Sum256([]byte(scope))
+func scopeDigest(poolID, scope string) string {
+	sum := sha256.Sum256([]byte(poolID + "\x00" + scope))
 	return base64.RawURLEncoding.EncodeToString(sum[:9])
 }
 
 // wrapToken turns the store's next-page token into the client token ("" stays "").
-func wrapToken(scope, next string) string {
+func wrapToken(poolID, scope, next string) string {
 	if next == "" {
 		return ""
 	}
-	b, _ := json.Marshal(pageToken{Scope: scopeDigest(scope), Store: next})
+	b, _ := json.Marshal(pageToken{Scope: scopeDigest(poolID, scope), Store: next})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -109,9 +111,9 @@ func errInvalidToken() *Error {
 	return Errorf(KindInvalidParameter, "Invalid pagination token.")
 }
 
-// unwrapToken checks a client token against the list it is used for and
-// returns the store page to read.
-func unwrapToken(scope string, limit int, token string) (store.Page, error) {
+// unwrapToken checks a client token against the pool and list it is used
+// for and returns the store page to read.
+func unwrapToken(poolID, scope string, limit int, token string) (store.Page, error) {
 	page := store.Page{Limit: limit}
 	if limit <= 0 || limit > store.MaxPageSize {
 		page.Limit = store.MaxPageSize
@@ -124,7 +126,7 @@ func unwrapToken(scope string, limit int, token string) (store.Page, error) {
 		return page, errInvalidToken()
 	}
 	var t pageToken
-	if err := json.Unmarshal(b, &t); err != nil || t.Store == "" || t.Scope != scopeDigest(scope) {
+	if err := json.Unmarshal(b, &t); err != nil || t.Store == "" || t.Scope != scopeDigest(poolID, scope) {
 		return page, errInvalidToken()
 	}
 	page.Token = t.Store

@@ -69,7 +69,7 @@ func (s *Service) ListGroups(ctx context.Context, poolID string, limit int, toke
 		return nil, "", err
 	}
 	scope := "groups"
-	page, err := unwrapToken(scope, limit, token)
+	page, err := unwrapToken(p.ID, scope, limit, token)
 	if err != nil {
 		return nil, "", err
 	}
@@ -77,7 +77,7 @@ func (s *Service) ListGroups(ctx context.Context, poolID string, limit int, toke
 	if err != nil {
 		return nil, "", listPageError(err)
 	}
-	return groupViews(gs), wrapToken(scope, next), nil
+	return groupViews(gs), wrapToken(p.ID, scope, next), nil
 }
 
 // UpdateGroup changes the members given in in; the others stay as they are.
@@ -229,10 +229,10 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username s
 		return nil, "", err
 	}
 	if key, ok := p.directKey(username); ok {
-		if page, err := unwrapToken("user-groups\x00"+key, limit, token); err == nil {
+		if page, err := unwrapToken(p.ID, "user-groups\x00"+key, limit, token); err == nil {
 			gs, next, err := s.store.ListGroupsForUser(ctx, p.ID, key, page)
 			if err == nil && len(gs) > 0 {
-				return groupViews(gs), wrapToken("user-groups\x00"+key, next), nil
+				return groupViews(gs), wrapToken(p.ID, "user-groups\x00"+key, next), nil
 			}
 		}
 	}
@@ -241,7 +241,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username s
 		return nil, "", err
 	}
 	scope := "user-groups\x00" + u.UsernameKey
-	page, err := unwrapToken(scope, limit, token)
+	page, err := unwrapToken(p.ID, scope, limit, token)
 	if err != nil {
 		return nil, "", err
 	}
@@ -249,7 +249,7 @@ func (s *Service) AdminListGroupsForUser(ctx context.Context, poolID, username s
 	if err != nil {
 		return nil, "", listPageError(err)
 	}
-	return groupViews(gs), wrapToken(scope, next), nil
+	return groupViews(gs), wrapToken(p.ID, scope, next), nil
 }
 
 // ListUsersInGroup lists the members of a group by username, as summaries
@@ -269,7 +269,7 @@ func (s *Service) ListUsersInGroup(ctx context.Context, poolID, group string, li
 		return err
 	}
 	scope := "group-users\x00" + group
-	page, err := unwrapToken(scope, limit, token)
+	page, err := unwrapToken(p.ID, scope, limit, token)
 	if err != nil {
 		if gerr := groupMissing(); gerr != nil {
 			return nil, "", gerr
@@ -296,7 +296,7 @@ func (s *Service) ListUsersInGroup(ctx context.Context, poolID, group string, li
 	if err != nil {
 		return nil, "", err
 	}
-	return views, wrapToken(scope, next), nil
+	return views, wrapToken(p.ID, scope, next), nil
 }
 
 // GroupsForUser returns every group of the user (for the token issuer's

@@ -779,7 +779,7 @@ func (s *Service) ListUsers(ctx context.Context, in ListUsersInput) ([]User, str
 		return nil, "", err
 	}
 	scope := "users\x00" + in.Filter
-	page, err := unwrapToken(scope, in.Limit, in.Token)
+	page, err := unwrapToken(p.ID, scope, in.Limit, in.Token)
 	if err != nil {
 		return nil, "", err
 	}
@@ -792,7 +792,7 @@ func (s *Service) ListUsers(ctx context.Context, in ListUsersInput) ([]User, str
 	if err != nil {
 		return nil, "", err
 	}
-	return views, wrapToken(scope, next), nil
+	return views, wrapToken(p.ID, scope, next), nil
 }
 
 func hasString(list []string, s string) bool {
