@@ -56,6 +56,9 @@ type Request struct {
 // Caller is who made a signed call (for audit).
 type Caller struct {
 	Principal string
+	// Region is the region the call was signed for (its credential scope),
+	// "" when unknown; the domain reads it through reqctx.Region.
+	Region string
 }
 
 // Authenticator is the seam where signed operations are authenticated and
@@ -187,6 +190,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// AWS authenticates before it validates parameters.
 		caller, err = h.auth.Authenticate(ctx, req)
 		reqctx.SetCaller(ctx, reqctx.Caller{Principal: caller.Principal})
+		ctx = reqctx.WithRegion(ctx, caller.Region)
 		if err != nil {
 			if h.audit != nil {
 				h.audit.Record(ctx, auditEvent(req, caller, targetOf(op, in), err))
@@ -217,7 +221,8 @@ func targetOf(op *operation, in any) string {
 	return op.target(in)
 }
 
-// poolIDOf reads the UserPoolId member of an input shape, if it has one.
+// poolIDOf reads the UserPoolId member of an input shape, if it has one,
+// else the pool a ResourceArn member names (the tagging operations).
 func poolIDOf(in any) string {
 	v := reflect.ValueOf(in)
 	for v.Kind() == reflect.Pointer {
@@ -231,6 +236,10 @@ func poolIDOf(in any) string {
 	}
 	f := v.FieldByName("UserPoolId")
 	if !f.IsValid() {
+		if a := v.FieldByName("ResourceArn"); a.IsValid() && a.Kind() == reflect.String {
+			id, _ := userpool.PoolIDFromARN(a.String())
+			return id
+		}
 		return ""
 	}
 	for f.Kind() == reflect.Pointer {

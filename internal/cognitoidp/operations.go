@@ -106,6 +106,27 @@ var operations = []*operation{
 	op("ListDevices", AuthAccessToken, auditRefusals, noTarget, (*Handler).listDevices),
 	op("ForgetDevice", AuthAccessToken, auditWrites, noTarget, (*Handler).forgetDevice),
 	op("UpdateDeviceStatus", AuthAccessToken, auditWrites, noTarget, (*Handler).updateDeviceStatus),
+	// Schema and tags (schema.go, tags.go)
+	op("AddCustomAttributes", AuthSigV4, auditWrites, noTarget, (*Handler).addCustomAttributes),
+	op("TagResource", AuthSigV4, auditWrites, noTarget, (*Handler).tagResource),
+	op("UntagResource", AuthSigV4, auditWrites, noTarget, (*Handler).untagResource),
+	op("ListTagsForResource", AuthSigV4, auditRefusals, noTarget, (*Handler).listTagsForResource),
+
+	// What userpool refuses or answers without the feature (refused.go)
+	op("CreateUserPoolReplica", AuthSigV4, auditWrites, noTarget, (*Handler).createUserPoolReplica),
+	op("DeleteUserPoolReplica", AuthSigV4, auditWrites, noTarget, (*Handler).deleteUserPoolReplica),
+	op("UpdateUserPoolReplica", AuthSigV4, auditWrites, noTarget, (*Handler).updateUserPoolReplica),
+	op("ListUserPoolReplicas", AuthSigV4, auditRefusals, noTarget, (*Handler).listUserPoolReplicas),
+	op("AdminListUserAuthEvents", AuthSigV4, auditRefusals, byUsername, (*Handler).adminListUserAuthEvents),
+	op("AdminUpdateAuthEventFeedback", AuthSigV4, auditWrites, byUsername, (*Handler).adminUpdateAuthEventFeedback),
+	op("UpdateAuthEventFeedback", AuthNone, auditWrites, noTarget, (*Handler).updateAuthEventFeedback),
+	op("AdminLinkProviderForUser", AuthSigV4, auditWrites, noTarget, (*Handler).adminLinkProviderForUser),
+	op("AdminDisableProviderForUser", AuthSigV4, auditWrites, noTarget, (*Handler).adminDisableProviderForUser),
+	op("StartWebAuthnRegistration", AuthAccessToken, auditWrites, noTarget, (*Handler).startWebAuthnRegistration),
+	op("CompleteWebAuthnRegistration", AuthAccessToken, auditWrites, noTarget, (*Handler).completeWebAuthnRegistration),
+	op("ListWebAuthnCredentials", AuthAccessToken, auditRefusals, noTarget, (*Handler).listWebAuthnCredentials),
+	op("DeleteWebAuthnCredential", AuthAccessToken, auditWrites, noTarget, (*Handler).deleteWebAuthnCredential),
+	op("GetUserAuthFactors", AuthAccessToken, auditRefusals, noTarget, (*Handler).getUserAuthFactors),
 }
 
 // operationsByName indexes operations; every Handler shares it, read-only.

@@ -8,8 +8,10 @@ import (
 
 func TestOperationTable(t *testing.T) {
 	t.Parallel()
-	if len(operations) != 67 || len(operationsByName) != len(operations) {
-		t.Fatalf("%d rows, %d names; the API has 67 operations", len(operations), len(operationsByName))
+	// How many operations the model has, and which, is the walk test's
+	// (walk_test.go); here the table is only checked to be well formed.
+	if len(operationsByName) != len(operations) || len(operations) > 126 {
+		t.Fatalf("%d rows, %d names; the API model has 126 operations", len(operations), len(operationsByName))
 	}
 	for _, o := range operations {
 		if o.newInput == nil || o.call == nil || o.name == "" {

@@ -121,12 +121,21 @@ func (a *SigV4Auth) Authenticate(ctx context.Context, req *Request) (Caller, err
 		// (or a key deleted in between) can get here.
 		return Caller{}, authFailure(err)
 	}
-	caller := Caller{Principal: cred.Principal.Name}
+	caller := Caller{Principal: cred.Principal.Name, Region: res.Region}
 	ref := iam.PoolRef{ID: req.PoolID}
 	if req.PoolID == "" || iam.AccountScoped(req.Operation) {
 		ref = iam.PoolRef{}
 	}
-	err = cred.Authorize(a.account, a.region, req.Operation, ref)
+	// The resource named in a denial is in the pool's region (its id's
+	// prefix), else in the region the call was signed for.
+	region := res.Region
+	if r := userpool.RegionOf(ref.ID); r != "" {
+		region = r
+	}
+	if region == "" {
+		region = a.region
+	}
+	err = cred.Authorize(a.account, region, req.Operation, ref)
 	if err == nil || ref.ID == "" {
 		if err != nil {
 			return caller, authFailure(err)
@@ -138,7 +147,7 @@ func (a *SigV4Auth) Authenticate(ctx context.Context, req *Request) (Caller, err
 	switch {
 	case lerr == nil:
 		ref.Name = name
-		err = cred.Authorize(a.account, a.region, req.Operation, ref)
+		err = cred.Authorize(a.account, region, req.Operation, ref)
 	case userpool.KindOf(lerr) == userpool.KindResourceNotFound:
 		// Keep the denial by id: existence is not revealed.
 	default:
@@ -176,7 +185,7 @@ func (d *DevAuth) Authenticate(ctx context.Context, req *Request) (Caller, error
 		return Caller{}, authFailure(err)
 	}
 	d.warn()
-	return Caller{Principal: "dev:" + az.AccessKeyID}, nil
+	return Caller{Principal: "dev:" + az.AccessKeyID, Region: az.Region}, nil
 }
 
 func (d *DevAuth) warn() {

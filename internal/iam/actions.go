@@ -13,7 +13,7 @@ const ActionPrefix = "cognito-idp:"
 // ActionAll is the wildcard action: every signed operation.
 const ActionAll = "cognito-idp:*"
 
-// signedOperations are the 90 cognito-idp operations that require SigV4
+// signedOperations are the 94 cognito-idp operations that require SigV4
 // (authtype other than "none" in the service model); only these can be
 // granted. The 32 unsigned operations (SignUp, InitiateAuth, GetUser, ...)
 // are authorized by tokens in the request body, never by IAM.
@@ -40,6 +40,8 @@ var signedOperations = []string{
 	"SetUserPoolMfaConfig", "StartUserImportJob", "StopUserImportJob", "TagResource", "UntagResource",
 	"UpdateGroup", "UpdateIdentityProvider", "UpdateManagedLoginBranding", "UpdateResourceServer", "UpdateTerms",
 	"UpdateUserPool", "UpdateUserPoolClient", "UpdateUserPoolDomain",
+	// Multi-Region replicas (newer models).
+	"CreateUserPoolReplica", "DeleteUserPoolReplica", "ListUserPoolReplicas", "UpdateUserPoolReplica",
 }
 
 // accountScoped operations act on the account, not on one pool: IAM has no

@@ -98,10 +98,10 @@ func TestManageUsersExcludes(t *testing.T) {
 
 func TestSignedOperations(t *testing.T) {
 	ops := SignedOperations()
-	if len(ops) != 90 {
-		t.Fatalf("%d signed operations, want 90", len(ops))
+	if len(ops) != 94 {
+		t.Fatalf("%d signed operations, want 94", len(ops))
 	}
-	if len(slices.Compact(slices.Clone(ops))) != 90 {
+	if len(slices.Compact(slices.Clone(ops))) != 94 {
 		t.Fatal("duplicate signed operations")
 	}
 	if len(unsignedOperations) != 32 {
@@ -149,7 +149,7 @@ func TestExpandRawAndWildcard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 90 || !slices.Contains(all, "cognito-idp:CreateUserPool") || !slices.Contains(all, "cognito-idp:AdminInitiateAuth") {
+	if len(all) != 94 || !slices.Contains(all, "cognito-idp:CreateUserPool") || !slices.Contains(all, "cognito-idp:AdminInitiateAuth") {
 		t.Errorf("cognito-idp:* expands to %d actions: %v", len(all), all)
 	}
 	if slices.Contains(all, "cognito-idp:SignUp") {

@@ -12,7 +12,7 @@
 //     As in Amplify, manageUsers does not include ListUsers,
 //     ListUsersInGroup, AdminAddUserToGroup or AdminRemoveUserFromGroup.
 //     Grants may also name raw IAM actions "cognito-idp:<Operation>" (any of
-//     the 90 SigV4 operations; case-insensitive like IAM) and "cognito-idp:*".
+//     the 94 SigV4 operations; case-insensitive like IAM) and "cognito-idp:*".
 //     The 32 unsigned operations (SignUp, InitiateAuth, GetUser, ...) cannot be
 //     granted: Cognito authorizes them with tokens, never with IAM.
 //   - Amplify attaches each policy to one user pool ARN; here a grant names a

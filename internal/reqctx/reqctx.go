@@ -95,3 +95,22 @@ func CallerOf(ctx context.Context) Caller {
 	}
 	return Caller{}
 }
+
+// regionKey is the context key of the signed region.
+type regionKey struct{}
+
+// WithRegion returns a context carrying the region a request was signed for
+// (its SigV4 credential scope), so that the domain can create resources in
+// the caller's region without knowing about HTTP or SigV4.
+func WithRegion(ctx context.Context, region string) context.Context {
+	if region == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, regionKey{}, region)
+}
+
+// Region is the region given to WithRegion, "" for an unsigned request.
+func Region(ctx context.Context) string {
+	r, _ := ctx.Value(regionKey{}).(string)
+	return r
+}

@@ -52,3 +52,18 @@ func TestWithoutARecord(t *testing.T) {
 		t.Error("accessors without a record must answer zero values")
 	}
 }
+
+func TestRegion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	if Region(ctx) != "" {
+		t.Fatal("a context without a region must answer \"\"")
+	}
+	signed := WithRegion(ctx, "us-west-2")
+	if got := Region(signed); got != "us-west-2" {
+		t.Errorf("Region = %q, want us-west-2", got)
+	}
+	if WithRegion(ctx, "") != ctx {
+		t.Error("WithRegion with no region must return ctx unchanged")
+	}
+}

@@ -399,6 +399,9 @@ func applyUpdatable(st *PoolSettings, in PoolInput) error {
 		}
 	}
 	st.Extra = kept
+	if err := checkExtraTags(in.Extra); err != nil {
+		return err
+	}
 	for k, v := range defaultExtra {
 		st.Extra[k] = json.RawMessage(v)
 	}
@@ -524,9 +527,14 @@ func encodeSettings(v any) ([]byte, error) {
 	return b, nil
 }
 
-// PoolARN is the ARN of a pool: arn:aws:cognito-idp:<region>:<account>:userpool/<id>.
+// PoolARN is the ARN of a pool: arn:aws:cognito-idp:<region>:<account>:userpool/<id>,
+// the region being the pool id's prefix (the region the pool was created in).
 func (s *Service) PoolARN(poolID string) string {
-	return fmt.Sprintf("arn:aws:cognito-idp:%s:%s:userpool/%s", s.region, s.acct, poolID)
+	region := RegionOf(poolID)
+	if region == "" {
+		region = s.region
+	}
+	return fmt.Sprintf("arn:aws:cognito-idp:%s:%s:userpool/%s", region, s.acct, poolID)
 }
 
 // CreatePool creates a user pool (CreateUserPool).
@@ -543,13 +551,14 @@ func (s *Service) CreatePool(ctx context.Context, in PoolInput) (*Pool, error) {
 		return nil, err
 	}
 	now := s.nowUTC()
+	region := s.requestRegion(ctx)
 	// Nine characters of 62 make a collision vanishingly rare; retry anyway.
 	for attempt := 0; attempt < 5; attempt++ {
 		suffix, err := randomString(s.rand, poolIDSuffix, poolIDAlphabet)
 		if err != nil {
 			return nil, Internal(err)
 		}
-		sp := store.Pool{ID: s.region + "_" + suffix, Name: in.Name, Settings: raw, CreatedAt: now, UpdatedAt: now}
+		sp := store.Pool{ID: region + "_" + suffix, Name: in.Name, Settings: raw, CreatedAt: now, UpdatedAt: now}
 		err = s.store.CreatePool(ctx, sp)
 		if errors.Is(err, store.ErrAlreadyExists) {
 			continue
