@@ -111,6 +111,7 @@ var operations = []*operation{
 	op("TagResource", AuthSigV4, auditWrites, noTarget, (*Handler).tagResource),
 	op("UntagResource", AuthSigV4, auditWrites, noTarget, (*Handler).untagResource),
 	op("ListTagsForResource", AuthSigV4, auditRefusals, noTarget, (*Handler).listTagsForResource),
+	op("GetSigningCertificate", AuthSigV4, auditRefusals, noTarget, (*Handler).getSigningCertificate),
 
 	// What userpool refuses or answers without the feature (refused.go)
 	op("CreateUserPoolReplica", AuthSigV4, auditWrites, noTarget, (*Handler).createUserPoolReplica),

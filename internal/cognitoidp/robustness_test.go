@@ -354,6 +354,8 @@ func valueFor(op string, m rbMember, r rbRefs) (any, bool) {
 		return []any{}, true
 	case "ClientName":
 		return "robust-client", true
+	case "CloudWatchLogsRoleArn":
+		return "arn:aws:iam::123456789012:role/CognitoImport", true
 	case "DeviceSecretVerifierConfig":
 		return map[string]string{"PasswordVerifier": "AQID", "Salt": "BAUG"}, true
 	}

@@ -1,6 +1,9 @@
 package cognitoidp
 
-import "context"
+import (
+	"context"
+	"encoding/base64"
+)
 
 // Tags on pool ARNs: TagResource, UntagResource, ListTagsForResource. The
 // tags are the pool's UserPoolTags (userpool/tags.go).
@@ -37,4 +40,19 @@ func (h *Handler) listTagsForResource(ctx context.Context, in *listTagsForResour
 		return nil, err
 	}
 	return &listTagsForResourceOutput{Tags: tags}, nil
+}
+
+// GetSigningCertificate: the pool's ID-token key as a base64 X.509
+// certificate.
+
+type getSigningCertificateOutput struct {
+	Certificate string `json:"Certificate"`
+}
+
+func (h *Handler) getSigningCertificate(ctx context.Context, in *userPoolIDInput) (*getSigningCertificateOutput, error) {
+	der, err := h.svc.SigningCertificate(ctx, *in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	return &getSigningCertificateOutput{Certificate: base64.StdEncoding.EncodeToString(der)}, nil
 }

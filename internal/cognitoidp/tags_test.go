@@ -1,6 +1,8 @@
 package cognitoidp_test
 
 import (
+	"crypto/x509"
+	"encoding/base64"
 	"fmt"
 	"maps"
 	"testing"
@@ -113,4 +115,34 @@ func TestRegionFollowsTheSignature(t *testing.T) {
 	if e2, err := east.CreateUserPool(bg, &cip.CreateUserPoolInput{PoolName: aws.String("east")}); err != nil || (*e2.UserPool.Id)[:10] != "us-east-1_" {
 		t.Fatalf("us-east-1 pool: %v %v", e2, err)
 	}
+}
+
+func TestGetSigningCertificate(t *testing.T) {
+	e := newAuEnv(t)
+	pool := e.pool(t, nil)
+	get := func() string {
+		t.Helper()
+		out, err := e.signed.GetSigningCertificate(bg, &cip.GetSigningCertificateInput{UserPoolId: &pool})
+		if err != nil {
+			t.Fatalf("GetSigningCertificate: %v", err)
+		}
+		return *out.Certificate
+	}
+	b64 := get()
+	der, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatalf("not a certificate: %v", err)
+	}
+	if err := cert.CheckSignatureFrom(cert); err != nil {
+		t.Fatalf("not self-signed: %v", err)
+	}
+	if get() != b64 {
+		t.Fatal("the certificate changed between calls while the key lives")
+	}
+	_, err = e.signed.GetSigningCertificate(bg, &cip.GetSigningCertificateInput{UserPoolId: aws.String("us-east-1_nope12345")})
+	wantErr(t, err, "ResourceNotFoundException", "User pool us-east-1_nope12345 does not exist.")
 }

@@ -41,6 +41,8 @@ type Options struct {
 	// made through this Service are seen at once; changes made by another
 	// instance sharing the store, within this TTL.
 	PoolCacheTTL time.Duration
+	// Imports configures user import jobs (importjobs.go).
+	Imports ImportOptions
 }
 
 // Service is the domain. It is safe for concurrent use.
@@ -56,6 +58,8 @@ type Service struct {
 	tokens *token.Issuer
 	sender Sender
 	pools  poolCache
+	// imports runs user import jobs (importjobs.go).
+	imports *importRunner
 }
 
 // New returns a Service over st.
@@ -73,6 +77,7 @@ func New(st store.Store, opts Options) *Service {
 		sender: opts.Sender,
 		pools:  poolCache{ttl: opts.PoolCacheTTL, clock: time.Now},
 	}
+	s.imports = newImportRunner(opts.Imports)
 	if s.pools.ttl == 0 {
 		s.pools.ttl = DefaultPoolCacheTTL
 	}

@@ -209,3 +209,20 @@ func (s *Service) updateTags(ctx context.Context, arn string, change func(map[st
 	}
 	return nil
 }
+
+// SigningCertificate is GetSigningCertificate: a self-signed X.509
+// certificate (DER) over the pool's current ID-token signing key.
+func (s *Service) SigningCertificate(ctx context.Context, poolID string) ([]byte, error) {
+	p, err := s.GetPool(ctx, poolID)
+	if err != nil {
+		return nil, err
+	}
+	if s.tokens == nil {
+		return nil, Internal(ErrNoTokenIssuer)
+	}
+	der, err := s.tokens.SigningCertificate(ctx, p.ID)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	return der, nil
+}
