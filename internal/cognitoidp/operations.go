@@ -106,6 +106,14 @@ var operations = []*operation{
 	op("ListDevices", AuthAccessToken, auditRefusals, noTarget, (*Handler).listDevices),
 	op("ForgetDevice", AuthAccessToken, auditWrites, noTarget, (*Handler).forgetDevice),
 	op("UpdateDeviceStatus", AuthAccessToken, auditWrites, noTarget, (*Handler).updateDeviceStatus),
+
+	// User import jobs (importjobs.go; the CSV upload is internal/importupload)
+	op("GetCSVHeader", AuthSigV4, auditRefusals, noTarget, (*Handler).getCSVHeader),
+	op("CreateUserImportJob", AuthSigV4, auditWrites, noTarget, (*Handler).createUserImportJob),
+	op("DescribeUserImportJob", AuthSigV4, auditRefusals, noTarget, (*Handler).describeUserImportJob),
+	op("ListUserImportJobs", AuthSigV4, auditRefusals, noTarget, (*Handler).listUserImportJobs),
+	op("StartUserImportJob", AuthSigV4, auditWrites, noTarget, (*Handler).startUserImportJob),
+	op("StopUserImportJob", AuthSigV4, auditWrites, noTarget, (*Handler).stopUserImportJob),
 	// Schema and tags (schema.go, tags.go)
 	op("AddCustomAttributes", AuthSigV4, auditWrites, noTarget, (*Handler).addCustomAttributes),
 	op("TagResource", AuthSigV4, auditWrites, noTarget, (*Handler).tagResource),
