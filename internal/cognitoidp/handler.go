@@ -111,6 +111,7 @@ type Handler struct {
 	svc     *userpool.Service
 	auth    Authenticator
 	audit   Auditor
+	limit   Limiter
 	log     *slog.Logger
 	maxBody int64
 	ops     map[string]*operation
@@ -120,6 +121,7 @@ type Handler struct {
 type Options struct {
 	Authenticator Authenticator // required; use AllowAll only in tests/dev mode
 	Auditor       Auditor
+	Limiter       Limiter // nil: no throttling (limit.go)
 	Logger        *slog.Logger
 	MaxBody       int64
 }
@@ -130,6 +132,7 @@ func New(svc *userpool.Service, opts Options) *Handler {
 		svc:     svc,
 		auth:    opts.Authenticator,
 		audit:   opts.Auditor,
+		limit:   opts.Limiter,
 		log:     opts.Logger,
 		maxBody: opts.MaxBody,
 		ops:     operationsByName,
@@ -198,6 +201,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail(toWire(h.log, err))
 			return
 		}
+	}
+	if h.limit != nil && !h.limit.Allow(ctx, limitCall(r, name, op, req.PoolID, in)) {
+		fail(errThrottled())
+		return
 	}
 	if msg := validate(in); msg != "" {
 		fail(&awsjson.Error{Type: string(userpool.KindInvalidParameter), Message: msg, Status: http.StatusBadRequest})
