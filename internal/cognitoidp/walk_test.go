@@ -3,7 +3,10 @@ package cognitoidp_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -120,5 +123,42 @@ func TestWalkEveryOperation(t *testing.T) {
 	slices.Sort(unknown)
 	if len(unknown) > 0 {
 		t.Errorf("%d operations answer UnknownOperationException: %s", len(unknown), strings.Join(unknown, ", "))
+	}
+}
+
+// TestDifferencesTableIsTheModel: docs/differences.md classes every
+// operation of the model exactly once, as enforced, stored or refused.
+func TestDifferencesTableIsTheModel(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "differences.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	_, rest, ok := strings.Cut(doc, "<!-- operations:begin -->")
+	body, _, ok2 := strings.Cut(rest, "<!-- operations:end -->")
+	if !ok || !ok2 {
+		t.Fatal("docs/differences.md has no operations table between its markers")
+	}
+	row := regexp.MustCompile("^\\| `([A-Za-z]+)` \\| (enforced|stored|refused) \\| (.+) \\|$")
+	seen := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(body), "\n")[2:] {
+		m := row.FindStringSubmatch(line)
+		if m == nil {
+			t.Errorf("malformed row: %q", line)
+			continue
+		}
+		if seen[m[1]] {
+			t.Errorf("%s is listed twice", m[1])
+		}
+		seen[m[1]] = true
+	}
+	for _, m := range modelOperations(t) {
+		if !seen[m.Name] {
+			t.Errorf("%s is not in docs/differences.md", m.Name)
+		}
+		delete(seen, m.Name)
+	}
+	for name := range seen {
+		t.Errorf("docs/differences.md lists %s, which the model does not have", name)
 	}
 }
