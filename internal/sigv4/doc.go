@@ -23,7 +23,9 @@
 //   - X-Amz-Date (or Date) required; credential-scope date must be its day;
 //     service must be cognito-idp (configurable); region syntactically valid
 //     or in an allow list; ±5 minutes clock skew;
-//   - host and the date header must be signed; a signed
+//   - host and the date header must be signed, and X-Amz-Target when the
+//     request carries it (else a captured call could be re-targeted to
+//     another operation with its signature intact); a signed
 //     X-Amz-Security-Token is accepted and ignored (no STS here);
 //   - the derived signing key is cached per (secret, date, region, service)
 //     in a 256-entry LRU keyed by a hash of the secret; the signature is
@@ -51,7 +53,7 @@
 //     in the AWS Authorization.".
 //   - Inferred (same style, not seen verbatim): the terminator and
 //     credential-scope-date messages, "'X-Amz-Date' must be a 'SignedHeader'
-//     ...", the unsupported-algorithm, unknown/duplicate-parameter and
+//     ...", "'X-Amz-Target' must be a 'SignedHeader' ...", the unsupported-algorithm, unknown/duplicate-parameter and
 //     SignedHeaders-syntax messages, the single-Authorization-header message,
 //     the x-amz-content-sha256 mismatch (S3's wording), which of
 //     Incomplete/InvalidSignature the signed-header checks use, and HTTP 400

@@ -21,6 +21,7 @@ const (
 	msgUnrecognized      = "The security token included in the request is invalid."
 	msgSignatureMismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 	msgDateRequired      = "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+	msgTargetUnsigned    = "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."
 )
 
 // Error is a client-facing authentication failure. Code is the AWS error type

@@ -106,7 +106,7 @@ func TestVerifyBeyondSDK(t *testing.T) {
 		req := newReq()
 		req.Header.Set("X-Amz-Date", t0.Format("20060102T150405Z"))
 		req.Header.Set("User-Agent", "Boto3/1.34.0  md/Botocore#1.34.0")
-		req.Header.Set("Authorization", testSign(req, body, testAKID, testSecret, "us-east-1", "cognito-idp", t0, []string{"host", "x-amz-date", "user-agent", "content-type"}))
+		req.Header.Set("Authorization", testSign(req, body, testAKID, testSecret, "us-east-1", "cognito-idp", t0, []string{"host", "x-amz-date", "user-agent", "content-type", "x-amz-target"}))
 		sreq, sbody := overTheWire(t, req)
 		if _, err := newVerifier(t0).Verify(ctx, sreq, sbody); err != nil {
 			t.Fatalf("Verify: %v", err)
@@ -121,7 +121,7 @@ func TestVerifyBeyondSDK(t *testing.T) {
 		req := newReq()
 		req.Header.Set("X-Amz-Date", t0.Format("20060102T150405Z"))
 		req.Header.Set("X-Amz-Security-Token", "FwoGZXIvYXdzEXAMPLE")
-		req.Header.Set("Authorization", testSign(req, body, testAKID, testSecret, "us-east-1", "cognito-idp", t0, []string{"host", "x-amz-date", "x-amz-security-token"}))
+		req.Header.Set("Authorization", testSign(req, body, testAKID, testSecret, "us-east-1", "cognito-idp", t0, []string{"host", "x-amz-date", "x-amz-security-token", "x-amz-target"}))
 		sreq, sbody := overTheWire(t, req)
 		res, err := newVerifier(t0).Verify(ctx, sreq, sbody)
 		if err != nil || !res.SessionToken {

@@ -94,7 +94,7 @@ func (v *Verifier) maxSkew() time.Duration {
 //
 // Checks, in order: Authorization present; header well-formed and a date
 // header present (IncompleteSignatureException); date format; host and the
-// date header signed; credential scope service, region, terminator and date;
+// date header signed, and X-Amz-Target when sent; credential scope service, region, terminator and date;
 // clock skew; X-Amz-Content-Sha256 (when sent) matches the body; access key
 // known (UnrecognizedClientException); signature.
 func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (Result, error) {
@@ -139,6 +139,12 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (Re
 			display = "Date"
 		}
 		return Result{}, newError(CodeIncompleteSignature, "'"+display+"' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	// X-Amz-Target names the operation of an AWS JSON call: left unsigned,
+	// a captured request could be re-targeted (AdminGetUser replayed as
+	// AdminDisableUser) with its signature still valid.
+	if _, sent := r.Header["X-Amz-Target"]; sent && !slices.Contains(auth.SignedHeaders, "x-amz-target") {
+		return Result{}, newError(CodeIncompleteSignature, msgTargetUnsigned)
 	}
 
 	if e := v.checkScope(auth, signingTime, dateName); e != nil {
