@@ -15,6 +15,7 @@ import (
 // github.com/alexrudd/cognito-srp/v4 against the server maths, the way
 // InitiateAuth and RespondToAuthChallenge will.
 func TestInteropAlexruddClient(t *testing.T) {
+	t.Parallel()
 	r := mrand.New(mrand.NewChaCha8([32]byte{9}))
 	const poolID = "eu-west-1_AbCdEf123"
 	pool := PoolName(poolID)
@@ -87,6 +88,7 @@ func TestInteropAlexruddClient(t *testing.T) {
 // TestInteropDeviceSRP runs the device variant: pool name := device group
 // key, user id := device key, password := device password.
 func TestInteropDeviceSRP(t *testing.T) {
+	t.Parallel()
 	const groupKey, deviceKey, devicePassword = "-QbxSBFU2", "us-east-1_3f0fa4e2-29ce-4e65-8d3f-3e9d1a8e3a43", "Wt9Rr1b3bpy1b5Xb+9Q6s0ch0pXG5q1c"
 	salt := []byte{0x00, 0x9a, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee}
 	v := Verifier(groupKey, deviceKey, devicePassword, salt)

@@ -77,6 +77,7 @@ func (c *refClient) claim(saltHex, bHex string, secretBlock []byte, timestamp st
 }
 
 func TestConstants(t *testing.T) {
+	t.Parallel()
 	if bigN.BitLen() != 3072 || !bigN.ProbablyPrime(20) {
 		t.Fatalf("N: %d bits, prime %v", bigN.BitLen(), bigN.ProbablyPrime(20))
 	}
@@ -89,6 +90,7 @@ func TestConstants(t *testing.T) {
 }
 
 func TestPad(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"0", "00"},
 		{"1", "01"},
@@ -136,6 +138,7 @@ func mustDecode(t testing.TB, s string) []byte {
 }
 
 func TestReferenceVector(t *testing.T) {
+	t.Parallel()
 	salt, _ := hex.DecodeString(tvSaltHex)
 	block := mustDecode(t, tvBlock)
 	if PoolName("us-east-1_TestPool") != tvPool {
@@ -203,6 +206,7 @@ func TestReferenceVector(t *testing.T) {
 // TestSaltPitfall pins that x uses the salt as an integer: with a leading
 // 0x00 or a first byte ≥ 0x80 the raw bytes give a different x.
 func TestSaltPitfall(t *testing.T) {
+	t.Parallel()
 	raw := func(salt []byte) *big.Int {
 		inner := sha256.Sum256([]byte("Pool" + "bob" + ":" + "Secret1!"))
 		h := sha256.New()
@@ -250,6 +254,7 @@ func randomString(r *mrand.Rand, n int) string {
 }
 
 func TestPropertyRandomUsers(t *testing.T) {
+	t.Parallel()
 	r := mrand.New(mrand.NewChaCha8([32]byte{1, 2, 3}))
 	firsts := []int{-1, 0x00, 0x01, 0x7f, 0x80, 0xff}
 	n := 60
@@ -288,6 +293,7 @@ func TestPropertyRandomUsers(t *testing.T) {
 }
 
 func TestServerStateRoundTrip(t *testing.T) {
+	t.Parallel()
 	salt := bytes.Repeat([]byte{0x42}, SaltLen)
 	v := Verifier("P", "u", "pw", salt)
 	srv, err := NewServer(v, rand.Reader)
@@ -329,6 +335,7 @@ func TestServerStateRoundTrip(t *testing.T) {
 }
 
 func TestNewServerErrors(t *testing.T) {
+	t.Parallel()
 	v := Verifier("P", "u", "pw", []byte{1, 2, 3})
 	if _, err := NewServer(v, bytes.NewReader(make([]byte, 10))); err == nil {
 		t.Error("NewServer with short randomness succeeded")
@@ -380,6 +387,7 @@ func newFixture(t testing.TB) fixture {
 }
 
 func TestVerifyClaimNegative(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	flip := func(s string) string {
 		b := mustDecode(t, s)
@@ -449,6 +457,7 @@ func mustDecodeHex(s string) []byte {
 }
 
 func TestParseTimestamp(t *testing.T) {
+	t.Parallel()
 	skew := 5 * time.Minute
 	at := func(s string) time.Time {
 		tm, err := time.Parse(time.RFC3339, s)

@@ -50,6 +50,7 @@ func publicKeysFromJWKS(t *testing.T, doc []byte) map[string]*rsa.PublicKey {
 
 // Tokens verify with golang-jwt using only the keys published in our JWKS.
 func TestInteropGolangJWT(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(o *Options) { o.KeyBits = 2048; o.Rand = rand.Reader })
 	ctx := context.Background()
 	in := basicInput()

@@ -65,6 +65,7 @@ func mustVerify(t *testing.T, is *Issuer, id, access string) {
 }
 
 func TestEnsureKeysIdempotent(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := context.Background()
 	for range 3 {
@@ -91,6 +92,7 @@ func TestEnsureKeysIdempotent(t *testing.T) {
 }
 
 func TestConcurrentIssueCreatesOnePair(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(o *Options) { o.Rand = rand.Reader })
 	var wg sync.WaitGroup
 	toks := make([][2]string, 8)
@@ -115,6 +117,7 @@ func TestConcurrentIssueCreatesOnePair(t *testing.T) {
 }
 
 func TestRotation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := context.Background()
 	id1, access1 := issue(t, e.is)
@@ -181,6 +184,7 @@ func TestRotation(t *testing.T) {
 }
 
 func TestRotateTwicePrunes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(o *Options) { o.MaxTokenValidity = time.Hour; o.CacheTTL = time.Second })
 	ctx := context.Background()
 	if err := e.is.Rotate(ctx, testPool); err != nil { // works on a pool without keys
@@ -204,6 +208,7 @@ func TestRotateTwicePrunes(t *testing.T) {
 // Another instance notices a rotation within CacheTTL, and verifies tokens
 // of keys it has not seen yet after its unknown-kid reload.
 func TestRotationSeenByOtherInstance(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(o *Options) { o.Rand = rand.Reader })
 	ctx := context.Background()
 	a := e.is
@@ -235,6 +240,7 @@ func TestRotationSeenByOtherInstance(t *testing.T) {
 }
 
 func TestUnknownKIDReloadIsRateLimited(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	bogus := f.forge(t, "bogus-kid", f.accessKey.priv, nil)
@@ -269,6 +275,7 @@ func TestUnknownKIDReloadIsRateLimited(t *testing.T) {
 // keys are published, each verifies the other's tokens, and once both have
 // read the store they sign with the same keys.
 func TestConcurrentEnsureKeysTwoInstances(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(o *Options) { o.Rand = rand.Reader })
 	a := e.is
 	b := e.issuer(t, func(o *Options) { o.Rand = rand.Reader })
@@ -319,6 +326,7 @@ func TestConcurrentEnsureKeysTwoInstances(t *testing.T) {
 }
 
 func TestKIDCollisionRetried(t *testing.T) {
+	t.Parallel()
 	// Two instances with identical randomness draw the same kids: the second
 	// one's CreateSigningKey collides and it draws again.
 	e := newEnv(t, nil)

@@ -94,6 +94,7 @@ func claimNames(t *testing.T, payload string) []string {
 }
 
 func TestIssuePairGolden(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	in := IssueInput{
 		PoolID:   testPool,
@@ -170,6 +171,7 @@ func TestIssuePairGolden(t *testing.T) {
 }
 
 func TestIssuePairMinimalClaims(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	in := IssueInput{PoolID: testPool, ClientID: testClient, Sub: testSub, Username: testUser}
 	id, access, err := e.is.IssuePair(context.Background(), in)
@@ -212,6 +214,7 @@ func TestIssuePairMinimalClaims(t *testing.T) {
 }
 
 func TestIssuePairRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	for name, mod := range map[string]func(*IssueInput){
 		"no pool":         func(in *IssueInput) { in.PoolID = "" },
@@ -230,6 +233,7 @@ func TestIssuePairRejectsBadInput(t *testing.T) {
 }
 
 func TestGroupClaims(t *testing.T) {
+	t.Parallel()
 	g := func(name string, p *int64, role string) store.Group {
 		return store.Group{Name: name, Precedence: p, RoleArn: role}
 	}
@@ -328,6 +332,7 @@ func TestGroupClaims(t *testing.T) {
 }
 
 func TestPreferredRoleClaimOmittedOnTie(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	in := basicInput()
 	in.Groups = []store.Group{{Name: "a", Precedence: prec(1), RoleArn: roleA}, {Name: "b", Precedence: prec(1), RoleArn: roleB}}
@@ -358,6 +363,7 @@ func TestPreferredRoleClaimOmittedOnTie(t *testing.T) {
 }
 
 func TestJWKSShape(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	ctx := context.Background()
 	b, err := e.is.JWKS(ctx, testPool)
@@ -418,6 +424,7 @@ func TestJWKSShape(t *testing.T) {
 }
 
 func TestDiscovery(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil)
 	b, err := e.is.Discovery("us-east-1_abc", "http://localhost:9229/")
 	if err != nil {
@@ -453,12 +460,14 @@ func TestDiscovery(t *testing.T) {
 }
 
 func TestCognitoIssuerURL(t *testing.T) {
+	t.Parallel()
 	if got := CognitoIssuerURL("eu-central-1_PaHE1tWNZ"); got != "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_PaHE1tWNZ" {
 		t.Error(got)
 	}
 }
 
 func TestNewIssuerRejectsBadOptions(t *testing.T) {
+	t.Parallel()
 	ks := newMemKeyStore()
 	seal := func(b []byte) ([]byte, error) { return b, nil }
 	for name, o := range map[string]Options{
@@ -477,6 +486,7 @@ func TestNewIssuerRejectsBadOptions(t *testing.T) {
 }
 
 func TestSealOpen(t *testing.T) {
+	t.Parallel()
 	xor := func(b []byte) ([]byte, error) {
 		out := make([]byte, len(b))
 		for i := range b {

@@ -93,6 +93,7 @@ func (f *fixture) forge(t *testing.T, kid string, priv *rsa.PrivateKey, mod func
 }
 
 func TestVerifyAcceptsIssuedTokens(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	c, err := f.e.is.Verify(ctx, testPool, f.access, UseAccess)
@@ -133,6 +134,7 @@ func TestVerifyAcceptsIssuedTokens(t *testing.T) {
 }
 
 func TestVerifyRejects(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	kid := f.accessKey.kid
@@ -276,6 +278,7 @@ func TestVerifyRejects(t *testing.T) {
 }
 
 func TestVerifyExpiry(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		leeway  time.Duration
@@ -315,6 +318,7 @@ func TestVerifyExpiry(t *testing.T) {
 // A token accepted once is not parsed again; everything that must still
 // hold is checked on each use.
 func TestVerifiedTokenCache(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, nil)
 	ctx := context.Background()
 	is := f.e.is
