@@ -25,6 +25,7 @@ func FuzzDecodeMap(f *testing.F) {
 }
 
 func TestDecodeMapRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, m := range []map[string]string{
 		nil, {}, {"email": "a@b.c", "name": "Ünïcode <tag> & \"quotes\"\n", "custom:x": ""},
 	} {

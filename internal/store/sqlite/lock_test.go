@@ -17,6 +17,7 @@ import (
 // once the holder unlocks, the lock can be taken again. Other databases are
 // other locks.
 func TestLockServerExcludes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "userpool.db")
 	l1, err := LockServer(path)
@@ -59,6 +60,7 @@ func TestLockServerExcludes(t *testing.T) {
 // A lock file left by a crashed holder (its pid still in it, no flock held)
 // locks nothing.
 func TestLockServerStaleFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "userpool.db")
 	if err := os.WriteFile(LockPath(path), []byte("999999\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -77,6 +79,7 @@ func TestLockServerStaleFile(t *testing.T) {
 // The lock of another process is refused with its pid, and released by the
 // kernel when that process is killed.
 func TestLockServerOtherProcess(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "userpool.db")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestLockServerHelper$")
 	cmd.Env = append(os.Environ(), "USERPOOL_LOCK_HELPER="+path)

@@ -26,6 +26,7 @@ var auditSpellingRows = []struct{ action, before, after string }{
 // Rows written with the old outcome spelling at schema version 1 read back
 // with the new one after Open migrates; migrating down restores them.
 func TestMigrateAuditOutcomeSpelling(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "userpool.db")
 	db, err := sql.Open("sqlite", dsn(path, false))

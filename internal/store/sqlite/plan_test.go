@@ -9,6 +9,7 @@ import (
 // reached by an index search (no full scan, no sort), and keyset cursors seek
 // on the whole key, so page N costs the same as page 1.
 func TestQueryPlans(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	filter := func(prefix bool, after []string) string {
 		q, _ := filterQuery(userColsU, "p", 5, prefix, "ali", after)

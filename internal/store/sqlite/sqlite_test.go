@@ -23,5 +23,6 @@ func openTemp(t testing.TB) *Store {
 }
 
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func TestUpperBound(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in, want string
 		ok       bool
@@ -36,6 +37,7 @@ func TestUpperBound(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	tok := encodeToken("users", "alice")
 	got, err := decodeToken(tok, "users", 1)
 	if err != nil || len(got) != 1 || got[0] != "alice" {
@@ -59,6 +61,7 @@ func TestTokens(t *testing.T) {
 }
 
 func TestReopen(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "userpool.db")
 	ctx := t.Context()
 	s, err := Open(ctx, path)
@@ -102,6 +105,7 @@ func TestReopen(t *testing.T) {
 
 // A panicking updater must not wedge the single writer connection.
 func TestUpdaterPanicReleasesWriter(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second) // hang guard only
 	defer cancel()
@@ -127,6 +131,7 @@ func TestUpdaterPanicReleasesWriter(t *testing.T) {
 
 // Tokens of the longest attribute values still decode.
 func TestLongValueToken(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	ctx := t.Context()
 	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "p"}); err != nil {
