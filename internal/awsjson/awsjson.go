@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // ContentType is the content type of every response.
@@ -224,14 +225,44 @@ type errorBody struct {
 	ReasonCode string `json:"reasonCode,omitempty"`
 }
 
-// WriteError writes the AWS JSON error envelope.
+// Caps on an error message's size on the wire. Messages may quote client
+// input (Coral's "Value '...' at ..."); uncapped, a 1 MiB input became a
+// 1 MiB x-amzn-ErrorMessage header, which Node clients fail to parse from
+// about 20 KB (issue 13 finding 8). AWS's own messages quote at most a
+// short prefix of a value.
+const (
+	// MaxHeaderMessage bounds x-amzn-ErrorMessage, in bytes.
+	MaxHeaderMessage = 1024
+	// MaxBodyMessage bounds the body's "message", in bytes of UTF-8.
+	MaxBodyMessage = 4096
+)
+
+// truncated is the suffix of a cut message.
+const truncated = "..."
+
+// capMessage cuts msg to at most n bytes, on a UTF-8 boundary, ending in
+// "..." when cut.
+func capMessage(msg string, n int) string {
+	if len(msg) <= n {
+		return msg
+	}
+	cut := n - len(truncated)
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + truncated
+}
+
+// WriteError writes the AWS JSON error envelope. The message is capped
+// (MaxBodyMessage in the body, MaxHeaderMessage in x-amzn-ErrorMessage).
 func WriteError(w http.ResponseWriter, requestID string, e *Error) {
-	b, _ := json.Marshal(errorBody{Type: e.Type, Message: e.Message})
+	msg := capMessage(e.Message, MaxBodyMessage)
+	b, _ := json.Marshal(errorBody{Type: e.Type, Message: msg})
 	h := w.Header()
 	h.Set("Content-Type", ContentType)
 	h.Set("x-amzn-RequestId", requestID)
 	h.Set("x-amzn-ErrorType", e.Type+":")
-	if m := headerSafe(e.Message); m != "" {
+	if m := capMessage(headerSafe(msg), MaxHeaderMessage); m != "" {
 		h.Set("x-amzn-ErrorMessage", m)
 	}
 	h.Set("Content-Length", strconv.Itoa(len(b)))
