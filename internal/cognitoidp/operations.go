@@ -107,6 +107,47 @@ var operations = []*operation{
 	op("ForgetDevice", AuthAccessToken, auditWrites, noTarget, (*Handler).forgetDevice),
 	op("UpdateDeviceStatus", AuthAccessToken, auditWrites, noTarget, (*Handler).updateDeviceStatus),
 
+	// Domains (poolresources.go)
+	op("CreateUserPoolDomain", AuthSigV4, auditWrites, byDomain, (*Handler).createUserPoolDomain),
+	op("DescribeUserPoolDomain", AuthSigV4, auditRefusals, byDomain, (*Handler).describeUserPoolDomain),
+	op("UpdateUserPoolDomain", AuthSigV4, auditWrites, byDomain, (*Handler).updateUserPoolDomain),
+	op("DeleteUserPoolDomain", AuthSigV4, auditWrites, byDomain, (*Handler).deleteUserPoolDomain),
+
+	// Resource servers (poolresources.go)
+	op("CreateResourceServer", AuthSigV4, auditWrites, byIdentifier, (*Handler).createResourceServer),
+	op("DescribeResourceServer", AuthSigV4, auditRefusals, byIdentifier, (*Handler).describeResourceServer),
+	op("UpdateResourceServer", AuthSigV4, auditWrites, byIdentifier, (*Handler).updateResourceServer),
+	op("DeleteResourceServer", AuthSigV4, auditWrites, byIdentifier, (*Handler).deleteResourceServer),
+	op("ListResourceServers", AuthSigV4, auditRefusals, noTarget, (*Handler).listResourceServers),
+
+	// Identity providers (poolresources.go)
+	op("CreateIdentityProvider", AuthSigV4, auditWrites, byProviderName, (*Handler).createIdentityProvider),
+	op("DescribeIdentityProvider", AuthSigV4, auditRefusals, byProviderName, (*Handler).describeIdentityProvider),
+	op("UpdateIdentityProvider", AuthSigV4, auditWrites, byProviderName, (*Handler).updateIdentityProvider),
+	op("DeleteIdentityProvider", AuthSigV4, auditWrites, byProviderName, (*Handler).deleteIdentityProvider),
+	op("ListIdentityProviders", AuthSigV4, auditRefusals, noTarget, (*Handler).listIdentityProviders),
+	op("GetIdentityProviderByIdentifier", AuthSigV4, auditRefusals, target{member: "IdpIdentifier"}, (*Handler).getIdentityProviderByIdentifier),
+
+	// Hosted UI and managed login look (poolresources.go)
+	op("GetUICustomization", AuthSigV4, auditRefusals, byClientID, (*Handler).getUICustomization),
+	op("SetUICustomization", AuthSigV4, auditWrites, byClientID, (*Handler).setUICustomization),
+	op("CreateManagedLoginBranding", AuthSigV4, auditWrites, byClientID, (*Handler).createManagedLoginBranding),
+	op("DescribeManagedLoginBranding", AuthSigV4, auditRefusals, byBrandingID, (*Handler).describeManagedLoginBranding),
+	op("DescribeManagedLoginBrandingByClient", AuthSigV4, auditRefusals, byClientID, (*Handler).describeManagedLoginBrandingByClient),
+	op("UpdateManagedLoginBranding", AuthSigV4, auditWrites, byBrandingID, (*Handler).updateManagedLoginBranding),
+	op("DeleteManagedLoginBranding", AuthSigV4, auditWrites, byBrandingID, (*Handler).deleteManagedLoginBranding),
+	op("CreateTerms", AuthSigV4, auditWrites, target{member: "TermsName"}, (*Handler).createTerms),
+	op("DescribeTerms", AuthSigV4, auditRefusals, byTermsID, (*Handler).describeTerms),
+	op("UpdateTerms", AuthSigV4, auditWrites, byTermsID, (*Handler).updateTerms),
+	op("DeleteTerms", AuthSigV4, auditWrites, byTermsID, (*Handler).deleteTerms),
+	op("ListTerms", AuthSigV4, auditRefusals, noTarget, (*Handler).listTerms),
+
+	// Threat protection and log delivery settings (poolresources.go)
+	op("DescribeRiskConfiguration", AuthSigV4, auditRefusals, byClientID, (*Handler).describeRiskConfiguration),
+	op("SetRiskConfiguration", AuthSigV4, auditWrites, byClientID, (*Handler).setRiskConfiguration),
+	op("GetLogDeliveryConfiguration", AuthSigV4, auditRefusals, noTarget, (*Handler).getLogDeliveryConfiguration),
+	op("SetLogDeliveryConfiguration", AuthSigV4, auditWrites, noTarget, (*Handler).setLogDeliveryConfiguration),
+
 	// User import jobs (importjobs.go; the CSV upload is internal/importupload)
 	op("GetCSVHeader", AuthSigV4, auditRefusals, noTarget, (*Handler).getCSVHeader),
 	op("CreateUserImportJob", AuthSigV4, auditWrites, noTarget, (*Handler).createUserImportJob),

@@ -231,6 +231,8 @@ type userPoolType struct {
 	Arn                         string                     `json:"Arn,omitempty"`
 	AccountRecoverySetting      json.RawMessage            `json:"AccountRecoverySetting,omitempty"`
 	UserPoolTier                string                     `json:"UserPoolTier,omitempty"`
+	Domain                      string                     `json:"Domain,omitempty"`
+	CustomDomain                string                     `json:"CustomDomain,omitempty"`
 }
 
 // schemaAttributeOut is SchemaAttributeType as DescribeUserPool reports it:
@@ -489,7 +491,11 @@ func (h *Handler) describeUserPool(ctx context.Context, in *userPoolIDInput) (*u
 	if err != nil {
 		return nil, err
 	}
-	return &userPoolOutput{UserPool: h.poolOut(p, n)}, nil
+	out := h.poolOut(p, n)
+	if out.Domain, out.CustomDomain, err = h.svc.PoolDomains(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	return &userPoolOutput{UserPool: out}, nil
 }
 
 func (h *Handler) listUserPools(ctx context.Context, in *listUserPoolsInput) (*listUserPoolsOutput, error) {

@@ -358,6 +358,14 @@ func valueFor(op string, m rbMember, r rbRefs) (any, bool) {
 		return "arn:aws:iam::123456789012:role/CognitoImport", true
 	case "DeviceSecretVerifierConfig":
 		return map[string]string{"PasswordVerifier": "AQID", "Salt": "BAUG"}, true
+	case "TermsId", "ManagedLoginBrandingId":
+		return "11111111-1111-4111-8111-111111111111", true
+	case "ProviderName":
+		return "robust-idp", true
+	case "TermsName":
+		return "terms-of-use", true
+	case "Domain":
+		return "robust-domain", true
 	}
 	if !m.required {
 		return nil, false
@@ -468,7 +476,7 @@ var hostileInts = []string{`-1`, `-2147483649`, `2147483648`, `92233720368547758
 var allowedTypes = exceptions(`AccessDenied AliasExists CodeDeliveryFailure CodeMismatch
 		ConcurrentModification DeviceKeyExists DuplicateProvider EnableSoftwareTokenMFA ExpiredCode
 		FeatureUnavailableInTier Forbidden GroupExists InvalidEmailRoleAccessPolicy InvalidLambdaResponse
-		InvalidOAuthFlow InvalidParameter InvalidPassword InvalidSmsRoleAccessPolicy
+		InvalidOAuthFlow InvalidParameter InvalidPassword InvalidSmsRoleAccessPolicy ManagedLoginBrandingExists TermsExists
 		InvalidSmsRoleTrustRelationship InvalidUserPoolConfiguration LimitExceeded MFAMethodNotFound
 		NotAuthorized PasswordHistoryPolicyViolation PasswordResetRequired PreconditionNotMet
 		RefreshTokenReuse ResourceNotFound ScopeDoesNotExist SoftwareTokenMFANotFound
@@ -487,7 +495,7 @@ func exceptions(names string) map[string]bool {
 }
 
 // goInternals matches text that must never reach a client.
-var goInternals = regexp.MustCompile(`(?i)sql|runtime|nil pointer|panic|goroutine|\.go:\d|/(home|tmp|work|usr|root|var)/|%!|json: |store: |strconv\.|invalid character|reflect|unexpected EOF|interface \{\}|\bmap\[|0x[0-9a-f]{6,}`)
+var goInternals = regexp.MustCompile(`(?i)sql|runtime|nil pointer|panic|goroutine|\.go:\d|/(home|tmp|work|usr|root|var)/|%!|json: |store: |strconv\.|invalid character '|reflect|unexpected EOF|interface \{\}|\bmap\[|0x[0-9a-f]{6,}`)
 
 // echoed matches the client's own value quoted in a Coral message.
 var echoed = regexp.MustCompile(`(?s)Value '.*?' at '`)

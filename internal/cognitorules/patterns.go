@@ -131,6 +131,18 @@ var patterns = map[string]*Pattern{
 	"smsInvite":           model(`(?s).*`),
 	"sesConfigurationSet": model(`^[a-zA-Z0-9_-]+$`),
 	"providerName":        model(`[\p{L}\p{M}\p{S}\p{N}\p{P}\p{Z}]+`),
+
+	// Pool resources (domains, resource servers, identity providers,
+	// branding, terms).
+	"scopeName":       model(`[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+`),
+	"providerNameV2":  model(`[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+`),
+	"idpIdentifier":   model(`[\w\s+=.@-]+`),
+	"uuidV4":          model(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`),
+	"termsName":       model(`^(terms-of-use|privacy-policy)$`),
+	"assetResourceId": model(`^[\w\- ]+$`),
+	// DomainType as the model shows it; matched loosely enough for the
+	// custom domains (host names with dots) Cognito takes in the same member.
+	"domainName": newPattern(`^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`, `[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?`),
 }
 
 // Lookup returns the pattern named name in the table above.

@@ -489,6 +489,9 @@ func (s *Service) createClient(ctx context.Context, poolID, id string, in Client
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkClientReferences(ctx, p.ID, settings); err != nil {
+		return nil, err
+	}
 	secret := in.Secret
 	if secret != "" {
 		if err := checkClientSecret(secret); err != nil {
@@ -580,6 +583,9 @@ func (s *Service) UpdateClient(ctx context.Context, poolID, clientID string, in 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkClientReferences(ctx, p.ID, settings); err != nil {
+		return nil, err
+	}
 	raw, err := encodeSettings(settings)
 	if err != nil {
 		return nil, err
@@ -611,5 +617,5 @@ func (s *Service) DeleteClient(ctx context.Context, poolID, clientID string) err
 	if err != nil {
 		return Internal(err)
 	}
-	return nil
+	return s.deleteClientResources(ctx, poolID, clientID)
 }

@@ -683,6 +683,11 @@ func (s *Service) DeletePool(ctx context.Context, poolID string) error {
 	if p.Settings.DeletionProtection == DeletionProtectionActive {
 		return invalidParam("The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.")
 	}
+	if has, err := s.hasDomain(ctx, poolID); err != nil {
+		return err
+	} else if has {
+		return invalidParam("User pool cannot be deleted. It has a domain configured that should be deleted first.")
+	}
 	defer s.pools.invalidate(poolID)
 	err = s.store.DeletePool(ctx, poolID)
 	if err != nil {
