@@ -12,6 +12,7 @@ import (
 	"userpool/internal/cognitoidp"
 	"userpool/internal/config"
 	"userpool/internal/iam"
+	"userpool/internal/importupload"
 	"userpool/internal/password"
 	"userpool/internal/sender"
 	"userpool/internal/server"
@@ -22,6 +23,9 @@ import (
 
 // signingKeyAD binds sealed token signing keys to their purpose.
 var signingKeyAD = []byte("userpool/token/signing-key/v1")
+
+// importKeyAD binds sealed import-job upload keys to their purpose.
+var importKeyAD = []byte("userpool/import-job/upload-key/v1")
 
 // app is the wired server: every part built from the configuration.
 type app struct {
@@ -131,7 +135,12 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		Tokens:         tokens,
 		Sender:         send,
 		PoolCacheTTL:   cfg.Server.PoolCacheTTL,
-		Now:            clock.nowFunc(),
+		Imports: userpool.ImportOptions{
+			BaseURL: opts.publicURL,
+			Seal:    func(b []byte) ([]byte, error) { return sealer.Seal(b, importKeyAD) },
+			Open:    func(b []byte) ([]byte, error) { return sealer.Open(b, importKeyAD) },
+		},
+		Now: clock.nowFunc(),
 	})
 	keys := iam.NewKeyring(st, sealer, 0, nil)
 	var authn cognitoidp.Authenticator
@@ -157,8 +166,9 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 			MaxBody: cfg.Server.MaxBodyBytes,
 			Auditor: rec,
 		}),
-		Health: st.Ping,
-		Logger: log,
+		ImportUpload: importupload.New(svc, log),
+		Health:       st.Ping,
+		Logger:       log,
 	})
 	h = devClockHandler(clock, h)
 	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq, audit: rec}, nil

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -43,6 +44,10 @@ func (c *importClock) add(d time.Duration) {
 // newImportEnv serves the Cognito face and the import upload face on one
 // server (as internal/server mounts them), the domain's clock injected.
 func newImportEnv(t *testing.T) (*cip.Client, *userpool.Service, *importClock) {
+	return newImportEnvBatch(t, 3)
+}
+
+func newImportEnvBatch(t *testing.T, batch int) (*cip.Client, *userpool.Service, *importClock) {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"))
 	if err != nil {
@@ -53,7 +58,7 @@ func newImportEnv(t *testing.T) (*cip.Client, *userpool.Service, *importClock) {
 	mux := http.NewServeMux()
 	srv := httptest.NewUnstartedServer(mux)
 	base := "http://" + srv.Listener.Addr().String()
-	svc := userpool.New(st, userpool.Options{Now: clock.now, Imports: userpool.ImportOptions{BaseURL: base, BatchSize: 3}})
+	svc := userpool.New(st, userpool.Options{Now: clock.now, Imports: userpool.ImportOptions{BaseURL: base, BatchSize: batch}})
 	mux.Handle("POST /{$}", cognitoidp.New(svc, cognitoidp.Options{Authenticator: cognitoidp.AllowAll{}}))
 	mux.Handle(importupload.Pattern, importupload.New(svc, nil))
 	srv.Start()
@@ -380,4 +385,55 @@ func TestUserImportJobStopWhileRunning(t *testing.T) {
 	if d.UserImportJob.Status != types.UserImportJobStatusTypeStopped || d.UserImportJob.ImportedUsers >= 3000 {
 		t.Fatalf("after stop: %s, %d imported", d.UserImportJob.Status, d.UserImportJob.ImportedUsers)
 	}
+}
+
+// TestUserImport100k measures the import of 100,000 rows (BENCHMARKS.md):
+// USERPOOL_IMPORT_BENCH=1 go test ./internal/cognitoidp -run TestUserImport100k -v
+func TestUserImport100k(t *testing.T) {
+	if os.Getenv("USERPOOL_IMPORT_BENCH") == "" {
+		t.Skip("set USERPOOL_IMPORT_BENCH=1 to import 100,000 rows")
+	}
+	c, svc, _ := newImportEnvBatch(t, 0)
+	ctx := t.Context()
+	pool := importPool(t, c)
+	h, err := c.GetCSVHeader(ctx, &cip.GetCSVHeaderInput{UserPoolId: aws.String(pool)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 100_000
+	var b strings.Builder
+	b.WriteString(strings.Join(h.CSVHeader, ",") + "\n")
+	for i := range n {
+		row := map[string]string{"cognito:username": fmt.Sprintf("user%06d", i), "email": fmt.Sprintf("user%06d@example.com", i),
+			"email_verified": "true", "cognito:mfa_enabled": "false", "given_name": "Given", "family_name": fmt.Sprintf("Family%d", i), "custom:tier": "gold"}
+		vals := make([]string, len(h.CSVHeader))
+		for k, col := range h.CSVHeader {
+			vals[k] = row[col]
+		}
+		b.WriteString(strings.Join(vals, ",") + "\n")
+	}
+	out, err := c.CreateUserImportJob(ctx, &cip.CreateUserImportJobInput{
+		UserPoolId: aws.String(pool), JobName: aws.String("100k"), CloudWatchLogsRoleArn: aws.String("arn:aws:iam::123456789012:role/CognitoImport"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := out.UserImportJob
+	if code, resp := putCSV(t, *j.PreSignedUrl, b.String()); code != http.StatusOK {
+		t.Fatalf("upload: %d %s", code, resp)
+	}
+	start := time.Now()
+	if _, err := c.StartUserImportJob(ctx, &cip.StartUserImportJobInput{UserPoolId: aws.String(pool), JobId: j.JobId}); err != nil {
+		t.Fatal(err)
+	}
+	waitJob(t, svc, *j.JobId)
+	el := time.Since(start)
+	d, err := c.DescribeUserImportJob(ctx, &cip.DescribeUserImportJobInput{UserPoolId: aws.String(pool), JobId: j.JobId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.UserImportJob.ImportedUsers != n || d.UserImportJob.Status != types.UserImportJobStatusTypeSucceeded {
+		t.Fatalf("imported %d, status %s", d.UserImportJob.ImportedUsers, d.UserImportJob.Status)
+	}
+	t.Logf("%d rows (%d bytes of CSV) imported in %v: %.0f rows/s", n, b.Len(), el.Round(time.Millisecond), float64(n)/el.Seconds())
 }

@@ -21,6 +21,9 @@ type Options struct {
 	WellKnown http.Handler
 	// AdminQueries serves /adminqueries/{poolId}/...
 	AdminQueries http.Handler
+	// ImportUpload serves the pre-signed CSV uploads of user import jobs
+	// (PUT /_userpool/import-jobs/{jobId}).
+	ImportUpload http.Handler
 	// Health reports readiness (e.g. a store ping); nil means always healthy.
 	Health func(ctx context.Context) error
 	Logger *slog.Logger
@@ -60,6 +63,9 @@ func Handler(opts Options) http.Handler {
 	}
 	if opts.AdminQueries != nil {
 		mux.Handle("/adminqueries/", face(opts.AdminQueries, plainInternalError, opts.AdminQueries))
+	}
+	if opts.ImportUpload != nil {
+		mux.Handle("PUT /_userpool/import-jobs/{jobId}", face(opts.ImportUpload, plainInternalError, opts.ImportUpload))
 	}
 	return withRequest(log, mux)
 }

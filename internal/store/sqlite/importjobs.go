@@ -126,8 +126,8 @@ func (s *Store) GetImportCSV(ctx context.Context, poolID, id string) ([]byte, er
 }
 
 // CreateUsers creates the users in one write transaction. The single writer
-// makes the checks before each insert atomic: a user whose key, sub or
-// alias is taken is refused before anything of it is written.
+// makes the alias check before each insert atomic; a taken key or sub fails
+// the user's INSERT alone: a refused user leaves nothing written.
 func (s *Store) CreateUsers(ctx context.Context, users []store.User) ([]error, error) {
 	const op = "create users"
 	out := make([]error, len(users))
@@ -148,14 +148,6 @@ func (s *Store) CreateUsers(ctx context.Context, users []store.User) ([]error, e
 				return fail(op, errors.New("users of several pools"))
 			}
 			var taken int
-			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE pool_id = ?1 AND username_key = ?2)
-				OR EXISTS (SELECT 1 FROM users WHERE pool_id = ?1 AND sub = ?3)`, poolID, u.UsernameKey, u.Sub).Scan(&taken); err != nil {
-				return fail(op, err)
-			}
-			if taken != 0 {
-				out[i] = fail(op, store.ErrAlreadyExists)
-				continue
-			}
 			aliasTaken := false
 			for kind, v := range u.Aliases {
 				if v == "" {
@@ -174,8 +166,14 @@ func (s *Store) CreateUsers(ctx context.Context, users []store.User) ([]error, e
 				out[i] = fail(op, store.ErrAliasExists)
 				continue
 			}
+			// A taken key or sub fails this statement only (SQLite's
+			// ABORT): the transaction goes on with the next user.
 			args := append([]any{u.PoolID, u.UsernameKey, u.Username, u.Sub}, userValues(u)...)
 			if _, err := tx.ExecContext(ctx, userInsert, args...); err != nil {
+				if isUnique(err) {
+					out[i] = fail(op, store.ErrAlreadyExists)
+					continue
+				}
 				return insertErr(op, err, store.ErrAlreadyExists)
 			}
 			if err := insertAliases(ctx, tx, op, u.PoolID, u.UsernameKey, u.Aliases); err != nil {
