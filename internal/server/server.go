@@ -24,9 +24,30 @@ type Options struct {
 	// ImportUpload serves the pre-signed CSV uploads of user import jobs
 	// (PUT /_userpool/import-jobs/{jobId}).
 	ImportUpload http.Handler
-	// Health reports readiness (e.g. a store ping); nil means always healthy.
+	// Health is the liveness check of /healthz (e.g. a store ping); nil
+	// means always healthy.
 	Health func(ctx context.Context) error
-	Logger *slog.Logger
+	// Readiness are the checks of /readyz (store writable, signing keys
+	// loadable, ...), run in order; none means always ready.
+	Readiness []ReadinessCheck
+	// Metrics, if set, is served at GET /metrics. Leave it nil when the
+	// metrics have a listener of their own (server.metrics_listen).
+	Metrics http.Handler
+	// Observe, if set, is told of every request after it is answered
+	// (metrics.Metrics.ObserveRequest through a small adapter).
+	Observe func(RequestInfo)
+	// AccessLog sets the access log's level and sampling.
+	AccessLog AccessLog
+	Logger    *slog.Logger
+}
+
+// RequestInfo is what Observe is told of a request.
+type RequestInfo struct {
+	Operation    string
+	ErrorType    string
+	ErrorMessage string // x-amzn-ErrorMessage, if answered
+	Status       int
+	Duration     time.Duration
 }
 
 // Handler builds the root handler.
@@ -50,6 +71,10 @@ func Handler(opts Options) http.Handler {
 		}
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
 	})
+	mux.HandleFunc("GET /readyz", readyz(opts.Readiness, log))
+	if opts.Metrics != nil {
+		mux.Handle("GET /metrics", opts.Metrics)
+	}
 	if opts.Cognito != nil {
 		mux.Handle("POST /{$}", face(opts.Cognito, awsJSONInternalError, cors(opts.Cognito)))
 		mux.HandleFunc("OPTIONS /{$}", preflight)
@@ -67,7 +92,7 @@ func Handler(opts Options) http.Handler {
 	if opts.ImportUpload != nil {
 		mux.Handle("PUT /_userpool/import-jobs/{jobId}", face(opts.ImportUpload, plainInternalError, opts.ImportUpload))
 	}
-	return withRequest(log, mux)
+	return withRequest(log, opts.AccessLog, opts.Observe, mux)
 }
 
 // Cognito CORS, as observed on the real service: any origin, and the
@@ -161,10 +186,10 @@ func face(h http.Handler, def panicAnswer, next http.Handler) http.Handler {
 }
 
 // withRequest assigns a request id, recovers panics (the one recovery of
-// the process: faces have none) and writes one access-log line per
-// request. It never logs bodies, headers or query strings, which may carry
+// the process: faces have none), tells observe of the request and writes
+// its access-log line (as access says: errors always). It never logs bodies, headers or query strings, which may carry
 // passwords, tokens or signatures.
-func withRequest(log *slog.Logger, next http.Handler) http.Handler {
+func withRequest(log *slog.Logger, access AccessLog, observe func(RequestInfo), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := uuid.NewString()
@@ -187,12 +212,26 @@ func withRequest(log *slog.Logger, next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
+			elapsed := time.Since(start)
+			if observe != nil {
+				observe(RequestInfo{
+					Operation:    reqctx.Operation(ctx),
+					ErrorType:    reqctx.ErrorType(ctx),
+					ErrorMessage: sw.Header().Get("x-amzn-ErrorMessage"),
+					Status:       status,
+					Duration:     elapsed,
+				})
+			}
+			level, ok := access.line(status, reqctx.ErrorType(ctx))
+			if !ok {
+				return
+			}
 			attrs := []any{
 				"request_id", id,
 				"method", r.Method,
 				"path", r.URL.Path,
 				"status", status,
-				"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+				"duration_ms", float64(elapsed.Microseconds()) / 1000,
 			}
 			if op := reqctx.Operation(ctx); op != "" {
 				attrs = append(attrs, "operation", op)
@@ -205,7 +244,7 @@ func withRequest(log *slog.Logger, next http.Handler) http.Handler {
 			} else if c.User != "" {
 				attrs = append(attrs, "user_sub", c.User)
 			}
-			log.Info("request", attrs...)
+			log.Log(ctx, level, "request", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
 	})
