@@ -25,6 +25,8 @@ type Config struct {
 	Tokens   Tokens   `yaml:"tokens"`
 	// Store selects the storage backend (default: SQLite in server.data).
 	Store Store `yaml:"store"`
+	// Limits are the request-rate limits, per instance (limits.go).
+	Limits Limits `yaml:"limits"`
 	// SMTP is optional: without it codes and invitations go to the log.
 	SMTP *SMTP `yaml:"smtp"`
 	// Pools and Principals are applied at every start: what is declared is
@@ -52,12 +54,17 @@ type Server struct {
 	// on every call). Changes made through an instance are seen by it at
 	// once; changes made through another instance, within this TTL.
 	PoolCacheTTL time.Duration `yaml:"pool_cache_ttl"`
+	// MetricsListen, when set (host:port), serves /metrics on a listener
+	// of its own instead of the main one.
+	MetricsListen string `yaml:"metrics_listen"`
 }
 
 // Log settings.
 type Log struct {
 	Level  string `yaml:"level"`  // debug | info | warn | error (default info)
 	Format string `yaml:"format"` // text | json (default text)
+	// Access sets the access log's level and sampling (limits.go).
+	Access AccessLog `yaml:"access"`
 }
 
 // Password hashing (argon2id) settings.
@@ -171,6 +178,7 @@ func (c *Config) Validate() error {
 			p = append(p, "password.parallelism: must be at least 1")
 		}
 	}
+	c.validateOps(&p)
 	c.validateStore(&p)
 	c.validateDeclared(&p)
 	if len(p) == 0 {
