@@ -98,6 +98,11 @@ func errRequiredAttribute(name string) *Error {
 // checkAttributeValue validates one non-empty value against its schema and
 // returns the value as stored (booleans normalised to "true"/"false").
 func checkAttributeValue(name, value string, sa SchemaAttribute) (string, error) {
+	if strings.IndexByte(value, 0) >= 0 {
+		// Text no store can hold as text (PostgreSQL refuses it): refused
+		// on every store alike, so every stored record can be copied.
+		return "", schemaError(name, "Value must not contain the NUL character")
+	}
 	if utf8.RuneCountInString(value) > MaxAttributeValueLength {
 		return "", schemaError(name, "String must be no longer than 2048 characters")
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"userpool/internal/cognitorules"
 	"userpool/internal/store"
 )
 
@@ -192,6 +193,13 @@ func (s *Service) ResolveUser(ctx context.Context, p *Pool, username string) (Us
 // UsernameAttributes or AliasAttributes, an email / phone_number /
 // preferred_username alias, or the sub. UserNotFoundException when none matches.
 func (s *Service) resolveUser(ctx context.Context, p *Pool, username string) (store.User, error) {
+	if strings.IndexByte(username, 0) >= 0 {
+		// No user can have it (UsernameType refuses NUL), and no store is
+		// asked (PostgreSQL cannot take it as text): refused as the
+		// member's pattern refuses it, whatever path the username came by
+		// (InitiateAuth's AUTH_PARAMETERS, a challenge's USERNAME, ...).
+		return store.User{}, Errorf(KindInvalidParameter, "%s", cognitorules.Message(cognitorules.Violation("username", nil, cognitorules.Name.Constraint())))
+	}
 	u, err := s.store.GetUser(ctx, p.ID, p.UsernameKey(username))
 	if err == nil {
 		return u, nil
