@@ -50,6 +50,7 @@ func currentSchema(t *testing.T, dsn string) string {
 // A second StartLock on the same schema blocks until the first holder
 // unlocks; one on another schema does not wait.
 func TestStartLockExcludes(t *testing.T) {
+	t.Parallel()
 	dsn := freshSchema(t)
 	unlock1, err := StartLock(t.Context(), dsn)
 	if err != nil {
@@ -90,6 +91,7 @@ func TestStartLockExcludes(t *testing.T) {
 
 // A StartLock whose context ends while it waits fails.
 func TestStartLockCancelled(t *testing.T) {
+	t.Parallel()
 	dsn := freshSchema(t)
 	unlock1, err := StartLock(t.Context(), dsn)
 	if err != nil {
@@ -115,6 +117,7 @@ func TestStartLockCancelled(t *testing.T) {
 // Open migrates under the migration lock, taken with the same recipe: while
 // another session holds it, Open waits; it then migrates.
 func TestOpenWaitsForMigrationLock(t *testing.T) {
+	t.Parallel()
 	dsn := freshSchema(t)
 	key := lockKey("migrations", currentSchema(t, dsn))
 	holder, err := pgx.Connect(t.Context(), dsn)
@@ -161,6 +164,7 @@ func TestOpenWaitsForMigrationLock(t *testing.T) {
 // Unlocking a lock the session does not hold is an error and ends the
 // session (closing the connection), so no lock can outlive the mistake.
 func TestUnlockSessionNotHeld(t *testing.T) {
+	t.Parallel()
 	conn, err := pgx.Connect(t.Context(), freshSchema(t))
 	if err != nil {
 		t.Fatal(err)
@@ -177,6 +181,7 @@ func TestUnlockSessionNotHeld(t *testing.T) {
 // The keys are those of earlier versions, so instances of both versions
 // sharing a schema exclude each other during a rolling upgrade.
 func TestLockKeysStable(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		purpose, schema string
 		want            int64

@@ -25,6 +25,7 @@ var auditSpellingRows = []struct{ action, before, after string }{
 // Rows written with the old outcome spelling at schema version 1 read back
 // with the new one after Open migrates; migrating down restores them.
 func TestMigrateAuditOutcomeSpelling(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	dsn := freshSchema(t)
 	db, err := sql.Open("pgx", dsn)

@@ -29,6 +29,11 @@ func literal(v any) string {
 // scan already in result order (no sequential scan, no sort), joined by one
 // primary-key look-up per row (no merge or hash join over the pool), and
 // keyset cursors are index conditions, so page N costs what page 1 costs.
+//
+// Not parallel: the index-only scans need the visibility map that the seed's
+// VACUUM sets, and VACUUM cannot mark a page all-visible while another
+// session of the same database holds an older snapshot, as the package's
+// parallel tests would (the plan then falls back to sequential scans).
 func TestQueryPlans(t *testing.T) {
 	s := openTemp(t)
 	ctx := t.Context()

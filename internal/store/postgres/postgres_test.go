@@ -39,6 +39,7 @@ func openTemp(t testing.TB) *Store {
 }
 
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	pgtest.DSN(t)
 	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
@@ -46,6 +47,7 @@ func TestConformance(t *testing.T) {
 // Instances that start together on an empty schema migrate it exactly once:
 // without the advisory lock they would race on CREATE TABLE and fail.
 func TestConcurrentOpenMigratesOnce(t *testing.T) {
+	t.Parallel()
 	dsn := freshSchema(t)
 	const n = 6
 	stores := make([]*Store, n)
@@ -88,6 +90,7 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 }
 
 func TestOpenErrors(t *testing.T) {
+	t.Parallel()
 	dsn := pgtest.DSN(t)
 	_, err := Open(t.Context(), "postgres://user:s3cret-pw@%zz/db", Options{})
 	if err == nil || strings.Contains(err.Error(), "s3cret-pw") {
@@ -102,6 +105,7 @@ func TestOpenErrors(t *testing.T) {
 // Every text column that is part of an index uses the "C" collation, so
 // orderings and prefix ranges are byte-wise whatever the database default.
 func TestIndexCollations(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	rows, err := s.pool.Query(t.Context(), `
 		SELECT ic.relname, a.attname, coalesce(coll.collname, '')
@@ -136,6 +140,7 @@ func TestIndexCollations(t *testing.T) {
 }
 
 func TestUpperBound(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in, want string
 		ok       bool
@@ -161,6 +166,7 @@ func TestUpperBound(t *testing.T) {
 // Prefix filters use the successor bound: values just past the prefix, and
 // multi-byte neighbours, must not leak in.
 func TestPrefixFilterBoundaries(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	ctx := t.Context()
 	pool := "us-east-1_bounds"
@@ -202,6 +208,7 @@ func TestPrefixFilterBoundaries(t *testing.T) {
 // Serialization failures and deadlocks re-run the whole transaction; other
 // errors do not.
 func TestTxRetries(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	ctx := t.Context()
 	for _, c := range []struct {
@@ -243,6 +250,7 @@ func TestTxRetries(t *testing.T) {
 // is terminated) rolls it back on the server, so tx runs it again on another
 // connection, and the write lands exactly once.
 func TestTxRetriesDroppedConnection(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	ctx := t.Context()
 	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "before"}); err != nil {
@@ -280,6 +288,7 @@ func TestTxRetriesDroppedConnection(t *testing.T) {
 // and re-run), both updates conflict with the other user's alias, so both
 // end in ErrAliasExists, never in an internal error, and nothing changes.
 func TestAliasSwapConcurrent(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	ctx := t.Context()
 	pool := "us-east-1_swap"
@@ -332,6 +341,7 @@ func TestAliasSwapConcurrent(t *testing.T) {
 // server aborts one (40P01); tx re-runs it after the other commits, so both
 // succeed and the loser's function runs twice.
 func TestTxRetriesDeadlock(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	ctx := t.Context()
 	for _, id := range []string{"x", "y"} {
@@ -385,6 +395,7 @@ func TestTxRetriesDeadlock(t *testing.T) {
 // Internal errors carry the server's message for the log, never the SQL
 // text or the values.
 func TestInternalErrorsDoNotLeakSQL(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	ctx := t.Context()
 	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "p"}); err != nil {
@@ -416,6 +427,7 @@ func TestInternalErrorsDoNotLeakSQL(t *testing.T) {
 // refused before it reaches the server (as an internal error it would be a
 // 500). The rest of the token rules are in the conformance suite.
 func TestFilterTokenWithNUL(t *testing.T) {
+	t.Parallel()
 	s := openTemp(t)
 	ctx := t.Context()
 	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "p"}); err != nil {
@@ -431,6 +443,7 @@ func TestFilterTokenWithNUL(t *testing.T) {
 // A panicking updater rolls back and returns its connection: with a pool of
 // one connection, the next call would otherwise wait forever.
 func TestUpdaterPanicReleasesConnection(t *testing.T) {
+	t.Parallel()
 	dsn := freshSchema(t)
 	s, err := Open(t.Context(), dsn, Options{MaxConns: 1})
 	if err != nil {
@@ -465,6 +478,7 @@ func TestUpdaterPanicReleasesConnection(t *testing.T) {
 // A read on a pooled connection whose backend was terminated (a server
 // restart, a failover) is re-run on a new connection instead of failing.
 func TestReadRetriesDroppedConnection(t *testing.T) {
+	t.Parallel()
 	dsn := freshSchema(t)
 	s, err := Open(t.Context(), dsn, Options{MaxConns: 1})
 	if err != nil {
