@@ -88,16 +88,17 @@ func TestNothingImportsCmdOrServer(t *testing.T) {
 // server — speaks the domain's own types (userpool.User, Group, Device,
 // AuditEvent, ...) and never sees a store record.
 var storeImporters = map[string]string{
-	"internal/userpool":        "the domain: the one owner of pool, client, user, group and device records",
-	"internal/token":           "signing keys and refresh tokens are stored by the token issuer",
-	"internal/iam":             "principals, access keys and grants are IAM records",
-	"internal/declare":         "applies declared principals (IAM records) next to declared pools",
-	"internal/storecopy":       "copies every record between two stores",
-	"internal/store/sqlite":    "a backend",
-	"internal/store/postgres":  "a backend",
-	"internal/store/storetest": "the conformance suite",
-	"cmd/userpool":             "wiring: opens the store and hands it to the domain",
-	"tools/populate":           "writes benchmark fixtures straight into a store",
+	"internal/userpool":           "the domain: the one owner of pool, client, user, group and device records",
+	"internal/token":              "signing keys and refresh tokens are stored by the token issuer",
+	"internal/iam":                "principals, access keys and grants are IAM records",
+	"internal/declare":            "applies declared principals (IAM records) next to declared pools",
+	"internal/storecopy":          "copies every record between two stores",
+	"internal/store/sqlite":       "a backend",
+	"internal/store/postgres":     "a backend",
+	"internal/store/storetest":    "the conformance suite",
+	"internal/store/storemetrics": "times store calls; cmd wraps the store with it before the domain gets it",
+	"cmd/userpool":                "wiring: opens the store and hands it to the domain",
+	"tools/populate":              "writes benchmark fixtures straight into a store",
 }
 
 func TestOnlyTheDomainSideImportsTheStore(t *testing.T) {
