@@ -201,7 +201,12 @@ func (s *signIn) passwordAuth(ctx context.Context, params map[string]string) (*A
 	}
 	if !found {
 		if c.Settings.PreventUserExistenceErrors == "ENABLED" {
-			// Spend what a real check costs, so timing does not tell.
+			// Count the attempt as a user's is counted (ghost.go), and
+			// spend what a real check costs, so neither answers nor timing
+			// tell.
+			if err := s.ghostAttempt(p, username); err != nil {
+				return nil, err
+			}
 			s.dummyPasswordCheck(pw)
 		}
 		return nil, unknownUser(c)
@@ -209,11 +214,14 @@ func (s *signIn) passwordAuth(ctx context.Context, params map[string]string) (*A
 	if err := signInState(u); err != nil {
 		return nil, err
 	}
-	if u.Password.Hash == "" {
-		return nil, errIncorrect()
-	}
+	// Counted even for a user without a credential, who locks like any
+	// other.
 	if _, err := s.reserveAttempt(ctx, p, u.UsernameKey); err != nil {
 		return nil, err
+	}
+	if u.Password.Hash == "" {
+		s.dummyPasswordCheck(pw) // as long as a real check
+		return nil, errIncorrect()
 	}
 	ok, err := password.Verify(pw, u.Password.Hash)
 	if err != nil {
@@ -330,6 +338,8 @@ func (s *signIn) srpStart(ctx context.Context, params map[string]string) (*AuthO
 		// SRP verifier: a challenge that looks real and fails at the answer.
 		st.Fake = true
 		if !found {
+			// Its wrong answers count like a user's (ghost.go).
+			st.Ghost = username
 			userID = username
 			if p.UsesUsernameAttributes() {
 				id, _ := uuid.FromBytes(fakeDigest("id", p.ID, strings.ToLower(username))[:16])

@@ -59,6 +59,9 @@ type challengeState struct {
 	User string `json:"u,omitempty"`
 	// Fake marks the PASSWORD_VERIFIER of an unknown user: it always fails.
 	Fake bool `json:"f,omitempty"`
+	// Ghost is the username of a fake challenge for an unknown user, whose
+	// failed answer counts towards its lockout (ghost.go).
+	Ghost string `json:"g,omitempty"`
 	// SRP is the server's handshake state (srp.Server.MarshalBinary), A the
 	// client's SRP_A.
 	SRP []byte `json:"s,omitempty"`
@@ -329,6 +332,18 @@ func (s *signIn) answerPasswordVerifier(ctx context.Context, r map[string]string
 		return nil, errIncorrect()
 	}
 	if st.Fake {
+		// A failed answer counts as a real user's does: towards the lockout
+		// of the user without a verifier, or of the unknown username.
+		var lerr error
+		switch {
+		case ls.sess.UsernameKey != "":
+			_, lerr = s.reserveAttempt(ctx, p, ls.sess.UsernameKey)
+		case st.Ghost != "":
+			lerr = s.ghostAttempt(p, st.Ghost)
+		}
+		if KindOf(lerr) == KindNotAuthorized {
+			return nil, lerr
+		}
 		return nil, errIncorrect()
 	}
 	if err := signInState(u); err != nil {

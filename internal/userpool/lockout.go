@@ -67,17 +67,24 @@ func lockoutDuration(n int) time.Duration {
 // user is locked. Call resetAttempts after a correct proof.
 func (s *Service) reserveAttempt(ctx context.Context, p *Pool, key string) (store.User, error) {
 	return s.updateAuthState(ctx, p, key, func(u *store.User) error {
-		now := s.nowUTC()
-		if now.Before(u.LockedUntil) {
-			return errPasswordAttemptsExceeded()
-		}
-		if u.FailedLogins > 0 && now.Sub(u.LockedUntil) >= LockoutReset {
-			u.FailedLogins = 0
-		}
-		u.FailedLogins++
-		u.LockedUntil = now.Add(lockoutDuration(u.FailedLogins))
-		return nil
+		return countAttempt(&u.FailedLogins, &u.LockedUntil, s.nowUTC())
 	})
+}
+
+// countAttempt is the lockout arithmetic of one attempt, shared by users
+// (their store row) and unknown usernames (ghost.go), so both lock alike:
+// refused while locked, the count restarting LockoutReset after the last
+// failure, the lock growing with the count.
+func countAttempt(failed *int, lockedUntil *time.Time, now time.Time) error {
+	if now.Before(*lockedUntil) {
+		return errPasswordAttemptsExceeded()
+	}
+	if *failed > 0 && now.Sub(*lockedUntil) >= LockoutReset {
+		*failed = 0
+	}
+	*failed++
+	*lockedUntil = now.Add(lockoutDuration(*failed))
+	return nil
 }
 
 // resetAttempts clears the failure count after a correct proof; extra may

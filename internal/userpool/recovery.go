@@ -125,8 +125,19 @@ type ForgotPasswordInput struct {
 // ForgotPassword sends a password reset code to the user's verified contact.
 func (s *Service) ForgotPassword(ctx context.Context, in ForgotPasswordInput) (*CodeDelivery, error) {
 	p, u, hidden, err := s.acctCodeUser(ctx, in.ClientID, in.SecretHash, in.Username)
-	if err != nil || hidden != nil {
-		return hidden, err
+	if err != nil {
+		return nil, err
+	}
+	if hidden != nil {
+		// An unknown username: the pool-wide refusal a user would get, then
+		// a simulated send within the same send limit (ghost.go).
+		if _, err := recoveryTarget(p, store.User{}, byUser); KindOf(err) == KindNotAuthorized {
+			return nil, err
+		}
+		if err := s.ghostSend(p, in.Username, purposeReset, ResetCodeTTL); err != nil {
+			return nil, err
+		}
+		return hidden, nil
 	}
 	if !u.Enabled {
 		return nil, Errorf(KindNotAuthorized, "User is disabled.")
@@ -157,12 +168,14 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in ConfirmForgotPas
 	if err != nil {
 		return err
 	}
-	if !found {
-		return errVerifyCodeMismatch()
-	}
 	// Check the new password before spending the code.
 	if err := checkPassword(p, in.Password, "password"); err != nil {
 		return err
+	}
+	if !found {
+		// As a user is answered: ExpiredCodeException without a (simulated)
+		// reset code, else a wrong code within the attempt limit.
+		return s.ghostCode(p, in.Username, purposeReset, false, ResetCodeTTL)
 	}
 	if _, err := s.consumeVerificationCode(ctx, p, u, purposeReset, in.Code); err != nil {
 		return err

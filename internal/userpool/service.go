@@ -58,6 +58,8 @@ type Service struct {
 	tokens *token.Issuer
 	sender Sender
 	pools  poolCache
+	// ghosts counts attempts and sends of unknown usernames (ghost.go).
+	ghosts ghostCounters
 	// imports runs user import jobs (importjobs.go).
 	imports *importRunner
 }

@@ -255,7 +255,10 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in ConfirmSignUpInput) erro
 		return err
 	}
 	if !found {
-		return errVerifyCodeMismatch()
+		// As an UNCONFIRMED user is answered: without auto-verification no
+		// code was ever sent (ExpiredCodeException); with it, a wrong code,
+		// counted towards the attempt limit (ghost.go).
+		return s.ghostCode(p, in.Username, purposeSignUp, len(p.Settings.AutoVerifiedAttributes) > 0, SignUpCodeTTL)
 	}
 	if u.Status != StatusUnconfirmed {
 		return Errorf(KindNotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
@@ -359,6 +362,10 @@ func acctCloneAttrs(m map[string]string) map[string]string {
 	return out
 }
 
+func errAutoVerificationOff() *Error {
+	return Errorf(KindInvalidParameter, "Auto verification not turned on.")
+}
+
 // ResendConfirmationCodeInput is ResendConfirmationCode's input.
 type ResendConfirmationCodeInput struct {
 	ClientID   string
@@ -370,15 +377,27 @@ type ResendConfirmationCodeInput struct {
 // the previous one).
 func (s *Service) ResendConfirmationCode(ctx context.Context, in ResendConfirmationCodeInput) (*CodeDelivery, error) {
 	p, u, hidden, err := s.acctCodeUser(ctx, in.ClientID, in.SecretHash, in.Username)
-	if err != nil || hidden != nil {
-		return hidden, err
+	if err != nil {
+		return nil, err
+	}
+	if hidden != nil {
+		// An unknown username is answered as an UNCONFIRMED user would be:
+		// refused without auto-verification, else a simulated send within
+		// the same send limit (ghost.go).
+		if len(p.Settings.AutoVerifiedAttributes) == 0 {
+			return nil, errAutoVerificationOff()
+		}
+		if err := s.ghostSend(p, in.Username, purposeSignUp, SignUpCodeTTL); err != nil {
+			return nil, err
+		}
+		return hidden, nil
 	}
 	if u.Status != StatusUnconfirmed {
 		return nil, Errorf(KindInvalidParameter, "User is already confirmed.")
 	}
 	attr := autoVerifyTarget(p, u.Attributes)
 	if attr == "" {
-		return nil, Errorf(KindInvalidParameter, "Auto verification not turned on.")
+		return nil, errAutoVerificationOff()
 	}
 	return s.sendLimitedCode(ctx, p, u, purposeSignUp, MessageSignUp, attr, SignUpCodeTTL)
 }
