@@ -619,7 +619,11 @@ func (s *signIn) answerSoftwareToken(ctx context.Context, r map[string]string, s
 	if !m.TOTPEnabled || m.TOTPSecret == "" {
 		return nil, Errorf(KindSoftwareTokenMFANotFound, "Software Token MFA has not been enabled for the user.")
 	}
-	ok, step := totp.Verify(m.TOTPSecret, code, s.now(), totpSkewSteps)
+	secret, err := s.openTOTPSecret(p.ID, u.UsernameKey, m.TOTPSecret)
+	if err != nil {
+		return nil, err
+	}
+	ok, step := totp.Verify(secret, code, s.now(), totpSkewSteps)
 	reused := false // a right code whose time step was already accepted
 	if ok {
 		_, err = s.updateAuthState(ctx, p, u.UsernameKey, func(x *store.User) error {
@@ -629,6 +633,9 @@ func (s *signIn) answerSoftwareToken(ctx context.Context, r map[string]string, s
 			}
 			if step <= xm.LastTOTPStep {
 				return errTOTPReused()
+			}
+			if _, err := s.resealTOTP(p.ID, x.UsernameKey, &xm); err != nil { // a secret stored before sealing
+				return err
 			}
 			xm.LastTOTPStep = step
 			x.MFA = xm.Encode()

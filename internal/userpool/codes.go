@@ -21,15 +21,20 @@ import (
 //
 //   - A code is 6 decimal digits drawn uniformly from s.rand (crypto/rand by
 //     default), as Cognito's are.
-//   - Only a hash is stored: SHA-256 over a length-prefixed context (pool id,
-//     username key, purpose, the attribute the code went to and its value at
-//     sending time) followed by the code. The context binds a code to one
-//     user, one purpose and one destination: a code sent to an old email
-//     address does not verify a new one. Comparison is constant-time. With
-//     only 10^6 possible codes the hash protects against casual disclosure
-//     (logs, backups read in passing), not against an attacker who can read
-//     the database and grind a live code: codes are short-lived and
-//     attempt-limited instead.
+//   - Only a MAC is stored: HMAC-SHA256 under the pool's code key (a random
+//     32-byte key stored sealed by the master key, sealing.go) over a
+//     length-prefixed context (pool id, username key, purpose, the attribute
+//     the code went to and its value at sending time) followed by the code.
+//     The context binds a code to one user, one purpose and one destination:
+//     a code sent to an old email address does not verify a new one.
+//     Comparison is constant-time. With only 10^6 possible codes an unkeyed
+//     hash could be ground from a copy of the database in well under a
+//     second (issue 13, finding 1); keyed, a copy without the master key
+//     cannot test a single guess.
+//   - Stored forms: "v2:<attribute>:<hex HMAC>" since then;
+//     "v1:<attribute>:<hex SHA-256>" (unkeyed, written before) is still
+//     verified, so codes already sent keep working until they are used,
+//     replaced or expire (24 hours at most); nothing writes v1 any more.
 //   - Lifetimes: sign-up confirmation and attribute verification 24 hours
 //     (Cognito: "valid for 24 hours"), password reset 1 hour (Cognito:
 //     "valid for one hour").
@@ -133,30 +138,42 @@ func (s *Service) newVerificationCode() (string, error) {
 	}
 }
 
-// codeDigest is the stored hash of code in its context.
-func codeDigest(poolID, usernameKey, purpose, attr, dest, code string) string {
-	h := sha256.New()
-	for _, part := range []string{"userpool-code-v1", poolID, usernameKey, purpose, attr, dest} {
+// writeParts writes each part length-prefixed (4 bytes, big-endian).
+func writeParts(w io.Writer, parts []string) {
+	for _, part := range parts {
 		var n [4]byte
 		binary.BigEndian.PutUint32(n[:], uint32(len(part)))
-		h.Write(n[:])
-		h.Write([]byte(part))
+		w.Write(n[:])
+		w.Write([]byte(part))
 	}
+}
+
+// codeDigestV1 is the unkeyed hash of code in its context that codes stored
+// before keyed codes carry; it is only verified, never written.
+func codeDigestV1(poolID, usernameKey, purpose, attr, dest, code string) string {
+	h := sha256.New()
+	writeParts(h, []string{"userpool-code-v1", poolID, usernameKey, purpose, attr, dest})
 	h.Write([]byte(code))
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// The stored CodeHash is "v1:<attribute>:<hex digest>": the attribute the
-// code was delivered to is needed to know what confirming it verifies.
-func encodeCodeRecord(attr, digest string) string { return "v1:" + attr + ":" + digest }
+// codeDigest is the stored MAC of code in its context under the pool's code key.
+func codeDigest(key []byte, poolID, usernameKey, purpose, attr, dest, code string) string {
+	return hex.EncodeToString(codeMAC(key, []string{"userpool-code-v2", poolID, usernameKey, purpose, attr, dest}, code))
+}
 
-func decodeCodeRecord(rec string) (attr, digest string, ok bool) {
-	rest, ok := strings.CutPrefix(rec, "v1:")
-	if !ok {
-		return "", "", false
+// The stored CodeHash is "<version>:<attribute>:<hex digest>": the
+// attribute the code was delivered to is needed to know what confirming it
+// verifies.
+func encodeCodeRecord(attr, digest string) string { return "v2:" + attr + ":" + digest }
+
+func decodeCodeRecord(rec string) (version, attr, digest string, ok bool) {
+	version, rest, ok := strings.Cut(rec, ":")
+	if !ok || version != "v1" && version != "v2" {
+		return "", "", "", false
 	}
 	attr, digest, ok = strings.Cut(rest, ":")
-	return attr, digest, ok
+	return version, attr, digest, ok
 }
 
 // issueVerificationCode creates (or replaces) the user's code for purpose, bound to the
@@ -167,12 +184,16 @@ func (s *Service) issueVerificationCode(ctx context.Context, p *Pool, u store.Us
 	if err != nil {
 		return "", err
 	}
+	key, err := s.codeKey(ctx, p.ID, true)
+	if err != nil {
+		return "", Internal(err)
+	}
 	now := s.nowUTC()
 	err = s.store.PutCode(ctx, store.Code{
 		PoolID:      p.ID,
 		UsernameKey: u.UsernameKey,
 		Purpose:     purpose,
-		CodeHash:    encodeCodeRecord(attr, codeDigest(p.ID, u.UsernameKey, purpose, attr, u.Attributes[attr], code)),
+		CodeHash:    encodeCodeRecord(attr, codeDigest(key, p.ID, u.UsernameKey, purpose, attr, u.Attributes[attr], code)),
 		CreatedAt:   now,
 		ExpiresAt:   now.Add(ttl),
 	})
@@ -195,9 +216,17 @@ func (s *Service) consumeVerificationCode(ctx context.Context, p *Pool, u store.
 		_ = s.store.DeleteCode(ctx, p.ID, u.UsernameKey, purpose) // best effort cleanup
 		return "", errVerifyCodeExpired()
 	}
-	attr, digest, ok := decodeCodeRecord(c.CodeHash)
+	version, attr, digest, ok := decodeCodeRecord(c.CodeHash)
 	if !ok {
 		return "", Internal(fmt.Errorf("malformed code record for purpose %q", purpose))
+	}
+	var key []byte
+	if version == "v2" {
+		// No key (a store copied without its pool resources): no code of
+		// the pool can be checked, as if it had expired.
+		if key, err = s.codeKey(ctx, p.ID, false); err != nil {
+			return "", storeError(err, on(store.ErrNotFound, errVerifyCodeExpired))
+		}
 	}
 	n, err := s.store.IncrementCodeAttempts(ctx, p.ID, u.UsernameKey, purpose)
 	if errors.Is(err, store.ErrNotFound) { // used or replaced meanwhile
@@ -209,7 +238,10 @@ func (s *Service) consumeVerificationCode(ctx context.Context, p *Pool, u store.
 	if n > MaxCodeAttempts {
 		return "", errVerifyCodeLimit()
 	}
-	want := codeDigest(p.ID, u.UsernameKey, purpose, attr, u.Attributes[attr], given)
+	want := codeDigestV1(p.ID, u.UsernameKey, purpose, attr, u.Attributes[attr], given)
+	if version == "v2" {
+		want = codeDigest(key, p.ID, u.UsernameKey, purpose, attr, u.Attributes[attr], given)
+	}
 	if !constantTimeEqual(want, digest) {
 		return "", errVerifyCodeMismatch()
 	}

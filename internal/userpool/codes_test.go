@@ -190,7 +190,7 @@ func TestVerificationCodeLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(c.CodeHash, code) || !strings.HasPrefix(c.CodeHash, "v1:email:") || len(c.CodeHash) != len("v1:email:")+64 {
+		if strings.Contains(c.CodeHash, code) || !strings.HasPrefix(c.CodeHash, "v2:email:") || len(c.CodeHash) != len("v2:email:")+64 {
 			t.Fatalf("stored record %q for code %s", c.CodeHash, code)
 		}
 		if !c.ExpiresAt.Equal(e.now.Add(time.Hour)) {

@@ -12,6 +12,9 @@ import (
 // Software-token (TOTP) MFA setup, the user's MFA preference and the pool's
 // MFA configuration.
 //
+// The secret is stored sealed by the master key (sealing.go); a secret
+// stored before sealing is read as it is and sealed at its next write.
+//
 // AssociateSoftwareToken generates a new 160-bit secret (base32), stores it
 // unverified in the user's MFA settings (replacing any previous secret at
 // once) and returns it. VerifySoftwareToken checks a code against it with
@@ -96,12 +99,16 @@ func (s *Service) AssociateSoftwareToken(ctx context.Context, accessToken, sessi
 	if err != nil {
 		return nil, Internal(err)
 	}
+	stored, err := s.sealTOTPSecret(sub.pool.ID, sub.user.UsernameKey, secret)
+	if err != nil {
+		return nil, err
+	}
 	_, err = s.updateUser(ctx, sub.pool, sub.user.UsernameKey, func(u *store.User) error {
 		m, err := decodeMFA(u.MFA)
 		if err != nil {
 			return err
 		}
-		m.TOTPSecret = secret
+		m.TOTPSecret = stored
 		m.TOTPVerified = false
 		m.LastTOTPStep = 0
 		u.MFA = m.Encode()
@@ -143,9 +150,16 @@ func (s *Service) VerifySoftwareToken(ctx context.Context, accessToken, session,
 		if m.TOTPSecret == "" {
 			return Errorf(KindSoftwareTokenMFANotFound, "Software Token MFA has not been associated with the user.")
 		}
-		ok, step := totp.Verify(m.TOTPSecret, code, now, totpSetupSkew)
+		secret, err := s.openTOTPSecret(sub.pool.ID, u.UsernameKey, m.TOTPSecret)
+		if err != nil {
+			return err
+		}
+		ok, step := totp.Verify(secret, code, now, totpSetupSkew)
 		if !ok || step <= m.LastTOTPStep {
 			return errEnableTOTPMismatch()
+		}
+		if _, err := s.resealTOTP(sub.pool.ID, u.UsernameKey, &m); err != nil {
+			return err
 		}
 		m.LastTOTPStep = step
 		m.TOTPVerified = true

@@ -43,6 +43,10 @@ type Options struct {
 	PoolCacheTTL time.Duration
 	// Imports configures user import jobs (importjobs.go).
 	Imports ImportOptions
+	// Sealer seals secrets at rest with the master key: the per-pool code
+	// key, TOTP secrets and app-client secrets (sealing.go). nil stores them
+	// unsealed (tests; a server always sets it).
+	Sealer Sealer
 }
 
 // Service is the domain. It is safe for concurrent use.
@@ -62,6 +66,8 @@ type Service struct {
 	ghosts ghostCounters
 	// imports runs user import jobs (importjobs.go).
 	imports *importRunner
+	// secrets seals secrets at rest and caches code keys (sealing.go).
+	secrets secrets
 }
 
 // New returns a Service over st.
@@ -80,6 +86,7 @@ func New(st store.Store, opts Options) *Service {
 		pools:  poolCache{ttl: opts.PoolCacheTTL, clock: time.Now},
 	}
 	s.imports = newImportRunner(opts.Imports)
+	s.secrets.sealer = opts.Sealer
 	if s.pools.ttl == 0 {
 		s.pools.ttl = DefaultPoolCacheTTL
 	}

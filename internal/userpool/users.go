@@ -40,7 +40,10 @@ type MFASettings struct {
 	TOTPPreferred  bool `json:"TOTPPreferred,omitempty"`
 	EmailEnabled   bool `json:"EmailEnabled,omitempty"`
 	EmailPreferred bool `json:"EmailPreferred,omitempty"`
-	// TOTPSecret is the base32 secret from AssociateSoftwareToken.
+	// TOTPSecret is the stored form of the base32 secret from
+	// AssociateSoftwareToken: sealed by the master key ("sealed1:...",
+	// sealing.go), or the secret itself in documents written before sealing
+	// or without a master key.
 	TOTPSecret   string `json:"TOTPSecret,omitempty"`
 	TOTPVerified bool   `json:"TOTPVerified,omitempty"`
 	// LastTOTPStep is the last accepted time step (replay protection).
