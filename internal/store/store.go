@@ -433,6 +433,15 @@ type IAMStore interface {
 	ListAudit(ctx context.Context, f AuditFilter, page Page) ([]AuditEvent, string, error)
 }
 
+// AuditRetentionStore prunes the audit log (the audit.retention setting).
+type AuditRetentionStore interface {
+	// DeleteAuditBefore deletes at most limit events whose Time is before
+	// before, oldest first, in one short transaction, and returns how many
+	// it deleted: callers repeat until fewer than limit are deleted, so a
+	// large backlog never holds the writer for long.
+	DeleteAuditBefore(ctx context.Context, before time.Time, limit int) (int, error)
+}
+
 // Store is everything a backend provides.
 type Store interface {
 	PoolStore
@@ -443,6 +452,7 @@ type Store interface {
 	IAMStore
 	ResourceStore
 	ImportJobStore
+	AuditRetentionStore
 	// Ping checks the connection (health checks).
 	Ping(ctx context.Context) error
 	Close() error

@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"AccessKeys", testAccessKeys},
 		{"Audit", testAudit},
 		{"AuditBatch", testAuditBatch},
+		{"AuditRetention", testAuditRetention},
 		{"Cascades", testCascades},
 		{"Paging", testPaging},
 		{"Concurrency", testConcurrency},
