@@ -13,10 +13,12 @@ import (
 	"userpool/internal/config"
 	"userpool/internal/iam"
 	"userpool/internal/importupload"
+	"userpool/internal/metrics"
 	"userpool/internal/password"
 	"userpool/internal/sender"
 	"userpool/internal/server"
 	"userpool/internal/store"
+	"userpool/internal/store/storemetrics"
 	"userpool/internal/token"
 	"userpool/internal/userpool"
 )
@@ -40,6 +42,7 @@ type app struct {
 	handler http.Handler
 	aq      *aqPools
 	audit   *audit.Recorder
+	metrics *metrics.Metrics
 }
 
 // aqPools holds each pool's Admin Queries configuration by pool id; it is
@@ -104,6 +107,8 @@ func newIssuer(st store.Store, sealer *iam.Sealer, issuerURL func(string) string
 
 // newApp wires the server over an open store and a master-key sealer.
 func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sealer, opts appOptions) (*app, error) {
+	m := metrics.New(nil)
+	st = storemetrics.Wrap(st, m) // store latency (ops.go)
 	issuerURL := token.CognitoIssuerURL
 	if cfg.Tokens.Issuer != config.IssuerAWS {
 		issuerURL = token.BaseIssuerURL(opts.publicURL)
@@ -135,6 +140,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		Tokens:         tokens,
 		Sender:         send,
 		PoolCacheTTL:   cfg.Server.PoolCacheTTL,
+		Sealer:         sealer, // code keys, TOTP secrets (userpool/sealing.go)
 		Imports: userpool.ImportOptions{
 			BaseURL: opts.publicURL,
 			Seal:    func(b []byte) ([]byte, error) { return sealer.Seal(b, importKeyAD) },
@@ -150,12 +156,17 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		authn = cognitoidp.NewSigV4Auth(cognitoidp.SigV4AuthOptions{Keyring: keys, Service: svc, Now: opts.now})
 	}
 	rec := audit.New(svc, log, nil)
+	m.GaugeFunc("audit_queue_depth", "Audit events waiting for their group commit.", func() float64 { return float64(rec.QueueDepth()) })
 	cog := cognitoidp.New(svc, cognitoidp.Options{
 		Authenticator: authn,
 		Auditor:       rec,
+		Limiter:       newLimiter(cfg.Limits, m),
 		Logger:        log,
 		MaxBody:       cfg.Server.MaxBodyBytes,
 	})
+	for name := range cog.Operations() {
+		m.AddOperations(name)
+	}
 	aq := &aqPools{}
 	h := server.Handler(server.Options{
 		Cognito:   cog,
@@ -168,8 +179,12 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		}),
 		ImportUpload: importupload.New(svc, log),
 		Health:       st.Ping,
+		Readiness:    readinessChecks(st, sealer),
+		Metrics:      metricsRoute(cfg, m),
+		Observe:      observe(m),
+		AccessLog:    accessLog(cfg.Log.Access),
 		Logger:       log,
 	})
 	h = devClockHandler(clock, h)
-	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq, audit: rec}, nil
+	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq, audit: rec, metrics: m}, nil
 }

@@ -92,6 +92,14 @@ func New(operations []string) *Metrics {
 	return m
 }
 
+// AddOperations adds names to the known operations. Call it before the
+// server serves (the set is read without a lock).
+func (m *Metrics) AddOperations(names ...string) {
+	for _, n := range names {
+		m.known[n] = true
+	}
+}
+
 // Registry is the private registry (tests, extra collectors).
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"userpool/internal/cognitoidp"
+	"userpool/internal/config"
+	"userpool/internal/iam"
+	"userpool/internal/metrics"
+	"userpool/internal/ratelimit"
+	"userpool/internal/server"
+	"userpool/internal/store"
+)
+
+// Operations wiring: rate limits, metrics, readiness and the access log
+// (issue 13). Each function turns configuration into the part it names.
+
+// newLimiter is the Cognito face's Limiter, nil when limits are off.
+func newLimiter(cfg config.Limits, m *metrics.Metrics) cognitoidp.Limiter {
+	if !cfg.LimitsEnabled() {
+		return nil
+	}
+	rc := ratelimit.Config{
+		Categories:     map[ratelimit.Category]ratelimit.Rate{},
+		CategoryFactor: cfg.CategoryFactor,
+		Source:         rateOf(cfg.Source),
+		User:           rateOf(cfg.User),
+		MaxKeys:        cfg.MaxKeys,
+		IdleTimeout:    cfg.IdleTimeout,
+		OnThrottle:     func(op string, by ratelimit.Limit) { m.Throttled(op, string(by)) },
+	}
+	for name, r := range cfg.Categories {
+		rc.Categories[ratelimit.Category(name)] = rateOf(r)
+	}
+	return limiter{ratelimit.New(rc, nil)}
+}
+
+func rateOf(r config.RateLimit) ratelimit.Rate {
+	if r.RPS < 0 {
+		return ratelimit.Disabled
+	}
+	return ratelimit.Rate{PerSecond: r.RPS, Burst: r.Burst}
+}
+
+// limiter adapts *ratelimit.Limiter to the face's seam.
+type limiter struct{ l *ratelimit.Limiter }
+
+func (a limiter) Allow(_ context.Context, c cognitoidp.LimitCall) bool {
+	scope := c.PoolID
+	if scope == "" && c.ClientID != "" {
+		scope = "client:" + c.ClientID
+	}
+	ok, _ := a.l.Allow(ratelimit.Request{
+		Operation:     c.Operation,
+		ChallengeName: c.ChallengeName,
+		Signed:        c.Auth == cognitoidp.AuthSigV4,
+		Source:        c.RemoteAddr,
+		User:          ratelimit.UserKey(scope, c.Username),
+	})
+	return ok
+}
+
+// observe feeds every request to the metrics.
+func observe(m *metrics.Metrics) func(server.RequestInfo) {
+	return func(ri server.RequestInfo) {
+		m.ObserveRequest(metrics.Request{Operation: ri.Operation, ErrorType: ri.ErrorType, ErrorMessage: ri.ErrorMessage, Duration: ri.Duration})
+	}
+}
+
+// accessLog turns log.access into the server's setting.
+func accessLog(c config.AccessLog) server.AccessLog {
+	a := server.AccessLog{Sample: c.Sample}
+	switch c.Level {
+	case "off":
+		a.Off = true
+	case "debug":
+		a.Level = slog.LevelDebug
+	}
+	return a
+}
+
+// readinessChecks are /readyz's checks, cheapest first. Another part may
+// append its own (the audit queue).
+func readinessChecks(st store.Store, sealer *iam.Sealer) []server.ReadinessCheck {
+	return []server.ReadinessCheck{
+		{Name: "store-writable", Check: func(ctx context.Context) error { return storeWritable(ctx, st) }},
+		{Name: "signing-keys", Check: func(ctx context.Context) error { return checkSigningKeys(ctx, st, sealer) }},
+	}
+}
+
+// storeWritable writes and deletes a short-lived challenge session, on
+// every backend: a full disk, a read-only file system or a read-only
+// PostgreSQL standby fails it. A session the delete misses expires in a
+// minute and is pruned with the others.
+func storeWritable(ctx context.Context, st store.Store) error {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	now := time.Now().UTC()
+	id := "readyz-" + hex.EncodeToString(b[:])
+	if err := st.CreateSession(ctx, store.Session{
+		ID: id, PoolID: "-", ClientID: "-", UsernameKey: "-", Challenge: "READYZ",
+		CreatedAt: now, ExpiresAt: now.Add(time.Minute),
+	}); err != nil {
+		return fmt.Errorf("write probe: %w", err)
+	}
+	if _, err := st.TakeSession(ctx, id); err != nil {
+		return fmt.Errorf("write probe (delete): %w", err)
+	}
+	return nil
+}
+
+// metricsRoute is the handler the main listener serves at /metrics: nil
+// when server.metrics_listen gives the metrics a listener of their own.
+func metricsRoute(cfg config.Config, m *metrics.Metrics) http.Handler {
+	if cfg.Server.MetricsListen != "" {
+		return nil
+	}
+	return m.Handler()
+}
+
+// serveMetrics serves /metrics on server.metrics_listen, when set, until
+// the returned stop is called.
+func serveMetrics(cfg config.Config, m *metrics.Metrics, log *slog.Logger) (stop func(), err error) {
+	if cfg.Server.MetricsListen == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", cfg.Server.MetricsListen)
+	if err != nil {
+		return nil, fmt.Errorf("metrics listener: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener stopped", "err", err)
+		}
+	}()
+	log.Info("metrics listening", "addr", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}
