@@ -63,11 +63,39 @@ type Pool struct {
 	AliasAttributes    []string        `yaml:"alias_attributes"`
 	CaseSensitive      *bool           `yaml:"case_sensitive"`
 	PasswordPolicy     *PasswordPolicy `yaml:"password_policy"`
-	// MFA is OFF (default), ON or OPTIONAL (TOTP).
-	MFA          string        `yaml:"mfa"`
-	Groups       []Group       `yaml:"groups"`
-	Clients      []Client      `yaml:"clients"`
-	AdminQueries *AdminQueries `yaml:"admin_queries"`
+	// MFA is MfaConfiguration: OFF (default), ON or OPTIONAL (TOTP).
+	MFA string `yaml:"mfa"`
+	// SignInPolicy is Policies.SignInPolicy (choice-based sign-in factors).
+	SignInPolicy *SignInPolicy `yaml:"sign_in_policy"`
+	// AutoVerifiedAttributes (email, phone_number) are verified by a code
+	// sent at sign-up: SignUp then answers CodeDeliveryDetails.
+	AutoVerifiedAttributes []string `yaml:"auto_verified_attributes"`
+	// DeletionProtection is ACTIVE or INACTIVE (default).
+	DeletionProtection string `yaml:"deletion_protection"`
+	// UserPoolTier is LITE, ESSENTIALS (default) or PLUS.
+	UserPoolTier          string                 `yaml:"user_pool_tier"`
+	DeviceConfiguration   *DeviceConfiguration   `yaml:"device_configuration"`
+	AdminCreateUserConfig *AdminCreateUserConfig `yaml:"admin_create_user_config"`
+	// Schema adds custom attributes and changes standard ones.
+	Schema                      []SchemaAttribute            `yaml:"schema"`
+	VerificationMessageTemplate *VerificationMessageTemplate `yaml:"verification_message_template"`
+	// EmailVerificationMessage, EmailVerificationSubject and
+	// SmsVerificationMessage are the legacy forms of the template's members.
+	EmailVerificationMessage *string `yaml:"email_verification_message"`
+	EmailVerificationSubject *string `yaml:"email_verification_subject"`
+	SmsVerificationMessage   *string `yaml:"sms_verification_message"`
+	// SmsAuthenticationMessage carries an SMS MFA code ({####}).
+	SmsAuthenticationMessage    *string                      `yaml:"sms_authentication_message"`
+	UserAttributeUpdateSettings *UserAttributeUpdateSettings `yaml:"user_attribute_update_settings"`
+	AccountRecoverySetting      *AccountRecoverySetting      `yaml:"account_recovery_setting"`
+	LambdaConfig                *LambdaConfig                `yaml:"lambda_config"`
+	EmailConfiguration          *EmailConfiguration          `yaml:"email_configuration"`
+	SmsConfiguration            *SmsConfiguration            `yaml:"sms_configuration"`
+	UserPoolAddOns              *UserPoolAddOns              `yaml:"user_pool_add_ons"`
+	UserPoolTags                map[string]string            `yaml:"user_pool_tags"`
+	Groups                      []Group                      `yaml:"groups"`
+	Clients                     []Client                     `yaml:"clients"`
+	AdminQueries                *AdminQueries                `yaml:"admin_queries"`
 }
 
 // PasswordPolicy is a pool's password policy; omitted members take
@@ -79,6 +107,8 @@ type PasswordPolicy struct {
 	RequireNumbers                *bool `yaml:"require_numbers"`
 	RequireSymbols                *bool `yaml:"require_symbols"`
 	TemporaryPasswordValidityDays *int  `yaml:"temporary_password_validity_days"`
+	// PasswordHistorySize (0-24) refuses that many previous passwords.
+	PasswordHistorySize *int `yaml:"password_history_size"`
 }
 
 // Group is a declared group of a pool, matched by name.
@@ -102,6 +132,23 @@ type Client struct {
 	PreventUserExistenceErrors string    `yaml:"prevent_user_existence_errors"` // LEGACY | ENABLED
 	ReadAttributes             []string  `yaml:"read_attributes"`
 	WriteAttributes            []string  `yaml:"write_attributes"`
+	// EnableTokenRevocation (default true) allows RevokeToken.
+	EnableTokenRevocation                    *bool `yaml:"enable_token_revocation"`
+	EnablePropagateAdditionalUserContextData *bool `yaml:"enable_propagate_additional_user_context_data"`
+	// AuthSessionValidity is the lifetime of a sign-in challenge session in
+	// minutes (3-15, default 3).
+	AuthSessionValidity *int `yaml:"auth_session_validity"`
+	// RefreshTokenRotation: a new refresh token with every refresh.
+	RefreshTokenRotation *RefreshTokenRotation `yaml:"refresh_token_rotation"`
+	// OAuth 2.0 members (stored and reported; the hosted UI is a later issue).
+	SupportedIdentityProviders      []string                `yaml:"supported_identity_providers"`
+	CallbackURLs                    []string                `yaml:"callback_urls"`
+	LogoutURLs                      []string                `yaml:"logout_urls"`
+	DefaultRedirectURI              string                  `yaml:"default_redirect_uri"`
+	AllowedOAuthFlows               []string                `yaml:"allowed_oauth_flows"` // code | implicit | client_credentials
+	AllowedOAuthScopes              []string                `yaml:"allowed_oauth_scopes"`
+	AllowedOAuthFlowsUserPoolClient *bool                   `yaml:"allowed_oauth_flows_user_pool_client"`
+	AnalyticsConfiguration          *AnalyticsConfiguration `yaml:"analytics_configuration"`
 }
 
 // AdminQueries configures the Amplify Admin Queries REST API of a pool.
@@ -336,6 +383,7 @@ func validatePool(p *Problems, path string, pool *Pool, clientIDs map[string]str
 	if pool.MFA != "" && !inSet(pool.MFA, "OFF", "ON", "OPTIONAL") {
 		p.add(path+".mfa", "%q is not one of OFF, ON, OPTIONAL", pool.MFA)
 	}
+	validateMembers(p, path, pool)
 
 	groups := map[string]int{}
 	for k, g := range pool.Groups {

@@ -20,6 +20,18 @@ type Report struct {
 	PoolIDs map[string]string
 	// Keyless lists declared principals that have no access key yet.
 	Keyless []string
+	// Declared lists every declared pool and app client with its id, in
+	// the file's order, whether or not this start changed it (the server
+	// logs them at every start).
+	Declared []Declared
+}
+
+// Declared is a declared pool or app client and its id.
+type Declared struct {
+	Kind   string // "pool" or "app client"
+	Name   string
+	ID     string
+	PoolID string
 }
 
 // IAM is the store part Apply needs for principals.
@@ -106,6 +118,7 @@ func passwordPolicy(pp *config.PasswordPolicy) *userpool.PasswordPolicyInput {
 	}
 	in := &userpool.PasswordPolicyInput{
 		MinimumLength:                 pp.MinimumLength,
+		PasswordHistorySize:           pp.PasswordHistorySize,
 		RequireUppercase:              pick(pp.RequireUppercase, d.RequireUppercase),
 		RequireLowercase:              pick(pp.RequireLowercase, d.RequireLowercase),
 		RequireNumbers:                pick(pp.RequireNumbers, d.RequireNumbers),
@@ -151,20 +164,14 @@ func (a *applier) pool(path string, dp *config.Pool) {
 	}
 
 	if p == nil {
-		in := userpool.PoolInput{
-			Name:               dp.Name,
-			PasswordPolicy:     passwordPolicy(dp.PasswordPolicy),
-			UsernameAttributes: dp.UsernameAttributes,
-			AliasAttributes:    dp.AliasAttributes,
-			CaseSensitive:      dp.CaseSensitive,
-			MfaConfiguration:   dp.MFA,
-		}
+		in := createInput(dp)
 		if dp.ID != "" {
 			p, err = a.svc.CreatePoolWithID(a.ctx, dp.ID, in)
 		} else {
 			p, err = a.svc.CreatePool(a.ctx, in)
 			if err == nil && dp.MFA != "" && dp.MFA != "OFF" {
-				_, err = a.svc.DeclarePool(a.ctx, p.ID, userpool.PoolDeclaration{MfaConfiguration: dp.MFA})
+				// CreatePool leaves TOTP off (SetUserPoolMfaConfig's); DeclarePool turns it on.
+				_, err = a.svc.DeclarePool(a.ctx, p.ID, func(*userpool.PoolInput) {})
 			}
 		}
 		if err != nil {
@@ -175,11 +182,8 @@ func (a *applier) pool(path string, dp *config.Pool) {
 		a.changed("created pool %q (%s)", p.Name, p.ID)
 	} else {
 		a.checkImmutable(path, dp, p)
-		wrote, err := a.svc.DeclarePool(a.ctx, p.ID, userpool.PoolDeclaration{
-			Name:             dp.Name,
-			PasswordPolicy:   passwordPolicy(dp.PasswordPolicy),
-			MfaConfiguration: dp.MFA,
-		})
+		a.addCustomAttributes(path, dp, p)
+		wrote, err := a.svc.DeclarePool(a.ctx, p.ID, poolChange(dp))
 		if err != nil {
 			a.fail(path, err)
 			return
@@ -189,6 +193,7 @@ func (a *applier) pool(path string, dp *config.Pool) {
 			a.changed("updated pool %q (%s)", dp.Name, p.ID)
 		}
 	}
+	a.rep.Declared = append(a.rep.Declared, Declared{Kind: "pool", Name: dp.Name, ID: p.ID, PoolID: p.ID})
 	a.rep.PoolIDs[dp.Name] = p.ID
 
 	for i := range dp.Groups {
@@ -224,6 +229,30 @@ func (a *applier) checkImmutable(path string, dp *config.Pool, p *userpool.Pool)
 	}
 }
 
+// addCustomAttributes adds the declared custom attributes an existing pool
+// lacks (AddCustomAttributes); the schema is otherwise fixed at creation.
+func (a *applier) addCustomAttributes(path string, dp *config.Pool, p *userpool.Pool) {
+	var missing []config.SchemaAttribute
+	for _, s := range dp.Schema {
+		if isStandardAttribute(s.Name) {
+			continue
+		}
+		if _, ok := p.SchemaAttribute("custom:" + s.Name); !ok {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	if err := a.svc.AddCustomAttributes(a.ctx, p.ID, schemaInput(missing)); err != nil {
+		a.fail(path+".schema", err)
+		return
+	}
+	for _, s := range missing {
+		a.changed("added custom attribute %q to pool %s", "custom:"+s.Name, p.ID)
+	}
+}
+
 func (a *applier) group(path, poolID string, dg *config.Group) {
 	cur, err := a.svc.GetGroup(a.ctx, poolID, dg.Name)
 	if isNotFound(err) {
@@ -254,42 +283,6 @@ func (a *applier) group(path, poolID string, dg *config.Group) {
 		return
 	}
 	a.changed("updated group %q in %s", dg.Name, poolID)
-}
-
-// clientChange applies the declared members of dc to a client input.
-func clientChange(dc *config.Client) func(*userpool.ClientInput) {
-	return func(in *userpool.ClientInput) {
-		in.Name = dc.Name
-		units := userpool.TokenValidityUnits{}
-		if in.TokenValidityUnits != nil {
-			units = *in.TokenValidityUnits
-		}
-		if v := dc.AccessTokenValidity; v != nil {
-			n := v.Value
-			in.AccessTokenValidity, units.AccessToken = &n, v.Unit
-		}
-		if v := dc.IDTokenValidity; v != nil {
-			n := v.Value
-			in.IdTokenValidity, units.IdToken = &n, v.Unit
-		}
-		if v := dc.RefreshTokenValidity; v != nil {
-			n := v.Value
-			in.RefreshTokenValidity, units.RefreshToken = &n, v.Unit
-		}
-		in.TokenValidityUnits = &units
-		if dc.ExplicitAuthFlows != nil {
-			in.ExplicitAuthFlows = dc.ExplicitAuthFlows
-		}
-		if dc.PreventUserExistenceErrors != "" {
-			in.PreventUserExistenceErrors = dc.PreventUserExistenceErrors
-		}
-		if dc.ReadAttributes != nil {
-			in.ReadAttributes = dc.ReadAttributes
-		}
-		if dc.WriteAttributes != nil {
-			in.WriteAttributes = dc.WriteAttributes
-		}
-	}
 }
 
 func (a *applier) client(path, poolID string, dc *config.Client) {
@@ -355,8 +348,10 @@ func (a *applier) client(path, poolID string, dc *config.Client) {
 			return
 		}
 		a.changed("created app client %q (%s) in %s", c.Name, c.ID, poolID)
+		a.rep.Declared = append(a.rep.Declared, Declared{Kind: "app client", Name: c.Name, ID: c.ID, PoolID: poolID})
 		return
 	}
+	a.rep.Declared = append(a.rep.Declared, Declared{Kind: "app client", Name: dc.Name, ID: cur.ID, PoolID: poolID})
 	if dc.GenerateSecret != cur.HasSecret() {
 		a.problems = append(a.problems, fmt.Sprintf("%s.generate_secret: client %s %s a secret; it cannot change after the client was created; change the configuration or delete the client",
 			path, cur.ID, map[bool]string{true: "has", false: "has no"}[cur.HasSecret()]))

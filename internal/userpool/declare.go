@@ -3,7 +3,9 @@ package userpool
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
 
 	"userpool/internal/cognitorules"
 	"userpool/internal/store"
@@ -48,45 +50,73 @@ func (s *Service) CreatePoolWithID(ctx context.Context, id string, in PoolInput)
 	return &Pool{ID: id, Name: in.Name, Settings: settings, CreatedAt: now, UpdatedAt: now}, nil
 }
 
-// PoolDeclaration is what a configuration file may change on an existing
-// pool. Zero members are left as they are.
-type PoolDeclaration struct {
-	Name           string
-	PasswordPolicy *PasswordPolicyInput
-	// MfaConfiguration OFF | ON | OPTIONAL; ON and OPTIONAL also enable
-	// software-token (TOTP) MFA, the method this server offers.
-	MfaConfiguration string
-}
-
-// DeclarePool applies d to an existing pool, writing only when something
-// changes. It reports whether it wrote.
-func (s *Service) DeclarePool(ctx context.Context, poolID string, d PoolDeclaration) (bool, error) {
-	if d.Name != "" {
-		if err := checkPoolName(d.Name); err != nil {
-			return false, err
+// PoolInputOf returns the input that reproduces p's updatable settings
+// (UpdatePool of it changes nothing), so a caller can change some members
+// without resetting the others.
+func PoolInputOf(p *Pool) PoolInput {
+	st := p.Settings
+	pp := st.PasswordPolicy
+	minLen, history, temp := pp.MinimumLength, pp.PasswordHistorySize, pp.TemporaryPasswordValidityDays
+	unused := st.AdminCreateUserConfig.UnusedAccountValidityDays
+	in := PoolInput{
+		Name: p.Name,
+		PasswordPolicy: &PasswordPolicyInput{
+			MinimumLength:                 &minLen,
+			RequireUppercase:              pp.RequireUppercase,
+			RequireLowercase:              pp.RequireLowercase,
+			RequireNumbers:                pp.RequireNumbers,
+			RequireSymbols:                pp.RequireSymbols,
+			PasswordHistorySize:           &history,
+			TemporaryPasswordValidityDays: &temp,
+		},
+		SignInPolicy:           st.SignInPolicy,
+		DeletionProtection:     st.DeletionProtection,
+		AutoVerifiedAttributes: st.AutoVerifiedAttributes,
+		AliasAttributes:        st.AliasAttributes,
+		UsernameAttributes:     st.UsernameAttributes,
+		MfaConfiguration:       st.MfaConfiguration,
+		DeviceConfiguration:    st.DeviceConfiguration,
+		AdminCreateUserConfig: &AdminCreateUserConfigInput{
+			AllowAdminCreateUserOnly:  st.AdminCreateUserConfig.AllowAdminCreateUserOnly,
+			UnusedAccountValidityDays: &unused,
+			InviteMessageTemplate:     st.AdminCreateUserConfig.InviteMessageTemplate,
+		},
+		UserPoolTier: st.UserPoolTier,
+		Extra:        map[string]json.RawMessage{},
+	}
+	cs := st.CaseSensitive
+	in.CaseSensitive = &cs
+	for k, v := range st.Extra {
+		if !slices.Contains(mfaOnlyExtra, k) {
+			in.Extra[k] = v
 		}
 	}
+	return in
+}
+
+// DeclarePool changes an existing pool's updatable settings with change
+// (applied to PoolInputOf the current pool) and writes only when the
+// resulting settings or name differ; it reports whether it wrote. MFA ON or
+// OPTIONAL also enables software-token (TOTP) MFA, the method this server
+// offers. The schema, username attributes and case sensitivity cannot
+// change (UpdatePool semantics).
+func (s *Service) DeclarePool(ctx context.Context, poolID string, change func(*PoolInput)) (bool, error) {
 	apply := func(p *Pool) (PoolSettings, string, error) {
-		st := p.Settings
+		in := PoolInputOf(p)
+		change(&in)
 		name := p.Name
-		if d.Name != "" {
-			name = d.Name
+		if in.Name != "" {
+			if err := checkPoolName(in.Name); err != nil {
+				return p.Settings, name, err
+			}
+			name = in.Name
 		}
-		if d.PasswordPolicy != nil {
-			pp, err := buildPasswordPolicy(d.PasswordPolicy)
-			if err != nil {
-				return st, name, err
-			}
-			st.PasswordPolicy = pp
+		st := p.Settings
+		if err := applyUpdatable(&st, in); err != nil {
+			return st, name, err
 		}
-		if d.MfaConfiguration != "" {
-			if _, ok := oneOf(d.MfaConfiguration, "OFF", "OFF", "ON", "OPTIONAL"); !ok {
-				return st, name, invalidParam("Invalid MfaConfiguration value %s.", d.MfaConfiguration)
-			}
-			st.MfaConfiguration = d.MfaConfiguration
-			if d.MfaConfiguration != "OFF" {
-				st.SoftwareTokenMfa = true
-			}
+		if st.MfaConfiguration != "OFF" {
+			st.SoftwareTokenMfa = true
 		}
 		return st, name, nil
 	}

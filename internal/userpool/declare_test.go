@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 
@@ -19,6 +20,7 @@ func newDeclareService(t *testing.T) *Service {
 }
 
 func TestCreatePoolWithID(t *testing.T) {
+	t.Parallel()
 	s := newDeclareService(t)
 	ctx := context.Background()
 	for _, bad := range []string{"", "us-east-1_short", "pool", "US-EAST-1_AbCdEfGhI", "us-east-1_AbCdEfGh!"} {
@@ -43,19 +45,82 @@ func TestCreatePoolWithID(t *testing.T) {
 	}
 }
 
+// declared is a DeclarePool change setting the given members ("" and nil:
+// not declared).
+func declared(name string, pp *PasswordPolicyInput, mfa string) func(*PoolInput) {
+	return func(in *PoolInput) {
+		if name != "" {
+			in.Name = name
+		}
+		if pp != nil {
+			in.PasswordPolicy = pp
+		}
+		if mfa != "" {
+			in.MfaConfiguration = mfa
+		}
+	}
+}
+
+// PoolInputOf reproduces every updatable member: declaring nothing on a
+// pool created with many of them writes nothing and keeps them all.
+func TestPoolInputOfRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := newDeclareService(t)
+	ctx := context.Background()
+	three, days := 3, 30
+	in := PoolInput{
+		Name:                   "full",
+		PasswordPolicy:         &PasswordPolicyInput{MinimumLength: &days, RequireSymbols: true, PasswordHistorySize: &three},
+		SignInPolicy:           json.RawMessage(`{"AllowedFirstAuthFactors":["PASSWORD"]}`),
+		DeletionProtection:     DeletionProtectionActive,
+		AutoVerifiedAttributes: []string{"email"},
+		UsernameAttributes:     []string{"email"},
+		MfaConfiguration:       "OFF", // ON/OPTIONAL: DeclarePool also turns TOTP on (a write)
+		DeviceConfiguration:    &DeviceConfiguration{ChallengeRequiredOnNewDevice: true},
+		AdminCreateUserConfig:  &AdminCreateUserConfigInput{AllowAdminCreateUserOnly: true, UnusedAccountValidityDays: &three, InviteMessageTemplate: json.RawMessage(`{"EmailSubject":"Welcome"}`)},
+		UserPoolTier:           "PLUS",
+		Extra: map[string]json.RawMessage{
+			"UserPoolTags":                json.RawMessage(`{"team":"a"}`),
+			"VerificationMessageTemplate": json.RawMessage(`{"DefaultEmailOption":"CONFIRM_WITH_CODE","EmailMessage":"Your code is {####}","EmailSubject":"Your code"}`),
+			"AccountRecoverySetting":      json.RawMessage(`{"RecoveryMechanisms":[{"Name":"verified_email","Priority":1}]}`),
+		},
+	}
+	p, err := s.CreatePool(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrote, err := s.DeclarePool(ctx, p.ID, func(*PoolInput) {})
+	if err != nil || wrote {
+		t.Fatalf("nothing declared: wrote=%v err=%v", wrote, err)
+	}
+	// One member changes; the others stay.
+	wrote, err = s.DeclarePool(ctx, p.ID, func(in *PoolInput) { in.AutoVerifiedAttributes = []string{"email", "phone_number"} })
+	if err != nil || !wrote {
+		t.Fatalf("auto verified: wrote=%v err=%v", wrote, err)
+	}
+	got, _ := s.GetPool(ctx, p.ID)
+	st := got.Settings
+	if len(st.AutoVerifiedAttributes) != 2 || st.DeletionProtection != DeletionProtectionActive || st.UserPoolTier != "PLUS" ||
+		st.DeviceConfiguration == nil || !st.DeviceConfiguration.ChallengeRequiredOnNewDevice || !st.AdminCreateUserConfig.AllowAdminCreateUserOnly ||
+		st.PasswordPolicy.PasswordHistorySize != 3 || string(st.Extra["UserPoolTags"]) != `{"team":"a"}` || string(st.Extra["EmailVerificationSubject"]) != `"Your code"` {
+		t.Fatalf("after: %+v", st)
+	}
+}
+
 func TestDeclarePool(t *testing.T) {
+	t.Parallel()
 	s := newDeclareService(t)
 	ctx := context.Background()
 	p, err := s.CreatePool(ctx, PoolInput{Name: "decl", DeletionProtection: DeletionProtectionActive})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrote, err := s.DeclarePool(ctx, p.ID, PoolDeclaration{Name: "decl"})
+	wrote, err := s.DeclarePool(ctx, p.ID, declared("decl", nil, ""))
 	if err != nil || wrote {
 		t.Fatalf("no change: wrote=%v err=%v", wrote, err)
 	}
 	ten := 10
-	wrote, err = s.DeclarePool(ctx, p.ID, PoolDeclaration{Name: "renamed", PasswordPolicy: &PasswordPolicyInput{MinimumLength: &ten, RequireNumbers: true}, MfaConfiguration: "ON"})
+	wrote, err = s.DeclarePool(ctx, p.ID, declared("renamed", &PasswordPolicyInput{MinimumLength: &ten, RequireNumbers: true}, "ON"))
 	if err != nil || !wrote {
 		t.Fatalf("change: wrote=%v err=%v", wrote, err)
 	}
@@ -68,19 +133,20 @@ func TestDeclarePool(t *testing.T) {
 	if got.Settings.DeletionProtection != DeletionProtectionActive {
 		t.Fatalf("deletion protection reset: %q", got.Settings.DeletionProtection)
 	}
-	if wrote, _ := s.DeclarePool(ctx, p.ID, PoolDeclaration{Name: "renamed", PasswordPolicy: &PasswordPolicyInput{MinimumLength: &ten, RequireNumbers: true}, MfaConfiguration: "ON"}); wrote {
+	if wrote, _ := s.DeclarePool(ctx, p.ID, declared("renamed", &PasswordPolicyInput{MinimumLength: &ten, RequireNumbers: true}, "ON")); wrote {
 		t.Fatal("same declaration wrote again")
 	}
 	five := 5
-	if _, err := s.DeclarePool(ctx, p.ID, PoolDeclaration{PasswordPolicy: &PasswordPolicyInput{MinimumLength: &five}}); KindOf(err) != KindInvalidParameter {
+	if _, err := s.DeclarePool(ctx, p.ID, declared("", &PasswordPolicyInput{MinimumLength: &five}, "")); KindOf(err) != KindInvalidParameter {
 		t.Fatalf("bad policy: %v", err)
 	}
-	if _, err := s.DeclarePool(ctx, "us-east-1_NoSuchPoo", PoolDeclaration{}); KindOf(err) != KindResourceNotFound {
+	if _, err := s.DeclarePool(ctx, "us-east-1_NoSuchPoo", declared("", nil, "")); KindOf(err) != KindResourceNotFound {
 		t.Fatalf("missing pool: %v", err)
 	}
 }
 
 func TestClientWithIDAndDeclareClient(t *testing.T) {
+	t.Parallel()
 	s := newDeclareService(t)
 	ctx := context.Background()
 	p, err := s.CreatePool(ctx, PoolInput{Name: "c"})
@@ -128,6 +194,7 @@ func TestClientWithIDAndDeclareClient(t *testing.T) {
 // is not a client with the default flows): read back, reproduced by
 // ClientInputOf, and a declaration that does not name flows leaves it.
 func TestClientWithNoFlowsKeepsThem(t *testing.T) {
+	t.Parallel()
 	s := newDeclareService(t)
 	ctx := context.Background()
 	p, err := s.CreatePool(ctx, PoolInput{Name: "c"})
