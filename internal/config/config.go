@@ -2,7 +2,6 @@ package config
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -10,8 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 
 	"userpool/internal/cognitorules"
 )
@@ -106,11 +103,17 @@ func Load(path string) (Config, error) {
 		return cfg, err
 	}
 	defer f.Close()
-	return Parse(f)
+	return ParseNamed(path, f)
 }
 
-// Parse decodes YAML over the defaults, rejecting unknown fields.
-func Parse(r io.Reader) (Config, error) {
+// Parse decodes YAML over the defaults, rejecting unknown fields; errors
+// name the file "config" (ParseNamed gives the name).
+func Parse(r io.Reader) (Config, error) { return ParseNamed("config", r) }
+
+// ParseNamed decodes YAML read from the file name over the defaults. Every
+// problem is reported at once in a *DecodeError, each as
+// name:line:column: message; an unknown field lists the valid names.
+func ParseNamed(name string, r io.Reader) (Config, error) {
 	cfg := Defaults()
 	b, err := io.ReadAll(r)
 	if err != nil {
@@ -119,10 +122,8 @@ func Parse(r io.Reader) (Config, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return cfg, nil
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return cfg, fmt.Errorf("config: %w", err)
+	if err := decodeYAML(name, b, &cfg); err != nil {
+		return cfg, err
 	}
 	if cfg.SMTP != nil && cfg.SMTP.Port == 0 {
 		cfg.SMTP.Port = 587
