@@ -142,6 +142,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		newMaintenance(st, a.tokens.Prune, log).run(mctx, time.After)
 	}()
 	defer func() { stopMaintenance(); <-maintDone }()
+	go func() {
+		// Secrets that rows written before sealing hold in plaintext
+		// (issue 13 finding 2): sealed once per pool, in the background.
+		rep, err := a.svc.SealStoredSecrets(mctx)
+		switch {
+		case err != nil && mctx.Err() == nil:
+			log.Error("sealing stored secrets", "err", err)
+		case err == nil && rep.TOTPSecrets > 0:
+			log.Info("sealed stored secrets", "pools", rep.Pools, "totp_secrets", rep.TOTPSecrets)
+		}
+	}()
 	if createdRoot {
 		creds := credentialsPath(cfg)
 		fmt.Fprintf(notice, `
