@@ -14,6 +14,7 @@ import (
 // request with operation, status, duration and request id; passwords, tokens
 // and signatures never reach the log.
 func TestAccessLogNamesOperationsAndHidesSecrets(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, t.TempDir())
 	ctx := ctxT(t)
 	c := srv.rootClient()

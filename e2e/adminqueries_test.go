@@ -16,6 +16,7 @@ import (
 // the running server: an admin's access token lists users, a signed-in
 // non-member is refused, and a pool without the block answers 404.
 func TestAdminQueriesThroughTheBinary(t *testing.T) {
+	t.Parallel()
 	const cfg = `
 password:
   insecure_fast_hashing: true

@@ -55,6 +55,7 @@ func cleanEnv() []string {
 // principal root and <data>/credentials (0600), prints how to use it, and
 // the AWS CLI works with it; nothing is open without it.
 func TestFirstStartCredentials(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	srv := startServer(t, data)
 	creds := filepath.Join(data, "credentials")
@@ -124,6 +125,7 @@ func TestFirstStartCredentials(t *testing.T) {
 // TestBadConfigRefused: a configuration with problems stops the server
 // before it listens, with every problem listed by path.
 func TestBadConfigRefused(t *testing.T) {
+	t.Parallel()
 	bad := `
 server:
   region: us-east-1
@@ -172,6 +174,7 @@ principals:
 // in the file exist after start, with their fixed ids; a restart with the
 // same file changes nothing; a changed file updates what changed.
 func TestDeclaredConfiguration(t *testing.T) {
+	t.Parallel()
 	const cfg = `
 password:
   insecure_fast_hashing: true
@@ -264,6 +267,7 @@ principals:
 // TestPrincipalCommandsWhileServing: principal create/list/delete, env and
 // audit work against the data directory of a running server.
 func TestPrincipalCommandsWhileServing(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	srv := startServer(t, data)
 	ctx := ctxT(t)
@@ -346,6 +350,7 @@ func TestPrincipalCommandsWhileServing(t *testing.T) {
 // TestDevAcceptAnyCredentials: the development switch accepts any
 // well-formed signature and says so loudly.
 func TestDevAcceptAnyCredentials(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, t.TempDir(), "--dev-accept-any-credentials")
 	if !strings.Contains(srv.Logs(), "level=WARN") || !strings.Contains(srv.Logs(), "DEV MODE") {
 		t.Fatalf("no warning:\n%s", srv.Logs())
@@ -360,6 +365,7 @@ func TestDevAcceptAnyCredentials(t *testing.T) {
 // (here from USERPOOL_MASTER_KEY) cannot open the stored access keys and the
 // server refuses to start rather than fail every signed call.
 func TestMasterKey(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	srv := startServer(t, data)
 	fi, err := os.Stat(filepath.Join(data, "master.key"))

@@ -37,6 +37,7 @@ func jwksKids(t *testing.T, url string) []string {
 // signing keys; the old ones stay published, so the JWKS after a restart
 // holds both generations.
 func TestKeysRotate(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	cfg := writeConfig(t, fastConfig)
 	srv := startServer(t, data, "--config", cfg)

@@ -143,6 +143,7 @@ func verifyWithJWKS(t *testing.T, jwksURL, tok string) map[string]any {
 // TestTwoInstancesShareOnePostgres runs two `userpool serve` processes on
 // one PostgreSQL schema and checks that they behave as one server.
 func TestTwoInstancesShareOnePostgres(t *testing.T) {
+	t.Parallel()
 	cl := startCluster(t)
 	ctx := ctxT(t)
 
@@ -400,6 +401,7 @@ func TestTwoInstancesShareOnePostgres(t *testing.T) {
 // generate a master key of its own (other instances could not open what it
 // seals), and another instance with a different key is refused.
 func TestPostgresNeedsASharedMasterKey(t *testing.T) {
+	t.Parallel()
 	dsn := pgtest.FreshSchema(t, "userpool_e2e_")
 	cfg := writeConfig(t, fastConfig)
 	_, stderr, code := runCLI(t, []string{"USERPOOL_MASTER_KEY="}, "serve", "--listen", "127.0.0.1:0", "--data", t.TempDir(), "--config", cfg, "--store", dsn)
@@ -416,6 +418,7 @@ func TestPostgresNeedsASharedMasterKey(t *testing.T) {
 // TestStoreDSNPasswordNeverShown: a store that cannot be opened is reported
 // with the DSN's password redacted (no database needed).
 func TestStoreDSNPasswordNeverShown(t *testing.T) {
+	t.Parallel()
 	dsn := "postgres://someone:hunter2-secret@127.0.0.1:1/userpool?connect_timeout=5&sslmode=disable"
 	for _, args := range [][]string{
 		{"serve", "--listen", "127.0.0.1:0", "--data", t.TempDir(), "--config", writeConfig(t, fastConfig), "--store", dsn},
@@ -440,6 +443,7 @@ func TestStoreDSNPasswordNeverShown(t *testing.T) {
 // pool, group and client once (declared pools are matched by name, so
 // without the start-up lock each instance could create its own).
 func TestInstancesStartingTogether(t *testing.T) {
+	t.Parallel()
 	dsn := pgtest.FreshSchema(t, "userpool_e2e_")
 	env := []string{"USERPOOL_MASTER_KEY=" + randomMasterKey()}
 	cfg := writeConfig(t, fastConfig+`pools:

@@ -13,6 +13,7 @@ import (
 // TestRestartKeepsEverything writes through the server, stops it with
 // SIGTERM, starts it again on the same data directory and reads it all back.
 func TestRestartKeepsEverything(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	srv := startServer(t, data)
 	ctx := ctxT(t)
@@ -79,6 +80,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 
 // TestHealthz checks the health endpoint of a running server.
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, t.TempDir())
 	resp, err := http.Get(srv.URL + "/healthz")
 	if err != nil {
