@@ -12,7 +12,8 @@
 //
 // The access log (AccessLog) writes successful requests at a configured
 // level, sampled, or not at all; a request that failed is always logged
-// (5xx at ERROR). Bodies, headers and query strings are never logged.
+// (5xx at ERROR), except throttled calls, of which 1 % are logged (a flood
+// must not fill the disk; the metrics count them all). Bodies, headers and query strings are never logged.
 //
 // Panic recovery is written once, here; faces have none. A face's panic is
 // answered with a 500 in the face's own protocol: AWS JSON 1.1

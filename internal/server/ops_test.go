@@ -195,7 +195,9 @@ func TestAccessLogLevelAndSampling(t *testing.T) {
 		{"debug: successes below info", AccessLog{Level: slog.LevelDebug}, "", 4, 0},
 		{"debug: errors at info", AccessLog{Level: slog.LevelDebug}, "wrong", 2, 2},
 		{"sample 1%", AccessLog{Sample: 0.01, Rand: next}, "", 4, 2},
-		{"sample: errors all", AccessLog{Sample: 0.01, Rand: next}, "throttled", 4, 4},
+		{"sample: errors all", AccessLog{Sample: 0.01, Rand: next}, "wrong", 4, 4},
+		{"throttled: 1% by default", AccessLog{Rand: next}, "throttled", 4, 2},
+		{"throttled: even with the log off", AccessLog{Off: true, ThrottledSample: 0.5, Rand: next}, "throttled", 4, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
