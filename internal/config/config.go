@@ -54,6 +54,8 @@ type Server struct {
 	// MetricsListen, when set (host:port), serves /metrics on a listener
 	// of its own instead of the main one.
 	MetricsListen string `yaml:"metrics_listen"`
+	// TLS, when set, serves HTTPS instead of HTTP (tls.go).
+	TLS TLS `yaml:"tls"`
 }
 
 // Log settings.
@@ -180,6 +182,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	c.validateOps(&p)
+	c.validateTLS(&p)
 	c.validateStore(&p)
 	c.validateDeclared(&p)
 	if len(p) == 0 {
