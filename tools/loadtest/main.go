@@ -5,6 +5,7 @@
 //	loadtest run --endpoint http://127.0.0.1:9229 --credentials DATA/credentials --users 10000
 //	loadtest run --target ceiling
 //	loadtest ceiling-server --listen 127.0.0.1:0
+//	loadtest flood --endpoint http://127.0.0.1:9229 --credentials DATA/credentials --clients 100 --sources 1
 //	loadtest plot -o throughput.png results/*.json
 //	loadtest markdown results/*.json
 //
@@ -48,12 +49,14 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		err = serveCeiling(ctx, *listen, stdout)
+	case "flood":
+		err = cmdFlood(ctx, args, stdout, stderr)
 	case "plot":
 		err = cmdPlot(args)
 	case "markdown":
 		err = cmdMarkdown(args, stdout)
 	default:
-		fmt.Fprintf(stderr, "loadtest: unknown command %q (run, ceiling-server, plot, markdown)\n", cmd)
+		fmt.Fprintf(stderr, "loadtest: unknown command %q (run, flood, ceiling-server, plot, markdown)\n", cmd)
 		return 2
 	}
 	if err != nil {
