@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"fmt"
 	"strings"
 	"sync"
 
@@ -214,8 +213,8 @@ func (s *signIn) passwordAuth(ctx context.Context, params map[string]string) (*A
 	if err := signInState(u); err != nil {
 		return nil, err
 	}
-	// Counted even for a user without a credential, who locks like any
-	// other.
+	// Counted even for a user without a credential (a suppressed generated
+	// temporary password), who locks like any other.
 	if _, err := s.reserveAttempt(ctx, p, u.UsernameKey); err != nil {
 		return nil, err
 	}
@@ -223,15 +222,15 @@ func (s *signIn) passwordAuth(ctx context.Context, params map[string]string) (*A
 		s.dummyPasswordCheck(pw) // as long as a real check
 		return nil, errIncorrect()
 	}
-	ok, err := password.Verify(pw, u.Password.Hash)
+	ok, err := s.verifyStoredPassword(p, u, pw)
 	if err != nil {
-		return nil, Internal(fmt.Errorf("verify stored password hash: %w", err))
+		return nil, err
 	}
 	if !ok {
 		return nil, errIncorrect()
 	}
 	var rehash func(*store.User)
-	if params := s.passwordParams(); password.NeedsRehash(u.Password.Hash, params) {
+	if params := s.passwordParams(); !isSealedTemporary(u.Password.Hash) && password.NeedsRehash(u.Password.Hash, params) {
 		if h, err := password.Hash(pw, params, s.rand); err == nil {
 			old := u.Password.Hash
 			rehash = func(x *store.User) {
@@ -328,6 +327,13 @@ func (s *signIn) srpStart(ctx context.Context, params map[string]string) (*AuthO
 		}
 	}
 	st := challengeState{A: aHex, DeviceKey: s.deviceKeyParam(p, params)}
+	if found && len(u.Password.SRPVerifier) == 0 && isSealedTemporary(u.Password.Hash) {
+		// A delivered generated temporary password gets its verifier at
+		// its first SRP use (tempcred.go).
+		if u, err = s.temporaryVerifier(ctx, p, u); err != nil {
+			return nil, err
+		}
+	}
 	var salt, verifier []byte
 	userID := u.Username
 	if found && len(u.Password.SRPVerifier) > 0 {

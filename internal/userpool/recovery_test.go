@@ -172,9 +172,9 @@ func TestAdminResetUserPasswordRefusals(t *testing.T) {
 	if u := e.user(t, p.ID, "off"); u.Status != StatusConfirmed || u.Password.Hash == "" {
 		t.Fatalf("refused reset changed the disabled user: %s", u.Status)
 	}
-	e.create(t, p.ID, "fresh", verified[0], verified[1])
+	before := e.create(t, p.ID, "fresh", verified[0], verified[1])
 	utWantErr(t, e.svc.AdminResetUserPassword(ctx, p.ID, "fresh"), KindNotAuthorized, "User password cannot be reset in the current state.")
-	if u := e.user(t, p.ID, "fresh"); u.Status != StatusForceChangePassword || u.Password.Hash == "" {
+	if u := e.user(t, p.ID, "fresh"); u.Status != StatusForceChangePassword || !u.Password.SetAt.Equal(before.Password.SetAt) || !u.Password.Temporary {
 		t.Fatalf("refused reset changed the invited user: %s", u.Status)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"userpool/internal/cognitorules"
-	"userpool/internal/password"
 	"userpool/internal/store"
 )
 
@@ -54,9 +53,8 @@ func (s *Service) ChangePassword(ctx context.Context, accessToken string, previo
 		}
 		ok := false
 		if u.Password.Hash != "" {
-			ok, err = password.Verify(*previous, u.Password.Hash)
-			if err != nil {
-				return Internal(err)
+			if ok, err = s.verifyStoredPassword(p, u, *previous); err != nil {
+				return err
 			}
 		}
 		if !ok {

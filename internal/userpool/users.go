@@ -218,6 +218,16 @@ func (s *Service) temporaryPassword(p *Pool, given string) (string, error) {
 	return pw, nil
 }
 
+// temporaryCredential is the stored credential of AdminCreateUser's
+// temporary password: a generated one is stored cheaply (tempcred.go), one
+// an administrator chose gets argon2id and an SRP verifier.
+func (s *Service) temporaryCredential(p *Pool, userID, usernameKey, pw string, generated, suppressed bool) (store.Password, error) {
+	if generated {
+		return s.generatedCredential(p, userID, usernameKey, pw, suppressed)
+	}
+	return s.newPassword(p, userID, pw, true)
+}
+
 func (s *Service) newUUID() (string, error) {
 	id, err := uuid.NewRandomFromReader(s.rand)
 	if err != nil {
@@ -314,7 +324,7 @@ func (s *Service) AdminCreateUser(ctx context.Context, in CreateUserInput) (Crea
 	if err != nil {
 		return CreatedUser{}, err
 	}
-	cred, err := s.newPassword(p, username, pw, true)
+	cred, err := s.temporaryCredential(p, username, key, pw, in.TemporaryPassword == "", in.MessageAction == "SUPPRESS")
 	if err != nil {
 		return CreatedUser{}, err
 	}
@@ -455,7 +465,7 @@ func (s *Service) resendInvitation(ctx context.Context, p *Pool, in CreateUserIn
 	if err != nil {
 		return CreatedUser{}, err
 	}
-	cred, err := s.newPassword(p, u.Username, pw, true)
+	cred, err := s.temporaryCredential(p, u.Username, u.UsernameKey, pw, in.TemporaryPassword == "", false)
 	if err != nil {
 		return CreatedUser{}, err
 	}
