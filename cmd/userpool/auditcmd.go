@@ -39,7 +39,7 @@ func cmdAudit(args []string, stdout, stderr io.Writer) int {
 	limit := fs.Int("limit", 100, "show the most recent N matching entries (0: all)")
 	asJSON := fs.Bool("json", false, "one JSON object per line")
 	if _, err := parseInterspersed(fs, args); err != nil {
-		return 2
+		return parseExit(err)
 	}
 	if *since != "" {
 		t, err := time.Parse(time.RFC3339, *since)

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"strings"
 
 	"userpool/internal/config"
@@ -28,6 +31,9 @@ func openCLI(ctx context.Context, f *commonFlags, needKey bool) (*cliEnv, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := storeExists(cfg); err != nil {
+		return nil, err
+	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -49,6 +55,24 @@ func openCLI(ctx context.Context, f *commonFlags, needKey bool) (*cliEnv, error)
 		}
 	}
 	return e, nil
+}
+
+// storeExists refuses a SQLite store whose file is missing: the
+// administrative commands read an existing store and must not leave an empty
+// one behind (run outside the data directory, they would otherwise create
+// ./userpool-data/userpool.db and show nothing). A PostgreSQL store is the
+// database server's to report.
+func storeExists(cfg config.Config) error {
+	backend, target, err := cfg.StoreBackend()
+	if err != nil || backend != config.BackendSQLite {
+		return nil // openStore reports a bad DSN
+	}
+	if _, err := os.Stat(target); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no store at %s: start the server once (userpool serve) with this data directory, or name the store with --data DIR, --config FILE or --store DSN", target)
+	} else if err != nil {
+		return fmt.Errorf("store %s: %w", target, err)
+	}
+	return nil
 }
 
 func (e *cliEnv) Close() { _ = e.store.Close() }
@@ -135,17 +159,13 @@ func grantedPool(ctx context.Context, svc *userpool.Service, p store.Principal) 
 	return id, ""
 }
 
-// envVars are the lines `userpool env` prints.
+// envVars are the lines `userpool env` prints, each "export NAME=value".
 type envVars struct {
 	accessKeyID, secret, region, endpoint, poolID string
 }
 
-func (v envVars) write(w io.Writer, export bool) {
-	prefix := ""
-	if export {
-		prefix = "export "
-	}
-	line := func(k, val string) { fmt.Fprintf(w, "%s%s=%s\n", prefix, k, shellQuote(val)) }
+func (v envVars) write(w io.Writer) {
+	line := func(k, val string) { fmt.Fprintf(w, "export %s=%s\n", k, shellQuote(val)) }
 	line("AWS_ACCESS_KEY_ID", v.accessKeyID)
 	line("AWS_SECRET_ACCESS_KEY", v.secret)
 	line("AWS_REGION", v.region)

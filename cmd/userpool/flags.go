@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,7 +17,8 @@ import (
 	"userpool/internal/store/sqlite"
 )
 
-// commonFlags are the flags shared by every command that opens the store.
+// commonFlags are the flags shared by every command that opens the store
+// (listen only for serve: registerListen).
 type commonFlags struct {
 	listen, data, configPath, store string
 }
@@ -25,13 +27,27 @@ type commonFlags struct {
 const storeFlagUsage = `store: "sqlite:PATH" or "postgres://user:password@host:port/db?sslmode=..." (default: store.dsn of the config, else $` + config.StoreEnv + `, else SQLite in the data directory)`
 
 func (f *commonFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.listen, "listen", "", "address to listen on (default 127.0.0.1:9229)")
 	fs.StringVar(&f.data, "data", "", "data directory (default ./userpool-data)")
 	fs.StringVar(&f.configPath, "config", "", "YAML configuration file")
 	fs.StringVar(&f.store, "store", "", storeFlagUsage)
 }
 
-// load reads the config file, applies the environment (USERPOOL_STORE) and
+// registerListen adds --listen (serve only: the other commands listen on nothing).
+func (f *commonFlags) registerListen(fs *flag.FlagSet) {
+	fs.StringVar(&f.listen, "listen", "", "address to listen on (default 127.0.0.1:9229; also $"+config.ListenEnv+")")
+}
+
+// parseExit is the exit status of a command whose flags did not parse:
+// 0 after -h/--help (the usage was asked for and printed), else 2.
+func parseExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
+}
+
+// load reads the config file, applies the environment (USERPOOL_STORE,
+// USERPOOL_LISTEN) and
 // then the flags, and validates.
 func (f *commonFlags) load() (config.Config, error) {
 	cfg, err := config.Load(f.configPath)

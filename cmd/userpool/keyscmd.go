@@ -15,8 +15,13 @@ import (
 // the JWKS until every token they signed has expired. A running server picks
 // the new keys up within its signing-key cache TTL (30 s).
 func cmdKeys(args []string, stdout, stderr io.Writer) int {
+	const keysUsage = "usage: userpool keys rotate|list --pool POOL [--data DIR] [--config FILE] [--store DSN]"
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintln(stdout, keysUsage)
+		return 0
+	}
 	if len(args) == 0 || (args[0] != "rotate" && args[0] != "list") {
-		fmt.Fprintln(stderr, "usage: userpool keys rotate|list --pool POOL [--data DIR] [--config FILE] [--store DSN]")
+		fmt.Fprintln(stderr, keysUsage)
 		return 2
 	}
 	sub := args[0]
@@ -25,7 +30,7 @@ func cmdKeys(args []string, stdout, stderr io.Writer) int {
 	f.register(fs)
 	poolRef := fs.String("pool", "", "the pool (id or name)")
 	if _, err := parseInterspersed(fs, args[1:]); err != nil {
-		return 2
+		return parseExit(err)
 	}
 	if *poolRef == "" {
 		fmt.Fprintln(stderr, "userpool: keys "+sub+": --pool is required")

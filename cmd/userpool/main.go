@@ -6,14 +6,12 @@ import (
 	"os"
 )
 
-var version = "dev"
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintf(w, `userpool %s: a self-hosted Amazon Cognito user pools server
+	fmt.Fprintf(w, `%s: a self-hosted Amazon Cognito user pools server
 
 Usage:
   userpool serve [--listen ADDR] [--data DIR] [--config FILE] [--store DSN] [--dev-accept-any-credentials]
@@ -24,14 +22,14 @@ Usage:
   userpool audit [--actor X] [--action Y] [--pool Z] [--outcome denied] [--since RFC3339] [--limit N] [--json] [--store DSN]
   userpool keys rotate|list --pool POOL [--data DIR] [--config FILE] [--store DSN]
   userpool migrate-store --to DST [--from SRC] [--force] [--workers N] [--data DIR] [--config FILE]
-  userpool version
+  userpool version          (also: userpool --version)
 
 DSN is "sqlite:PATH" or "postgres://user:password@host:port/db?sslmode=..."
 (also store.dsn in the config file or USERPOOL_STORE; default: SQLite in the
 data directory). Several servers may share one PostgreSQL database.
 
 Run "userpool <command> -h" for the flags of a command.
-`, version)
+`, versionInfo())
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -52,8 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdKeys(args[1:], stdout, stderr)
 	case "migrate-store":
 		return cmdMigrateStore(args[1:], stdout, stderr)
-	case "version":
-		fmt.Fprintln(stdout, version)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, versionInfo())
 		return 0
 	case "-h", "--help", "help":
 		usage(stdout)

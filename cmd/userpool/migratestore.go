@@ -50,7 +50,7 @@ func cmdMigrateStore(args []string, stdout, stderr io.Writer) int {
 	force := fs.Bool("force", false, "copy into a non-empty destination, keeping the records it already has")
 	workers := fs.Int("workers", 8, "users copied in parallel")
 	if _, err := parseInterspersed(fs, args); err != nil {
-		return 2
+		return parseExit(err)
 	}
 	if *to == "" || *workers < 1 {
 		fs.Usage()

@@ -15,14 +15,16 @@ import (
 )
 
 const principalUsage = `usage:
-  userpool principal create --name NAME --pool POOL --allow ACTION[,ACTION...] [--endpoint URL] [--export]
+  userpool principal create --name NAME --pool POOL --allow ACTION[,ACTION...] [--endpoint URL] [--new-key]
   userpool principal list [--json]
   userpool principal delete NAME
 
 create makes the principal (or updates it: its grant on POOL is replaced by
-these actions, other grants are kept), creates a new access key pair and
-prints the same lines as "userpool env". POOL is a pool id, a pool name or
-"*". ACTION is one of Amplify's 30 action names (addUserToGroup,
+these actions, other grants are kept) and prints the same "export NAME=value"
+lines as "userpool env", for eval "$(userpool principal create ...)": with
+a new access key pair for a new principal, else its newest key (--new-key
+creates another). On failure it prints "false", so that the eval fails too.
+POOL is a pool id, a pool name or "*". ACTION is one of Amplify's 30 action names (addUserToGroup,
 manageUsers, ...), cognito-idp:<Operation> or cognito-idp:*.
 
 All three work while the server runs: a new key is usable at once; a
@@ -60,9 +62,11 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 	pool := fs.String("pool", "", `pool id, pool name or "*"`)
 	allow := fs.String("allow", "", "comma-separated actions")
 	endpoint := fs.String("endpoint", "", "endpoint URL for the printed environment")
-	export := fs.Bool("export", false, `prefix every printed line with "export "`)
+	newKey := fs.Bool("new-key", false, "create a new access key pair even when the principal has one")
+	fs.Bool("export", true, "(always on; accepted for compatibility)")
+	fs.Usage = func() { fmt.Fprintln(stderr, principalUsage); fs.PrintDefaults() }
 	if _, err := parseInterspersed(fs, args); err != nil {
-		return 2
+		return parseExit(err)
 	}
 	var actions []string
 	for _, a := range strings.Split(*allow, ",") {
@@ -90,13 +94,13 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(problems) > 0 {
 		fmt.Fprintln(stderr, "userpool: "+strings.Join(problems, "\nuserpool: "))
-		return 2
+		return evalFail(stdout, 2)
 	}
 	ctx := context.Background()
 	e, err := openCLI(ctx, &f, true)
 	if err != nil {
 		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
+		return evalFail(stdout, 1)
 	}
 	defer e.Close()
 	if *pool != "*" {
@@ -105,7 +109,7 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 		var ambiguous *ambiguousPoolError
 		if _, err := resolvePool(ctx, e.svc, *pool); err != nil && !errors.As(err, &ambiguous) {
 			fmt.Fprintln(stderr, "userpool: --pool:", err)
-			return 1
+			return evalFail(stdout, 1)
 		}
 	}
 	now := time.Now().UTC()
@@ -115,7 +119,7 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 		p = store.Principal{Name: *name, CreatedAt: now}
 	case err != nil:
 		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
+		return evalFail(stdout, 1)
 	}
 	grant := store.Grant{Pool: *pool, Actions: actions}
 	replaced := false
@@ -130,7 +134,7 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 	p.UpdatedAt = now
 	if err := e.store.PutPrincipal(ctx, p); err != nil {
 		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
+		return evalFail(stdout, 1)
 	}
 	if _, declared := declaredPrincipal(e, *name); declared {
 		fmt.Fprintf(stderr, "# note: principal %q is declared in the configuration file; its grants are replaced by the declared ones at the next start\n", *name)
@@ -139,17 +143,18 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 	if poolArg == "*" {
 		poolArg = ""
 	}
-	vars, err := e.principalEnv(ctx, p, "", poolArg, *endpoint, stderr)
+	choice := keyChoice{fresh: *newKey}
+	vars, err := e.principalEnv(ctx, p, choice, poolArg, *endpoint, stderr)
 	if err != nil && poolArg != "" {
 		// The grant names several pools of that name: print without the id.
 		fmt.Fprintf(stderr, "# AMPLIFY_AUTH_USERPOOL_ID omitted: %v\n", err)
-		vars, err = e.principalEnv(ctx, store.Principal{Name: p.Name}, "", "", *endpoint, io.Discard)
+		vars, err = e.principalEnv(ctx, store.Principal{Name: p.Name}, choice, "", *endpoint, io.Discard)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
+		return evalFail(stdout, 1)
 	}
-	vars.write(stdout, *export)
+	vars.write(stdout)
 	return 0
 }
 
@@ -194,7 +199,7 @@ func principalList(args []string, stdout, stderr io.Writer) int {
 	f.register(fs)
 	asJSON := fs.Bool("json", false, "one JSON object per line")
 	if _, err := parseInterspersed(fs, args); err != nil {
-		return 2
+		return parseExit(err)
 	}
 	ctx := context.Background()
 	e, err := openCLI(ctx, &f, false)
@@ -252,7 +257,7 @@ func principalDelete(args []string, stdout, stderr io.Writer) int {
 	f.register(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return 2
+		return parseExit(err)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "usage: userpool principal delete NAME")

@@ -22,9 +22,10 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", stderr)
 	var f commonFlags
 	f.register(fs)
+	f.registerListen(fs)
 	dev := fs.Bool("dev-accept-any-credentials", false, "accept any well-formed SigV4 signature and allow every operation (development only)")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return parseExit(err)
 	}
 	cfg, err := f.load()
 	if err != nil {
@@ -154,16 +155,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		}
 	}()
 	if createdRoot {
-		creds := credentialsPath(cfg)
-		fmt.Fprintf(notice, `
-userpool: first start: created principal %q (cognito-idp:* on every pool) with an access key,
-written to %s (profile [%s], mode 0600). Use it with:
-
-  AWS_SHARED_CREDENTIALS_FILE=%s aws --profile %s --endpoint-url %s --region %s cognito-idp list-user-pools --max-results 10
-
-`, rootPrincipal, creds, credentialsProfile, creds, credentialsProfile, public, cfg.Server.Region)
+		firstStartBanner(cfg, log, notice, public)
 	}
-	log.Info("userpool listening", "addr", addr, "data", cfg.Server.Data, "store", storeDescription(cfg), "region", cfg.Server.Region, "version", version)
+	for _, d := range rep.Declared {
+		log.Info("declared "+d.Kind, "name", d.Name, "id", d.ID, "pool", d.PoolID)
+	}
+	if cfg.SMTP == nil {
+		log.Info("no smtp configured: confirmation codes, reset codes and temporary passwords are written to this log (msg=\"message for user ...\", attribute code)")
+	}
+	log.Info("userpool listening", "addr", addr, "data", cfg.Server.Data, "store", storeDescription(cfg), "region", cfg.Server.Region, "version", shortVersion())
 	if ready != nil {
 		ready <- addr
 	}
@@ -184,4 +184,27 @@ written to %s (profile [%s], mode 0600). Use it with:
 	a.audit.Close() // stores the audit events still queued
 	log.Info("shutdown complete")
 	return nil
+}
+
+// firstStartBanner tells the operator where the root credentials are: a
+// paragraph for a person reading text logs, one structured record (the same
+// facts as attributes) when the logs are JSON, so that log pipelines see no
+// plain text in between.
+func firstStartBanner(cfg config.Config, log *slog.Logger, notice io.Writer, public string) {
+	creds := credentialsPath(cfg)
+	example := fmt.Sprintf("AWS_SHARED_CREDENTIALS_FILE=%s aws --profile %s --endpoint-url %s --region %s cognito-idp list-user-pools --max-results 10",
+		creds, credentialsProfile, public, cfg.Server.Region)
+	if cfg.Log.Format == "json" {
+		log.Info("first start: created the root principal with an access key",
+			"principal", rootPrincipal, "grants", "cognito-idp:* on every pool",
+			"credentials_file", creds, "profile", credentialsProfile, "example", example)
+		return
+	}
+	fmt.Fprintf(notice, `
+userpool: first start: created principal %q (cognito-idp:* on every pool) with an access key,
+written to %s (profile [%s], mode 0600). Use it with:
+
+  %s
+
+`, rootPrincipal, creds, credentialsProfile, example)
 }

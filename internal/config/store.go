@@ -36,10 +36,17 @@ type Store struct {
 	MaxConnIdleTime time.Duration `yaml:"max_conn_idle_time"`
 }
 
-// ApplyEnv applies the environment overrides (USERPOOL_STORE).
+// ListenEnv is the environment variable that overrides server.listen (the
+// --listen flag of serve overrides both).
+const ListenEnv = "USERPOOL_LISTEN"
+
+// ApplyEnv applies the environment overrides (USERPOOL_STORE, USERPOOL_LISTEN).
 func (c *Config) ApplyEnv(getenv func(string) string) {
 	if v := getenv(StoreEnv); v != "" {
 		c.Store.DSN = v
+	}
+	if v := getenv(ListenEnv); v != "" {
+		c.Server.Listen = v
 	}
 }
 
