@@ -24,7 +24,6 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	f.register(fs)
 	f.registerListen(fs)
 	dev := fs.Bool("dev-accept-any-credentials", false, "accept any well-formed SigV4 signature and allow every operation (development only)")
-	tf := registerTLSFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
 	}
@@ -35,10 +34,6 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	}
 	if *dev {
 		cfg.Auth.DevAcceptAnyCredentials = true
-	}
-	if err := tf.apply(&cfg); err != nil {
-		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
 	}
 	log := newLogger(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -101,10 +96,6 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 	defer ln.Close()
 	addr := ln.Addr().String()
 	public := endpointURL(cfg, addr)
-	tlsConf, public, err := serverTLS(cfg, log, public)
-	if err != nil {
-		return err
-	}
 
 	a, err := newApp(cfg, log, st, sealer, appOptions{publicURL: public, devAuth: cfg.Auth.DevAcceptAnyCredentials})
 	if err != nil {
@@ -144,7 +135,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		MaxHeaderBytes:    64 << 10,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- serveListener(srv, ln, tlsConf) }()
+	go func() { errc <- srv.Serve(ln) }()
 	mctx, stopMaintenance := context.WithCancel(ctx)
 	maintDone := make(chan struct{})
 	go func() {

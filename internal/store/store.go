@@ -185,6 +185,11 @@ type SigningKey struct {
 	ExpiresAt  time.Time
 }
 
+// Signs reports whether k signs new tokens at t.
+func (k SigningKey) Signs(t time.Time) bool {
+	return (k.NotAfter.IsZero() || t.Before(k.NotAfter)) && (k.ExpiresAt.IsZero() || t.Before(k.ExpiresAt))
+}
+
 // RefreshToken is stored by the SHA-256 hash of the opaque token.
 //
 // A token and the tokens that refresh-token rotation minted from it form a
@@ -366,6 +371,13 @@ type DeviceStore interface {
 // TokenStore persists signing keys, refresh tokens, codes and challenge sessions.
 type TokenStore interface {
 	CreateSigningKey(ctx context.Context, k SigningKey) error
+	// CreateFirstSigningKey creates k unless the pool already has a key of
+	// k.Use that signs at k.CreatedAt (NotAfter zero or after it, and
+	// ExpiresAt zero or after it). The check and the insert are one
+	// transaction serialized per pool, so of instances racing to give a
+	// pool a signing key exactly one creates it and the others find it. It
+	// reports whether k was created.
+	CreateFirstSigningKey(ctx context.Context, k SigningKey) (bool, error)
 	// ListSigningKeys returns the pool's keys, newest first.
 	ListSigningKeys(ctx context.Context, poolID string) ([]SigningKey, error)
 	UpdateSigningKey(ctx context.Context, poolID, kid string, fn func(*SigningKey) error) (SigningKey, error)

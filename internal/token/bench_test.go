@@ -96,7 +96,7 @@ func BenchmarkGenerateKey2048(b *testing.B) {
 	e := newEnv(b, func(o *Options) { o.KeyBits = 2048; o.Rand = rand.Reader })
 	ctx := context.Background()
 	for b.Loop() {
-		if _, err := e.is.createKey(ctx, testPool, UseID, t0); err != nil {
+		if _, _, err := e.is.createKey(ctx, testPool, UseID, t0, false); err != nil {
 			b.Fatal(err)
 		}
 	}

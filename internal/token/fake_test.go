@@ -40,6 +40,27 @@ func (s *memKeyStore) CreateSigningKey(_ context.Context, k store.SigningKey) er
 	return nil
 }
 
+func (s *memKeyStore) CreateFirstSigningKey(_ context.Context, k store.SigningKey) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, have := range s.keys[k.PoolID] {
+		if have.Use == k.Use && have.Signs(k.CreatedAt) {
+			return false, nil
+		}
+	}
+	p := s.keys[k.PoolID]
+	if p == nil {
+		p = map[string]store.SigningKey{}
+		s.keys[k.PoolID] = p
+	}
+	if _, ok := p[k.KID]; ok {
+		return false, store.ErrAlreadyExists
+	}
+	k.PrivateKey = bytes.Clone(k.PrivateKey)
+	p[k.KID] = k
+	return true, nil
+}
+
 func (s *memKeyStore) ListSigningKeys(_ context.Context, poolID string) ([]store.SigningKey, error) {
 	out := s.list(poolID)
 	if s.afterList != nil {

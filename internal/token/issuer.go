@@ -46,6 +46,10 @@ var (
 // KeyStore is the signing-key subset of store.TokenStore.
 type KeyStore interface {
 	CreateSigningKey(ctx context.Context, k store.SigningKey) error
+	// CreateFirstSigningKey creates k unless the pool has a key of k.Use
+	// signing at k.CreatedAt, in one transaction (exactly one of racing
+	// creators wins).
+	CreateFirstSigningKey(ctx context.Context, k store.SigningKey) (bool, error)
 	// ListSigningKeys returns the pool's keys, newest first.
 	ListSigningKeys(ctx context.Context, poolID string) ([]store.SigningKey, error)
 	UpdateSigningKey(ctx context.Context, poolID, kid string, fn func(*store.SigningKey) error) (store.SigningKey, error)

@@ -210,43 +210,54 @@ func (is *Issuer) newKID() (string, error) {
 }
 
 // createKey generates, stores and returns the record of a new key of use.
-func (is *Issuer) createKey(ctx context.Context, poolID, use string, now time.Time) (store.SigningKey, error) {
+// With first set the key is only stored when the pool has no key of use
+// signing at now (store CreateFirstSigningKey); when another instance's key
+// is there, created is false and nothing is stored.
+func (is *Issuer) createKey(ctx context.Context, poolID, use string, now time.Time, first bool) (rec store.SigningKey, created bool, err error) {
 	priv, err := rsa.GenerateKey(lockedRand{is}, is.opts.KeyBits)
 	if err != nil {
-		return store.SigningKey{}, fmt.Errorf("token: generate key: %w", err)
+		return store.SigningKey{}, false, fmt.Errorf("token: generate key: %w", err)
 	}
 	der, err := x509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
-		return store.SigningKey{}, fmt.Errorf("token: marshal key: %w", err)
+		return store.SigningKey{}, false, fmt.Errorf("token: marshal key: %w", err)
 	}
 	if is.opts.Seal != nil {
 		if der, err = is.opts.Seal(der); err != nil {
-			return store.SigningKey{}, fmt.Errorf("token: seal key: %w", err)
+			return store.SigningKey{}, false, fmt.Errorf("token: seal key: %w", err)
 		}
 	}
 	for range 3 { // a kid collision is astronomically unlikely; retry anyway
 		kid, err := is.newKID()
 		if err != nil {
-			return store.SigningKey{}, err
+			return store.SigningKey{}, false, err
 		}
 		rec := store.SigningKey{PoolID: poolID, KID: kid, Use: use, PrivateKey: der, CreatedAt: now}
-		err = is.ks.CreateSigningKey(ctx, rec)
+		created := true
+		if first {
+			created, err = is.ks.CreateFirstSigningKey(ctx, rec)
+		} else {
+			err = is.ks.CreateSigningKey(ctx, rec)
+		}
 		if errors.Is(err, store.ErrAlreadyExists) {
 			continue
 		}
 		if err != nil {
-			return store.SigningKey{}, fmt.Errorf("token: store signing key: %w", err)
+			return store.SigningKey{}, false, fmt.Errorf("token: store signing key: %w", err)
 		}
-		return rec, nil
+		return rec, created, nil
 	}
-	return store.SigningKey{}, errors.New("token: could not pick an unused kid")
+	return store.SigningKey{}, false, errors.New("token: could not pick an unused kid")
 }
 
 // EnsureKeys makes sure the pool has a signing key for ID tokens and one for
 // access tokens, creating what is missing. Call it when a pool is created;
-// IssuePair calls it itself when a key is missing. Two instances racing here
-// may both create keys: all of them are published and every instance signs
-// with the newest one per use, so tokens of either verify everywhere.
+// IssuePair calls it itself when a key is missing. Creation is single-winner
+// (store CreateFirstSigningKey checks and inserts in one transaction): of
+// instances racing here exactly one creates each missing key and every one
+// of them loads and signs with that key, so a token of one verifies at once
+// on the others (issue 13 finding 9: each used to create its own key, and a
+// token signed with one was refused by the other until its next reload).
 // Expired keys are pruned.
 func (is *Issuer) EnsureKeys(ctx context.Context, poolID string) error {
 	if poolID == "" {
@@ -275,10 +286,10 @@ func (is *Issuer) EnsureKeys(ctx context.Context, poolID string) error {
 		if pk.signer(use, now) != nil {
 			continue
 		}
-		if _, err := is.createKey(ctx, poolID, use, now); err != nil {
+		if _, _, err := is.createKey(ctx, poolID, use, now, true); err != nil {
 			return err
 		}
-		created = true
+		created = true // by us or by the instance that won: read it
 	}
 	if created {
 		_, err = is.loadLocked(ctx, poolID, pk)
@@ -302,7 +313,7 @@ func (is *Issuer) Rotate(ctx context.Context, poolID string) error {
 	now := is.now()
 	fresh := map[string]bool{}
 	for _, use := range []string{UseID, UseAccess} {
-		rec, err := is.createKey(ctx, poolID, use, now)
+		rec, _, err := is.createKey(ctx, poolID, use, now, false)
 		if err != nil {
 			return err
 		}

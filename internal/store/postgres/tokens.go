@@ -31,6 +31,39 @@ func (s *Store) CreateSigningKey(ctx context.Context, k store.SigningKey) error 
 	return nil
 }
 
+// CreateFirstSigningKey implements store.TokenStore. The pool's row is
+// locked (FOR NO KEY UPDATE: creators of the pool's keys queue on it, while
+// inserts that only reference the pool do not) before the pool's keys of
+// that use are read, so of racing creators the second sees the first's key.
+// A missing pool is ErrNotFound.
+func (s *Store) CreateFirstSigningKey(ctx context.Context, k store.SigningKey) (bool, error) {
+	const op = "create first signing key"
+	created := false
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		created = false
+		var one int
+		if err := tx.QueryRow(ctx, `SELECT 1 FROM pools WHERE id = $1 FOR NO KEY UPDATE`, k.PoolID).Scan(&one); err != nil {
+			return notFound(op, err)
+		}
+		keys, err := queryAll(ctx, tx, scanKey, `SELECT `+keyCols+` FROM signing_keys WHERE pool_id = $1 AND use = $2`, k.PoolID, k.Use)
+		if err != nil {
+			return fail(op, err)
+		}
+		for _, have := range keys {
+			if have.Signs(k.CreatedAt) {
+				return nil
+			}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO signing_keys (`+keyCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			k.PoolID, k.KID, k.Use, nonNil(k.PrivateKey), tv(k.CreatedAt), tv(k.NotAfter), tv(k.ExpiresAt)); err != nil {
+			return writeErr(op, err)
+		}
+		created = true
+		return nil
+	})
+	return created, err
+}
+
 // nonNil keeps a NOT NULL bytea column non-NULL for a nil slice.
 func nonNil(b []byte) []byte {
 	if b == nil {

@@ -26,6 +26,32 @@ func (s *Store) CreateSigningKey(ctx context.Context, k store.SigningKey) error 
 	return nil
 }
 
+// CreateFirstSigningKey implements store.TokenStore: the check and the
+// insert run in one write transaction (BEGIN IMMEDIATE: one writer at a
+// time), so racing creators see each other's key.
+func (s *Store) CreateFirstSigningKey(ctx context.Context, k store.SigningKey) (bool, error) {
+	const op = "create first signing key"
+	created := false
+	err := s.write(ctx, op, func(tx wtx) error {
+		keys, err := queryAll(ctx, tx, scanKey, `SELECT `+keyCols+` FROM signing_keys WHERE pool_id = ? AND use = ?`, k.PoolID, k.Use)
+		if err != nil {
+			return fail(op, err)
+		}
+		for _, have := range keys {
+			if have.Signs(k.CreatedAt) {
+				return nil
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO signing_keys (`+keyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			k.PoolID, k.KID, k.Use, k.PrivateKey, tv(k.CreatedAt), tv(k.NotAfter), tv(k.ExpiresAt)); err != nil {
+			return insertErr(op, err, store.ErrAlreadyExists)
+		}
+		created = true
+		return nil
+	})
+	return created, err
+}
+
 func (s *Store) ListSigningKeys(ctx context.Context, poolID string) ([]store.SigningKey, error) {
 	items, err := queryAll(ctx, s.r, scanKey, `SELECT `+keyCols+` FROM signing_keys WHERE pool_id = ? ORDER BY created_at DESC, kid DESC`, poolID)
 	if err != nil {

@@ -59,6 +59,48 @@ func testSigningKeys(t *testing.T, newStore func(t *testing.T) store.Store) {
 	if len(keys) != 0 {
 		t.Fatalf("new pool has %d keys", len(keys))
 	}
+
+	// CreateFirstSigningKey: of racing creators exactly one creates the
+	// pool's key of a use; keys that no longer sign at CreatedAt do not
+	// count, keys of another use do not either.
+	first := mkPool(t, s)
+	must(t, s.CreateSigningKey(ctx, store.SigningKey{PoolID: first, KID: uniq("kid"), Use: "id", PrivateKey: []byte{1}, CreatedAt: base, NotAfter: at(time.Minute)}))
+	must(t, s.CreateSigningKey(ctx, store.SigningKey{PoolID: first, KID: uniq("kid"), Use: "access", PrivateKey: []byte{1}, CreatedAt: base}))
+	const racers = 8
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	won := 0
+	for range racers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := s.CreateFirstSigningKey(ctx, store.SigningKey{PoolID: first, KID: uniq("kid"), Use: "id", PrivateKey: []byte{2}, CreatedAt: at(time.Hour)})
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				won++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if won != 1 {
+		t.Fatalf("%d of %d racing CreateFirstSigningKey calls created a key, want 1", won, racers)
+	}
+	keys, err = s.ListSigningKeys(ctx, first)
+	must(t, err)
+	if len(keys) != 3 {
+		t.Fatalf("%d keys after the race, want 3 (retired id, access, the winner)", len(keys))
+	}
+	ok, err := s.CreateFirstSigningKey(ctx, store.SigningKey{PoolID: first, KID: uniq("kid"), Use: "access", PrivateKey: []byte{3}, CreatedAt: at(time.Hour)})
+	must(t, err)
+	if ok {
+		t.Fatal("CreateFirstSigningKey created an access key beside a signing one")
+	}
+	_, err = s.CreateFirstSigningKey(ctx, store.SigningKey{PoolID: "us-east-1_nopool", KID: uniq("kid"), Use: "id", PrivateKey: []byte{3}, CreatedAt: base})
+	wantErr(t, err, store.ErrNotFound, "first key of a missing pool")
 }
 
 func testRefreshTokens(t *testing.T, newStore func(t *testing.T) store.Store) {
