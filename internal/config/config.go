@@ -24,6 +24,8 @@ type Config struct {
 	Store Store `yaml:"store"`
 	// Limits are the request-rate limits, per instance (limits.go).
 	Limits Limits `yaml:"limits"`
+	// Audit configures the audit log (audit.go).
+	Audit Audit `yaml:"audit"`
 	// SMTP is optional: without it codes and invitations go to the log.
 	SMTP *SMTP `yaml:"smtp"`
 	// Pools and Principals are applied at every start: what is declared is
@@ -91,6 +93,7 @@ func Defaults() Config {
 		Log:      Log{Level: "info", Format: "text"},
 		Password: Password{MemoryKiB: 19456, Iterations: 2, Parallelism: 1},
 		Tokens:   Tokens{Issuer: IssuerBase},
+		Audit:    Audit{Retention: DefaultAuditRetention},
 	}
 }
 
@@ -184,6 +187,7 @@ func (c *Config) Validate() error {
 	c.validateOps(&p)
 	c.validateTLS(&p)
 	c.validateStore(&p)
+	c.validateAudit(&p)
 	c.validateDeclared(&p)
 	if len(p) == 0 {
 		return nil
