@@ -18,9 +18,11 @@
 //
 // The signing key for a use is always the newest key of that use that still
 // signs (CreatedAt descending, then kid). Instances sharing a store therefore
-// agree on it once they have read the same records: when two instances race
-// in EnsureKeys both may create keys, every one of them is published and
-// verifiable, and both instances settle on the same signer.
+// agree on it once they have read the same records. EnsureKeys creates a
+// missing key through the store's CreateFirstSigningKey, which checks and
+// inserts in one transaction: when instances race there, exactly one key
+// per use is created and every instance loads and signs with it, so their
+// tokens verify on each other at once.
 //
 // # Multi-instance caching
 //
