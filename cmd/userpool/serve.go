@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"userpool/internal/audit"
 	"userpool/internal/config"
 	"userpool/internal/declare"
 	"userpool/internal/store/sqlite"
@@ -24,6 +25,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	f.register(fs)
 	f.registerListen(fs)
 	dev := fs.Bool("dev-accept-any-credentials", false, "accept any well-formed SigV4 signature and allow every operation (development only)")
+	tf := registerTLSFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err)
 	}
@@ -34,6 +36,10 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	}
 	if *dev {
 		cfg.Auth.DevAcceptAnyCredentials = true
+	}
+	if err := tf.apply(&cfg); err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
 	}
 	log := newLogger(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -96,6 +102,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 	defer ln.Close()
 	addr := ln.Addr().String()
 	public := endpointURL(cfg, addr)
+	tlsConf, public, err := serverTLS(cfg, log, public)
+	if err != nil {
+		return err
+	}
 
 	a, err := newApp(cfg, log, st, sealer, appOptions{publicURL: public, devAuth: cfg.Auth.DevAcceptAnyCredentials})
 	if err != nil {
@@ -135,7 +145,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		MaxHeaderBytes:    64 << 10,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- serveListener(srv, ln, tlsConf) }()
 	mctx, stopMaintenance := context.WithCancel(ctx)
 	maintDone := make(chan struct{})
 	go func() {
@@ -143,6 +153,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		newMaintenance(st, a.tokens.Prune, log).run(mctx, time.After)
 	}()
 	defer func() { stopMaintenance(); <-maintDone }()
+	if keep := cfg.Audit.Retention.Duration(); keep > 0 {
+		// audit.retention: old audit events deleted in batches, hourly.
+		go audit.Retention{Pruner: a.svc, Keep: keep, Log: log}.Run(mctx)
+	}
 	go func() {
 		// Secrets that rows written before sealing hold in plaintext
 		// (issue 13 finding 2): sealed once per pool, in the background.
