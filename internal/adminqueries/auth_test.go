@@ -12,6 +12,7 @@ import (
 )
 
 func TestAuthorizer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	root := e.user("root", "Admins")
 	res := e.signIn("root")
@@ -104,6 +105,7 @@ func flip(s string) string {
 }
 
 func TestGroupCheck(t *testing.T) {
+	t.Parallel()
 	for _, compat := range []string{adminqueries.CompatStrict, adminqueries.CompatTemplate} {
 		t.Run(compat, func(t *testing.T) {
 			cfg := adminqueries.PoolConfig{Groups: []string{"Admins", "Support"}, Compat: compat}
@@ -156,6 +158,7 @@ func TestGroupCheck(t *testing.T) {
 }
 
 func TestNoGroupRestriction(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminqueries.PoolConfig{})
 	e.user("anyone")
 	tok := e.signIn("anyone").AccessToken
@@ -164,6 +167,7 @@ func TestNoGroupRestriction(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	e.user("reader", "Readers")
@@ -216,6 +220,7 @@ func TestCORS(t *testing.T) {
 }
 
 func TestAuditEvents(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	e.user("bob")
@@ -252,6 +257,7 @@ func TestAuditEvents(t *testing.T) {
 }
 
 func TestStrictErrorTypeHeader(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	r := e.get(tok, "/getUser", q("username", "ghost"))

@@ -34,6 +34,7 @@ func groupsOf(t *testing.T, e *env, name string) []string {
 }
 
 func TestAddAndRemoveUserFromGroup(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	e.user("bob")
@@ -79,6 +80,7 @@ func TestAddAndRemoveUserFromGroup(t *testing.T) {
 }
 
 func TestConfirmDisableEnable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	e.userIn(e.pool, "new", userpool.StatusUnconfirmed)
@@ -113,6 +115,7 @@ func TestConfirmDisableEnable(t *testing.T) {
 }
 
 func TestGetUserShape(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	e.clk.Advance(1500 * time.Millisecond)
@@ -156,6 +159,7 @@ func TestGetUserShape(t *testing.T) {
 }
 
 func TestOmitMetadata(t *testing.T) {
+	t.Parallel()
 	cfg := adminCfg()
 	cfg.OmitMetadata = true
 	e := newEnv(t, cfg)
@@ -215,6 +219,7 @@ func pageAll(t *testing.T, e *env, tok, path, key, nameKey string, base map[stri
 }
 
 func TestListUsersPaginationAndLimits(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	var want []string
@@ -285,6 +290,7 @@ func TestListUsersPaginationAndLimits(t *testing.T) {
 }
 
 func TestListUsersTemplateStatus(t *testing.T) {
+	t.Parallel()
 	cfg := adminCfg()
 	cfg.Compat = adminqueries.CompatTemplate
 	e := newEnv(t, cfg)
@@ -299,6 +305,7 @@ func TestListUsersTemplateStatus(t *testing.T) {
 }
 
 func TestListGroupsShapeAndPaging(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	ctx := context.Background()
@@ -339,6 +346,7 @@ func TestListGroupsShapeAndPaging(t *testing.T) {
 }
 
 func TestListGroupsForUserStripsFields(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	ctx := context.Background()
@@ -376,6 +384,7 @@ func TestListGroupsForUserStripsFields(t *testing.T) {
 }
 
 func TestListUsersInGroup(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	for _, n := range []string{"a", "b", "c", "d", "e"} {
@@ -398,6 +407,7 @@ func TestListUsersInGroup(t *testing.T) {
 }
 
 func TestSignUserOut(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	admin := e.admin("root")
 	e.user("bob", "Readers")
@@ -433,6 +443,7 @@ func TestSignUserOut(t *testing.T) {
 }
 
 func TestSignUserOutByAlias(t *testing.T) {
+	t.Parallel()
 	// A pool with email as an alias: in strict mode the caller may name
 	// themselves by that alias; the template compares with the username claim only.
 	for _, compat := range []string{adminqueries.CompatStrict, adminqueries.CompatTemplate} {
@@ -481,6 +492,7 @@ func setPermanent(t *testing.T, e *env, p *userpool.Pool, name string) {
 }
 
 func TestRoutingAndMethods(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	// Case-insensitive paths with an optional trailing slash.
@@ -516,6 +528,7 @@ func TestRoutingAndMethods(t *testing.T) {
 }
 
 func TestTemplateWrongMethodIs404(t *testing.T) {
+	t.Parallel()
 	cfg := adminCfg()
 	cfg.Compat = adminqueries.CompatTemplate
 	e := newEnv(t, cfg)
@@ -524,6 +537,7 @@ func TestTemplateWrongMethodIs404(t *testing.T) {
 }
 
 func TestBodies(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	e.user("bob")

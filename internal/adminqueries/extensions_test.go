@@ -14,6 +14,7 @@ import (
 )
 
 func TestCreateAndDeleteUser(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	r := e.post(tok, "/createUser", map[string]any{
@@ -65,6 +66,7 @@ func TestCreateAndDeleteUser(t *testing.T) {
 }
 
 func TestUserAttributes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	e.user("bob")
@@ -103,6 +105,7 @@ func TestUserAttributes(t *testing.T) {
 }
 
 func TestPasswords(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	e.user("bob")
@@ -146,6 +149,7 @@ func TestPasswords(t *testing.T) {
 }
 
 func TestGroupRoutes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	r := e.post(tok, "/createGroup", map[string]any{"groupname": "Editors", "description": "edit", "precedence": 2, "rolearn": "arn:aws:iam::123456789012:role/Ed"})
@@ -201,6 +205,7 @@ func TestGroupRoutes(t *testing.T) {
 }
 
 func TestDevices(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	bob := e.user("bob")
@@ -241,6 +246,7 @@ func TestDevices(t *testing.T) {
 }
 
 func TestListUsersFilter(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminCfg())
 	tok := e.admin("root")
 	for _, n := range []string{"anna", "andy", "bert"} {
@@ -291,6 +297,7 @@ var extensionCalls = map[string]req{
 }
 
 func TestExtensionsCommon(t *testing.T) {
+	t.Parallel()
 	core, ext := adminqueries.Routes()
 	if len(core) != 11 || len(ext) != len(extensionCalls) {
 		t.Fatalf("routes: %d core, %d extensions", len(core), len(ext))
@@ -358,6 +365,7 @@ func TestExtensionsCommon(t *testing.T) {
 }
 
 func TestDisableCoreRoute(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, adminqueries.PoolConfig{Groups: []string{"Admins"}, DisabledRoutes: []string{"/signUserOut"}})
 	tok := e.admin("root")
 	expect(t, e.post(tok, "/signUserOut", map[string]string{"username": "root"}), 404, "The route signUserOut is disabled for this user pool.")

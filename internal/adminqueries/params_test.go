@@ -10,6 +10,7 @@ import (
 )
 
 func TestJSParseInt(t *testing.T) {
+	t.Parallel()
 	// Expected values are what JavaScript's parseInt(s) returns.
 	cases := []struct {
 		in   string
@@ -31,6 +32,7 @@ func TestJSParseInt(t *testing.T) {
 }
 
 func TestParseLimit(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		p    params
 		want int
@@ -62,6 +64,7 @@ func TestParseLimit(t *testing.T) {
 }
 
 func TestFalsy(t *testing.T) {
+	t.Parallel()
 	for _, v := range []any{nil, "", false, json.Number("0"), json.Number("-0"), json.Number("0.0")} {
 		if !falsy(v) {
 			t.Errorf("falsy(%#v) = false", v)
@@ -75,6 +78,7 @@ func TestFalsy(t *testing.T) {
 }
 
 func TestPoolConfigValidate(t *testing.T) {
+	t.Parallel()
 	ok := PoolConfig{Enabled: true, Groups: []string{"Admins"}, DisabledRoutes: []string{"createUser", "/SIGNUSEROUT", "filter"}, AllowedOrigins: []string{"*"}, Compat: CompatTemplate}
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("valid config: %v", err)
@@ -92,6 +96,7 @@ func TestPoolConfigValidate(t *testing.T) {
 }
 
 func TestStatusFor(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		kind          userpool.Kind
 		strict, templ int
