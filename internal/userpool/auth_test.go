@@ -13,6 +13,7 @@ import (
 )
 
 func TestRehashOnSignIn(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t, password.InsecureTestParams)
 	p, c, u := e.setup(t)
 	if !strings.Contains(u.Password.Hash, "m=64,t=1") {
@@ -48,6 +49,7 @@ func TestRehashOnSignIn(t *testing.T) {
 }
 
 func TestChallengeSessionSealing(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t, password.InsecureTestParams)
 	p, c, _ := e.setup(t)
 	cl, _ := cognitosrp.NewCognitoSRP("alice", auPassword, p.ID, c.ID, nil)
@@ -92,6 +94,7 @@ func TestChallengeSessionSealing(t *testing.T) {
 }
 
 func TestSameUser(t *testing.T) {
+	t.Parallel()
 	p := &Pool{ID: "us-east-1_X", Settings: PoolSettings{AliasAttributes: []string{"email"}}}
 	u := store.User{Username: "Alice", UsernameKey: "alice", Sub: "0b0c-11", Aliases: map[string]string{"email": "a@example.com"}}
 	for name, want := range map[string]bool{"alice": true, "ALICE": true, "0B0C-11": true, "A@Example.com": true, "bob": false, "": false} {

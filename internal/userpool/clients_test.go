@@ -13,6 +13,7 @@ import (
 func pcI64(v int64) *int64 { return &v }
 
 func TestResolveValidity(t *testing.T) {
+	t.Parallel()
 	access := func(v *int64, unit string) (int64, string, error) {
 		return resolveValidity(v, unit, UnitHours, defaultAccessValidity, UnitMinutes, minAccessValidity, maxAccessValidity)
 	}
@@ -60,6 +61,7 @@ func TestResolveValidity(t *testing.T) {
 }
 
 func TestClientValidityAccessors(t *testing.T) {
+	t.Parallel()
 	c := &Client{Settings: ClientSettings{
 		AccessTokenValidity: 15, IdTokenValidity: 2, RefreshTokenValidity: 90,
 		TokenValidityUnits:  TokenValidityUnits{AccessToken: UnitMinutes, IdToken: UnitHours, RefreshToken: UnitMinutes},
@@ -78,6 +80,7 @@ func TestClientValidityAccessors(t *testing.T) {
 }
 
 func TestCheckAuthFlows(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		flows []string
 		ok    bool
@@ -97,6 +100,7 @@ func TestCheckAuthFlows(t *testing.T) {
 }
 
 func TestAllowsAuthFlow(t *testing.T) {
+	t.Parallel()
 	type want map[string]bool
 	for _, tc := range []struct {
 		flows []string
@@ -121,6 +125,7 @@ func TestAllowsAuthFlow(t *testing.T) {
 }
 
 func TestVerifySecretHash(t *testing.T) {
+	t.Parallel()
 	c := &Client{ID: "client123", Secret: "s3cr3t"}
 	m := hmac.New(sha256.New, []byte("s3cr3t"))
 	m.Write([]byte("alice" + "client123"))
@@ -137,6 +142,7 @@ func TestVerifySecretHash(t *testing.T) {
 }
 
 func TestCheckClientAttributes(t *testing.T) {
+	t.Parallel()
 	st, err := newPoolSettings(PoolInput{Schema: []SchemaAttributeInput{
 		{Name: "email", Required: pcBool(true)},
 		{Name: "tier", AttributeDataType: "String"},
@@ -180,6 +186,7 @@ var (
 )
 
 func TestClientLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 	svc := pcService(t, Options{Now: func() time.Time { return clock }})

@@ -144,6 +144,7 @@ func (r *seqReader) Read(p []byte) (int, error) {
 }
 
 func TestNewVerificationCode(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	// 0xFFFFFFFF is above the largest multiple of 10^6 below 2^32 and must be
 	// rejected; 1234567 = 0x0012D687 gives 234567.
@@ -162,6 +163,7 @@ func TestNewVerificationCode(t *testing.T) {
 }
 
 func TestMaskDestination(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ attr, in, want string }{
 		{"email", "alice@example.com", "a***@e***"},
 		{"email", "Ünal@ëxample.org", "Ü***@ë***"},
@@ -176,6 +178,7 @@ func TestMaskDestination(t *testing.T) {
 }
 
 func TestVerificationCodeLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_codes0001", PoolSettings{CaseSensitive: true})
@@ -293,6 +296,7 @@ func lcOtherCode(code string) string {
 }
 
 func TestDeliveryUsesPoolTemplatesAndMasks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_tmpl00001", PoolSettings{CaseSensitive: true, Extra: map[string]json.RawMessage{
@@ -343,6 +347,7 @@ func TestDeliveryUsesPoolTemplatesAndMasks(t *testing.T) {
 }
 
 func TestSimulatedDeliveryIsStable(t *testing.T) {
+	t.Parallel()
 	p := &Pool{ID: "us-east-1_sim000001"}
 	a, b := simulatedDelivery(p, "nobody"), simulatedDelivery(p, "nobody")
 	if *a != *b || a.DeliveryMedium != "EMAIL" || !strings.Contains(a.Destination, "***@") {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseFilter(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want *store.UserFilter
@@ -78,6 +79,7 @@ func utCollectUsers(t *testing.T, e *utEnv, poolID, filter string, limit int) []
 }
 
 func TestListUsersFilterAndPaging(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	p := e.pool(t, "us-east-1_List", PoolSettings{})
 	ctx := context.Background()

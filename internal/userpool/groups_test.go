@@ -12,6 +12,7 @@ import (
 func utStr(s string) *string { return &s }
 
 func TestGroupLifecycle(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{GroupsPerPool: 3})
 	p := e.pool(t, "us-east-1_Grp", PoolSettings{})
 	ctx := context.Background()
@@ -102,6 +103,7 @@ func TestGroupLifecycle(t *testing.T) {
 }
 
 func TestMembership(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{GroupsPerUser: 2})
 	p := e.pool(t, "us-east-1_Mem", PoolSettings{UsernameAttributes: []string{"email"}})
 	ctx := context.Background()
@@ -152,6 +154,7 @@ func TestMembership(t *testing.T) {
 }
 
 func TestGroupPaging(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	p := e.pool(t, "us-east-1_Page", PoolSettings{})
 	ctx := context.Background()
@@ -234,6 +237,7 @@ func TestGroupPaging(t *testing.T) {
 }
 
 func TestDevices(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	p := e.pool(t, "us-east-1_Dev", PoolSettings{})
 	ctx := context.Background()
@@ -314,6 +318,7 @@ func TestDevices(t *testing.T) {
 // other ways a name can reach them (alias, other case) and every error they
 // must still report in Cognito's order.
 func TestMembershipByUsernameAliasAndErrors(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	p := e.pool(t, "us-east-1_MemAlias", PoolSettings{CaseSensitive: false, AliasAttributes: []string{"email"}})
 	ctx := context.Background()

@@ -19,6 +19,7 @@ func (c *captureSender) Send(_ context.Context, m Message) error {
 }
 
 func TestAdminCreateUserSendsInvitationUnlessSuppressed(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	cs := &captureSender{}
 	e.svc.sender = cs

@@ -126,6 +126,7 @@ const (
 )
 
 func TestLockoutDuration(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int]time.Duration{
 		0: 0, 1: 0, 4: 0, 5: time.Second, 6: 2 * time.Second, 7: 4 * time.Second,
 		14: 512 * time.Second, 15: 15 * time.Minute, 16: 15 * time.Minute, 1000: 15 * time.Minute,
@@ -137,6 +138,7 @@ func TestLockoutDuration(t *testing.T) {
 }
 
 func TestLockoutSequential(t *testing.T) {
+	t.Parallel()
 	for _, flow := range []string{"password", "srp"} {
 		t.Run(flow, func(t *testing.T) {
 			e := newAuEnv(t, password.InsecureTestParams)
@@ -185,6 +187,7 @@ func TestLockoutSequential(t *testing.T) {
 // often than sequential ones: exactly LockoutFreeAttempts reach the password
 // check (answer "Incorrect ..."), the rest are refused as locked.
 func TestLockoutParallel(t *testing.T) {
+	t.Parallel()
 	for _, flow := range []string{"password", "srp"} {
 		t.Run(flow, func(t *testing.T) {
 			e := newAuEnv(t, password.InsecureTestParams)

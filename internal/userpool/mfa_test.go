@@ -10,6 +10,7 @@ import (
 )
 
 func TestSoftwareTokenWithAccessToken(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_totp00001", PoolSettings{CaseSensitive: true, MfaConfiguration: "OPTIONAL", SoftwareTokenMfa: true})
@@ -87,6 +88,7 @@ func TestSoftwareTokenWithAccessToken(t *testing.T) {
 }
 
 func TestSoftwareTokenWithMFASetupSession(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_totp00002", PoolSettings{CaseSensitive: true, MfaConfiguration: "ON", SoftwareTokenMfa: true})
@@ -124,6 +126,7 @@ func TestSoftwareTokenWithMFASetupSession(t *testing.T) {
 }
 
 func TestUserPoolMfaConfig(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_mfacfg001", PoolSettings{CaseSensitive: true, MfaConfiguration: "OFF"})

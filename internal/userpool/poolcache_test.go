@@ -21,6 +21,7 @@ func cacheClock(svc *Service) *atomic.Int64 {
 }
 
 func TestPoolCacheNeverSharesSettings(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	ctx := context.Background()
 	e.pool(t, "us-east-1_cache0001", PoolSettings{CaseSensitive: true, AliasAttributes: []string{"email"}})
@@ -44,6 +45,7 @@ func TestPoolCacheNeverSharesSettings(t *testing.T) {
 // Another instance's write is seen once the TTL has passed, not before
 // (that is what the cache saves); with the cache off, at once.
 func TestPoolCacheOtherWriterSeenWithinTTL(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	ctx := context.Background()
 	id := "us-east-1_cache0002"
@@ -105,6 +107,7 @@ func TestPoolCacheOtherWriterSeenWithinTTL(t *testing.T) {
 // Changes made through the Service are seen by the next call, even while
 // other goroutines keep reading (and caching) the pool.
 func TestPoolCacheOwnWritesSeenAtOnce(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	ctx := context.Background()
 	id := "us-east-1_cache0004"
@@ -161,6 +164,7 @@ func TestPoolCacheOwnWritesSeenAtOnce(t *testing.T) {
 
 // Deletion protection is checked against the store, not a cached pool.
 func TestDeletePoolReadsProtectionFromStore(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	ctx := context.Background()
 	id := "us-east-1_cache0005"
@@ -189,6 +193,7 @@ func TestDeletePoolReadsProtectionFromStore(t *testing.T) {
 // this Service or by another instance while this one still caches the pool
 // (the client and user reads that follow are never cached).
 func TestAccessTokenAfterPoolDeleted(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, other := range []bool{false, true} {
 		e := newLCEnv(t)

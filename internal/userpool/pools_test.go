@@ -40,6 +40,7 @@ func pcBool(b bool) *bool    { return &b }
 func pcInt(i int) *int       { return &i }
 
 func TestRandomStringAlphabetAndLength(t *testing.T) {
+	t.Parallel()
 	// A reader of all 0xFF bytes is rejected by the sampler (255 >= 248 for
 	// 62 symbols), so a mix is needed; bytes 0..61 map one to one.
 	var src bytes.Buffer
@@ -59,6 +60,7 @@ func TestRandomStringAlphabetAndLength(t *testing.T) {
 }
 
 func TestStandardSchema(t *testing.T) {
+	t.Parallel()
 	want := []string{"sub", "name", "given_name", "family_name", "middle_name", "nickname",
 		"preferred_username", "profile", "picture", "website", "email", "email_verified",
 		"gender", "birthdate", "zoneinfo", "locale", "phone_number", "phone_number_verified",
@@ -85,6 +87,7 @@ func TestStandardSchema(t *testing.T) {
 }
 
 func TestBuildSchema(t *testing.T) {
+	t.Parallel()
 	schema, err := buildSchema([]SchemaAttributeInput{
 		{Name: "email", Required: pcBool(true), Mutable: pcBool(false)},
 		{Name: "tier", AttributeDataType: "String", StringConstraints: &AttributeConstraintsInput{Min: pcStr("1"), Max: pcStr("16")}},
@@ -121,6 +124,7 @@ func TestBuildSchema(t *testing.T) {
 }
 
 func TestBuildSchemaErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		in   SchemaAttributeInput
@@ -146,6 +150,7 @@ func TestBuildSchemaErrors(t *testing.T) {
 }
 
 func TestNewPoolSettingsDefaults(t *testing.T) {
+	t.Parallel()
 	st, err := newPoolSettings(PoolInput{Name: "p"})
 	if err != nil {
 		t.Fatal(err)
@@ -171,6 +176,7 @@ func TestNewPoolSettingsDefaults(t *testing.T) {
 }
 
 func TestNewPoolSettingsErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		in   PoolInput
@@ -190,6 +196,7 @@ func TestNewPoolSettingsErrors(t *testing.T) {
 }
 
 func TestPasswordPolicyPartial(t *testing.T) {
+	t.Parallel()
 	pp, err := buildPasswordPolicy(&PasswordPolicyInput{MinimumLength: pcInt(12), RequireNumbers: true, TemporaryPasswordValidityDays: pcInt(0)})
 	if err != nil {
 		t.Fatal(err)
@@ -205,6 +212,7 @@ func TestPasswordPolicyPartial(t *testing.T) {
 var poolIDRE = regexp.MustCompile(`^eu-west-1_[0-9A-Za-z]{9}$`)
 
 func TestCreateDescribeListDeletePool(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	now := time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC)
 	svc := pcService(t, Options{Region: "eu-west-1", AccountID: "123456789012", Now: func() time.Time { return now }})
@@ -265,6 +273,7 @@ func TestCreateDescribeListDeletePool(t *testing.T) {
 }
 
 func TestDeletionProtection(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	svc := pcService(t, Options{})
 	p, err := svc.CreatePool(ctx, PoolInput{Name: "guarded", DeletionProtection: DeletionProtectionActive})
@@ -282,6 +291,7 @@ func TestDeletionProtection(t *testing.T) {
 }
 
 func TestDeletePoolCascadesClients(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	svc := pcService(t, Options{})
 	p, err := svc.CreatePool(ctx, PoolInput{Name: "cascade"})
@@ -300,6 +310,7 @@ func TestDeletePoolCascadesClients(t *testing.T) {
 }
 
 func TestUpdatePoolResetsOmittedMembers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	svc := pcService(t, Options{Now: func() time.Time { return clock }})
@@ -345,6 +356,7 @@ func TestUpdatePoolResetsOmittedMembers(t *testing.T) {
 }
 
 func TestDescribePoolCountsUsers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	svc := pcService(t, Options{})
 	p, err := svc.CreatePool(ctx, PoolInput{Name: "count"})
@@ -365,6 +377,7 @@ func TestDescribePoolCountsUsers(t *testing.T) {
 }
 
 func TestCreatePoolRetriesIDCollision(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	// The same 9 bytes twice, then different ones: the second pool collides once.
 	src := bytes.NewReader(append(bytes.Repeat([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 2),
@@ -387,6 +400,7 @@ func TestCreatePoolRetriesIDCollision(t *testing.T) {
 // in both directions (terraform-provider-aws's
 // TestAccCognitoIDPUserPool_withVerificationMessageTemplate depends on it).
 func TestVerificationMessagesInSync(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	svc := pcService(t, Options{})
 	raw := func(s string) json.RawMessage { return json.RawMessage(s) }

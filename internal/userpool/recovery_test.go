@@ -42,6 +42,7 @@ func lcPasswordIs(t *testing.T, p *Pool, u store.User, pw string) bool {
 }
 
 func TestForgotPassword(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_forgot001", PoolSettings{CaseSensitive: true})
@@ -128,6 +129,7 @@ func TestForgotPassword(t *testing.T) {
 }
 
 func TestRecoveryTargetOrder(t *testing.T) {
+	t.Parallel()
 	both := store.User{Attributes: map[string]string{"email": "a@b.c", "email_verified": "true", "phone_number": "+15555550000", "phone_number_verified": "true"}}
 	phoneOnly := store.User{Attributes: map[string]string{"email": "a@b.c", "email_verified": "false", "phone_number": "+15555550000", "phone_number_verified": "true"}}
 	phoneFirst := &Pool{Settings: PoolSettings{Extra: map[string]json.RawMessage{"AccountRecoverySetting": json.RawMessage(
@@ -160,6 +162,7 @@ func TestRecoveryTargetOrder(t *testing.T) {
 }
 
 func TestAdminResetUserPasswordRefusals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_areset002", PoolSettings{})
@@ -180,6 +183,7 @@ func TestAdminResetUserPasswordRefusals(t *testing.T) {
 }
 
 func TestAdminResetUserPassword(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_areset001", PoolSettings{CaseSensitive: true})
@@ -213,6 +217,7 @@ func TestAdminResetUserPassword(t *testing.T) {
 }
 
 func TestAdminSetUserPassword(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_aset00001", PoolSettings{CaseSensitive: true, PasswordPolicy: PasswordPolicy{MinimumLength: 10, RequireNumbers: true, TemporaryPasswordValidityDays: 3}})

@@ -51,6 +51,7 @@ func rfClient(t *testing.T, e *lcEnv, poolID, rotation string, refreshMinutes in
 // after its first rotation; retries inside it mint further family members;
 // the family keeps the sign-in's absolute expiry.
 func TestRefreshRotationGraceAndExpiry(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_rotgrace", PoolSettings{CaseSensitive: true})
 	c := rfClient(t, e, p.ID, `{"Feature":"ENABLED","RetryGracePeriodSeconds":10}`, 60)
@@ -86,6 +87,7 @@ func TestRefreshRotationGraceAndExpiry(t *testing.T) {
 }
 
 func TestRefreshRotationNoGrace(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_rotnograce", PoolSettings{CaseSensitive: true})
@@ -126,6 +128,7 @@ func TestRefreshRotationNoGrace(t *testing.T) {
 }
 
 func TestParseRefreshRotation(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		raw     string
 		enabled bool

@@ -7,6 +7,7 @@ import (
 )
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_chpass001", PoolSettings{CaseSensitive: true})
@@ -44,6 +45,7 @@ func TestChangePassword(t *testing.T) {
 }
 
 func TestUpdateUserAttributesAndVerify(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_selfattr1", PoolSettings{CaseSensitive: true, AliasAttributes: []string{"email"}, AutoVerifiedAttributes: []string{"email"}, Schema: standardSchema()})
@@ -123,6 +125,7 @@ func TestUpdateUserAttributesAndVerify(t *testing.T) {
 }
 
 func TestSelfServiceUsernameAttributesPool(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_selfattr2", PoolSettings{CaseSensitive: false, UsernameAttributes: []string{"email"}, Schema: standardSchema()})
@@ -145,6 +148,7 @@ func TestSelfServiceUsernameAttributesPool(t *testing.T) {
 }
 
 func TestDeleteUserAndSetUserSettings(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_deluser01", PoolSettings{CaseSensitive: true})

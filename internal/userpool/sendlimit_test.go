@@ -66,6 +66,7 @@ var slOps = []slOp{
 // CodeSendWindow from the first send; a refused request sends nothing and
 // leaves the last code in place; the next window starts afresh.
 func TestCodeSendLimit(t *testing.T) {
+	t.Parallel()
 	for _, op := range slOps {
 		t.Run(op.name, func(t *testing.T) {
 			e := newSLEnv(t)
@@ -116,6 +117,7 @@ func TestCodeSendLimit(t *testing.T) {
 // kept per user, and lives in the store: a second Service over the same
 // store (another instance) sees the same count.
 func TestCodeSendLimitSharedAcrossOperationsAndInstances(t *testing.T) {
+	t.Parallel()
 	e := newSLEnv(t)
 	u := e.confirmed(t, "shared")
 	at := e.accessToken(t, e.c, u)

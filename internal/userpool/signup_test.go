@@ -10,6 +10,7 @@ import (
 )
 
 func TestSignUpCredentialStatusAndDelivery(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_signup001", PoolSettings{CaseSensitive: false, AutoVerifiedAttributes: []string{"email"}})
@@ -59,6 +60,7 @@ func TestSignUpCredentialStatusAndDelivery(t *testing.T) {
 }
 
 func TestSignUpErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_signerr01", PoolSettings{CaseSensitive: true, AliasAttributes: []string{"email"}, Schema: standardSchema()})
@@ -111,6 +113,7 @@ func TestSignUpErrors(t *testing.T) {
 }
 
 func TestSignUpEmailAsUsername(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_signemail", PoolSettings{CaseSensitive: false, UsernameAttributes: []string{"email"}, AutoVerifiedAttributes: []string{"email"}})
@@ -141,6 +144,7 @@ func TestSignUpEmailAsUsername(t *testing.T) {
 }
 
 func TestConfirmSignUp(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_confirm01", PoolSettings{CaseSensitive: true, AliasAttributes: []string{"email"}, AutoVerifiedAttributes: []string{"email"}})

@@ -8,6 +8,7 @@ import (
 // An access token stops working when its app client is deleted; tokens of
 // the pool's other clients are not affected.
 func TestAccessTokenOfDeletedClient(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newLCEnv(t)
 	p := e.pool(t, "us-east-1_delclient", PoolSettings{CaseSensitive: true})

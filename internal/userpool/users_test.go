@@ -91,6 +91,7 @@ func utCustomAttr(name string, mutable bool, maxLen int64) SchemaAttribute {
 }
 
 func TestAdminCreateUserCredentialAndShape(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	pp := DefaultPasswordPolicy
 	pp.TemporaryPasswordValidityDays = 3
@@ -142,6 +143,7 @@ func TestAdminCreateUserCredentialAndShape(t *testing.T) {
 }
 
 func TestAdminCreateUserErrors(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	schema := []SchemaAttribute{
 		{Name: "name", AttributeDataType: "String", Mutable: true, Required: true},
@@ -191,6 +193,7 @@ func TestAdminCreateUserErrors(t *testing.T) {
 }
 
 func TestCaseSensitivePool(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	p := e.pool(t, "us-east-1_Case", PoolSettings{CaseSensitive: true})
 	e.create(t, p.ID, "bob")
@@ -205,6 +208,7 @@ func TestCaseSensitivePool(t *testing.T) {
 }
 
 func TestUsernameAttributesPool(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	p := e.pool(t, "us-east-1_Email", PoolSettings{UsernameAttributes: []string{"email"}})
 	ctx := context.Background()
@@ -240,6 +244,7 @@ func TestUsernameAttributesPool(t *testing.T) {
 }
 
 func TestAliasPool(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	p := e.pool(t, "us-east-1_Alias", PoolSettings{AliasAttributes: []string{"email"}})
 	ctx := context.Background()
@@ -270,6 +275,7 @@ func TestAliasPool(t *testing.T) {
 }
 
 func TestResendInvitation(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	p := e.pool(t, "us-east-1_Resend", PoolSettings{})
 	ctx := context.Background()
@@ -292,6 +298,7 @@ func TestResendInvitation(t *testing.T) {
 }
 
 func TestUpdateAndDeleteAttributes(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	schema := []SchemaAttribute{
 		{Name: "name", AttributeDataType: "String", Mutable: true, Required: true},
@@ -354,6 +361,7 @@ func TestUpdateAndDeleteAttributes(t *testing.T) {
 }
 
 func TestEnableDisableConfirm(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	p := e.pool(t, "us-east-1_Dis", PoolSettings{})
 	ctx := context.Background()
@@ -390,6 +398,7 @@ func TestEnableDisableConfirm(t *testing.T) {
 }
 
 func TestAdminDeleteUser(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	p := e.pool(t, "us-east-1_Del", PoolSettings{})
 	ctx := context.Background()
@@ -413,6 +422,7 @@ func TestAdminDeleteUser(t *testing.T) {
 }
 
 func TestMFASettings(t *testing.T) {
+	t.Parallel()
 	e := newUTEnv(t, Limits{})
 	p := e.pool(t, "us-east-1_Mfa", PoolSettings{})
 	ctx := context.Background()
