@@ -179,7 +179,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		}),
 		ImportUpload: importupload.New(svc, log),
 		Health:       st.Ping,
-		Readiness:    readinessChecks(st, sealer),
+		Readiness:    append(readinessChecks(st, sealer), server.ReadinessCheck{Name: "audit-log", Check: rec.Healthy}),
 		Metrics:      metricsRoute(cfg, m),
 		Observe:      observe(m),
 		AccessLog:    accessLog(cfg.Log.Access),

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"userpool/internal/audit"
 	"userpool/internal/config"
 	"userpool/internal/declare"
 	"userpool/internal/store/sqlite"
@@ -152,6 +153,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		newMaintenance(st, a.tokens.Prune, log).run(mctx, time.After)
 	}()
 	defer func() { stopMaintenance(); <-maintDone }()
+	if keep := cfg.Audit.Retention.Duration(); keep > 0 {
+		// audit.retention: old audit events deleted in batches, hourly.
+		go audit.Retention{Pruner: a.svc, Keep: keep, Log: log}.Run(mctx)
+	}
 	go func() {
 		// Secrets that rows written before sealing hold in plaintext
 		// (issue 13 finding 2): sealed once per pool, in the background.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -96,24 +97,73 @@ type Writer interface {
 
 var _ Writer = (*userpool.Service)(nil)
 
+// Recorder defaults.
+const (
+	// DefaultQueueSize bounds the events waiting for their group commit;
+	// past it Record drops the event and counts it (Dropped).
+	DefaultQueueSize = 4096
+	// DefaultAggregateWindow is the window in which repeated anonymous
+	// denials fold into one row.
+	DefaultAggregateWindow = 10 * time.Second
+	// DefaultHealthWindow is how long a failed write keeps Healthy failing
+	// (unless a later write succeeds).
+	DefaultHealthWindow = 5 * time.Minute
+	// maxAggregates bounds the distinct anonymous-denial keys held in one
+	// window; further keys fold into one row per action and outcome with
+	// the actor "*".
+	maxAggregates = 1024
+)
+
+// Options configures a Recorder; zero values take the defaults.
+type Options struct {
+	Logger *slog.Logger
+	Now    func() time.Time
+	// QueueSize: DefaultQueueSize when 0.
+	QueueSize int
+	// AggregateWindow: DefaultAggregateWindow when 0; negative turns
+	// aggregation off.
+	AggregateWindow time.Duration
+	// HealthWindow: DefaultHealthWindow when 0.
+	HealthWindow time.Duration
+}
+
 // Recorder writes audit events. It group-commits: concurrent Record calls
-// share one transaction, and each call still returns only once its event is
-// stored (durable before the response is sent).
+// share one transaction. An event of an authenticated call returns once it
+// is stored (durable before the response is sent); an anonymous denial
+// (ActorAccessKey, OutcomeDenied) never waits, and its repetitions within
+// the aggregate window fold into one row. When the queue is full Record
+// drops the event and counts it rather than wait: auditing never slows or
+// fails a request.
 type Recorder struct {
-	w   Writer
-	log *slog.Logger
-	now func() time.Time
+	w      Writer
+	log    *slog.Logger
+	now    func() time.Time
+	window time.Duration
+	health time.Duration
 
 	queue chan pending
 
 	mu     sync.RWMutex // held for reading while queueing, for writing by Close
 	closed bool
 	done   chan struct{}
+
+	dropped    atomic.Uint64 // events dropped: queue full
+	lost       atomic.Uint64 // events whose write failed
+	folded     atomic.Uint64 // anonymous denials folded into an earlier row
+	lastDropMu sync.Mutex
+	lastDrop   time.Time // last time a drop was logged
+
+	aggMu sync.Mutex
+	agg   map[aggKey]*aggregate
+
+	hmu       sync.Mutex
+	lastFail  time.Time
+	lastError error // nil when the last write succeeded
 }
 
 type pending struct {
 	e      userpool.AuditEvent
-	stored chan error
+	stored chan error // nil: nobody waits
 }
 
 // maxBatch bounds one group commit.
@@ -122,22 +172,40 @@ const maxBatch = 128
 // writeTimeout bounds one write; the request's own deadline does not apply.
 const writeTimeout = 5 * time.Second
 
-// New returns a Recorder writing to w and runs its writer goroutine; Close
-// stops it. log nil means slog.Default, now nil time.Now.
+// New returns a Recorder writing to w with the default options and runs
+// its writer goroutine; Close stops it. log nil means slog.Default, now nil
+// time.Now.
 func New(w Writer, log *slog.Logger, now func() time.Time) *Recorder {
-	if log == nil {
-		log = slog.Default()
+	return NewRecorder(w, Options{Logger: log, Now: now})
+}
+
+// NewRecorder returns a Recorder writing to w and runs its writer
+// goroutine; Close stops it.
+func NewRecorder(w Writer, o Options) *Recorder {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
 	}
-	if now == nil {
-		now = time.Now
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	r := &Recorder{w: w, log: log, now: now, queue: make(chan pending, maxBatch), done: make(chan struct{})}
+	if o.QueueSize <= 0 {
+		o.QueueSize = DefaultQueueSize
+	}
+	if o.AggregateWindow == 0 {
+		o.AggregateWindow = DefaultAggregateWindow
+	}
+	if o.HealthWindow <= 0 {
+		o.HealthWindow = DefaultHealthWindow
+	}
+	r := &Recorder{w: w, log: o.Logger, now: o.Now, window: o.AggregateWindow, health: o.HealthWindow,
+		queue: make(chan pending, o.QueueSize), done: make(chan struct{}), agg: map[aggKey]*aggregate{}}
 	go r.loop()
 	return r
 }
 
-// Close stores what is queued and stops the writer goroutine. It is
-// idempotent; a Record after Close writes its event on its own.
+// Close stores what is queued and what is aggregated, and stops the writer
+// goroutine. It is idempotent; a Record after Close writes its event on its
+// own.
 func (r *Recorder) Close() {
 	r.mu.Lock()
 	if !r.closed {
@@ -148,14 +216,49 @@ func (r *Recorder) Close() {
 	<-r.done
 }
 
+// Dropped is the number of events dropped because the queue was full.
+func (r *Recorder) Dropped() uint64 { return r.dropped.Load() }
+
+// Lost is the number of events whose write failed (logged each time).
+func (r *Recorder) Lost() uint64 { return r.lost.Load() }
+
+// Folded is the number of anonymous denials counted into an aggregate row
+// instead of a row of their own.
+func (r *Recorder) Folded() uint64 { return r.folded.Load() }
+
+// Healthy fails while the last write failed less than the health window ago
+// (a full disk, a read-only or unreachable database); a later successful
+// write makes it healthy again. It is a readiness check: it does not write.
+func (r *Recorder) Healthy(ctx context.Context) error {
+	r.hmu.Lock()
+	defer r.hmu.Unlock()
+	if r.lastError == nil || r.now().Sub(r.lastFail) >= r.health {
+		return nil
+	}
+	return fmt.Errorf("audit log: the last write failed at %s: %w", r.lastFail.UTC().Format(time.RFC3339), r.lastError)
+}
+
 // loop takes the first queued event, adds whatever else is queued (up to
 // maxBatch) and stores them in one transaction, until the queue is closed
-// and drained.
+// and drained; it also writes the aggregate rows whose window has ended.
 func (r *Recorder) loop() {
 	defer close(r.done)
+	tick := time.NewTicker(r.tickEvery())
+	defer tick.Stop()
 	batch := make([]pending, 0, maxBatch)
-	events := make([]userpool.AuditEvent, 0, maxBatch)
-	for first := range r.queue {
+	for {
+		var first pending
+		var ok bool
+		select {
+		case first, ok = <-r.queue:
+		case <-tick.C:
+			r.flushAggregates(false, false)
+			continue
+		}
+		if !ok {
+			r.flushAggregates(true, false)
+			return
+		}
 		batch = append(batch[:0], first)
 	fill:
 		for len(batch) < maxBatch {
@@ -169,39 +272,75 @@ func (r *Recorder) loop() {
 				break fill
 			}
 		}
-		events = events[:0]
+		events := make([]userpool.AuditEvent, 0, len(batch))
 		for _, p := range batch {
 			events = append(events, p.e)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
-		err := r.w.AppendAudit(ctx, events)
-		cancel()
+		err := r.commit(events)
 		for _, p := range batch {
-			p.stored <- err
+			if p.stored != nil {
+				p.stored <- err
+			}
 		}
 	}
 }
 
-// write stores one event through the group commit (directly after Close).
-func (r *Recorder) write(ctx context.Context, e userpool.AuditEvent) error {
-	p := pending{e: e, stored: make(chan error, 1)}
+func (r *Recorder) tickEvery() time.Duration {
+	if r.window > 0 {
+		return max(r.window/2, 10*time.Millisecond)
+	}
+	return time.Minute
+}
+
+// commit writes events in one transaction and keeps the health record.
+func (r *Recorder) commit(events []userpool.AuditEvent) error {
+	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+	err := r.w.AppendAudit(ctx, events)
+	cancel()
+	r.hmu.Lock()
+	if err != nil {
+		r.lastFail = r.now()
+	}
+	r.lastError = err
+	r.hmu.Unlock()
+	if err != nil {
+		r.lost.Add(uint64(len(events)))
+		ids := make([]string, 0, min(len(events), 16))
+		for _, e := range events[:min(len(events), 16)] {
+			ids = append(ids, e.RequestID)
+		}
+		r.log.Error("audit: recording failed", "err", err, "events", len(events), "request_ids", ids)
+	}
+	return err
+}
+
+// enqueue queues p without blocking; false when the queue is full.
+func (r *Recorder) enqueue(p pending) (queued, closed bool) {
 	r.mu.RLock()
+	defer r.mu.RUnlock()
 	if r.closed {
-		r.mu.RUnlock()
-		return r.w.AppendAudit(ctx, []userpool.AuditEvent{e})
+		return false, true
 	}
 	select {
 	case r.queue <- p:
-		r.mu.RUnlock()
-	case <-ctx.Done():
-		r.mu.RUnlock()
-		return ctx.Err()
+		return true, false
+	default:
+		return false, false
 	}
-	select {
-	case err := <-p.stored:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
+}
+
+// drop counts a dropped event, logging at most once a second.
+func (r *Recorder) drop(e userpool.AuditEvent) {
+	n := r.dropped.Add(1)
+	now := r.now()
+	r.lastDropMu.Lock()
+	logIt := now.Sub(r.lastDrop) >= time.Second
+	if logIt {
+		r.lastDrop = now
+	}
+	r.lastDropMu.Unlock()
+	if logIt {
+		r.log.Warn("audit: queue full, event dropped", "dropped_total", n, "action", e.Action, "outcome", e.Outcome, "request_id", e.RequestID)
 	}
 }
 
@@ -211,10 +350,18 @@ const (
 	maxDetail = 1024
 )
 
-// Record stores e and returns once it is stored. A zero Time is now; the
-// fields are clipped (and made valid UTF-8 without NUL, which PostgreSQL
-// refuses in text). A write failure is logged, never returned: auditing does
-// not fail the caller's request.
+// anonymousDenial reports whether e is a call refused because its
+// authentication failed: those are aggregated and never waited for.
+func anonymousDenial(e userpool.AuditEvent) bool {
+	return e.ActorType == ActorAccessKey && e.Outcome == OutcomeDenied
+}
+
+// Record stores e. A zero Time is now; the fields are clipped (and made
+// valid UTF-8 without NUL, which PostgreSQL refuses in text). An
+// authenticated call's event returns once stored; an anonymous denial
+// returns at once and may fold into an aggregate row; a full queue drops the
+// event (Dropped). A write failure is logged and counted (Lost, Healthy),
+// never returned: auditing does not fail the caller's request.
 func (r *Recorder) Record(ctx context.Context, e userpool.AuditEvent) {
 	if e.Time.IsZero() {
 		e.Time = r.now()
@@ -225,12 +372,36 @@ func (r *Recorder) Record(ctx context.Context, e userpool.AuditEvent) {
 		*f = clip(*f, maxField)
 	}
 	e.Detail = clip(e.Detail, maxDetail)
+	anon := anonymousDenial(e)
+	if anon && r.window > 0 && r.fold(e) {
+		return
+	}
+	p := pending{e: e}
+	if !anon {
+		p.stored = make(chan error, 1)
+	}
+	queued, closed := r.enqueue(p)
+	switch {
+	case closed:
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+		defer cancel()
+		if err := r.w.AppendAudit(wctx, []userpool.AuditEvent{e}); err != nil {
+			r.lost.Add(1)
+			r.log.Error("audit: recording failed", "err", err, "action", e.Action, "actor", e.Actor, "outcome", e.Outcome, "request_id", e.RequestID)
+		}
+		return
+	case !queued:
+		r.drop(e)
+		return
+	case p.stored == nil:
+		return
+	}
 	// The request's context may be cancelled the moment the client goes
-	// away; the entry is still worth writing.
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
-	defer cancel()
-	if err := r.write(wctx, e); err != nil {
-		r.log.Error("audit: recording failed", "err", err, "action", e.Action, "actor", e.Actor, "outcome", e.Outcome, "request_id", e.RequestID)
+	// away; the entry is still worth waiting for.
+	select {
+	case <-p.stored: // a failure is logged and counted by the writer
+	case <-time.After(writeTimeout):
+		r.log.Warn("audit: write slower than the timeout; not waiting", "action", e.Action, "request_id", e.RequestID)
 	}
 }
 

@@ -71,3 +71,14 @@ func (s *Service) ListAudit(ctx context.Context, f AuditFilter, limit int, token
 	}
 	return out, next, nil
 }
+
+// DeleteAuditBefore deletes at most limit audit events older than before,
+// oldest first, and returns how many it deleted (audit retention: callers
+// repeat until fewer than limit are deleted).
+func (s *Service) DeleteAuditBefore(ctx context.Context, before time.Time, limit int) (int, error) {
+	n, err := s.store.DeleteAuditBefore(ctx, before.UTC(), limit)
+	if err != nil {
+		return n, Internal(err)
+	}
+	return n, nil
+}
