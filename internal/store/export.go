@@ -14,10 +14,15 @@ type Membership struct {
 
 // Exporter is an optional interface of a Store: it enumerates the records
 // that Store reaches only by key (refresh tokens, codes, challenge sessions,
-// memberships), so that a whole store can be copied into another one
-// (userpool migrate-store). Everything else is enumerable through Store
-// itself (ListPools, ListClients, ListUsers, ListGroups, ListDevices,
-// ListSigningKeys, ListPrincipals, ListAccessKeys, ListAudit).
+// memberships) or only kind by kind (pool resources), so that a whole store
+// can be copied into another one (userpool migrate-store). Everything else
+// is enumerable through Store itself (ListPools, ListClients, ListUsers,
+// ListGroups, ListDevices, ListSigningKeys, ListPrincipals, ListAccessKeys,
+// ListAudit, ListImportJobs).
+//
+// Import jobs are enumerated without their CSV body (HasCSV says whether
+// one is stored): a body may be 100 MB, so a batch of jobs never carries
+// bodies, and a copier reads them one at a time with GetImportCSV.
 //
 // Every sequence yields records in primary-key order. It reads in batches of
 // ExportBatch records, each batch one short query after the last key seen
@@ -34,6 +39,11 @@ type Exporter interface {
 	AllSessions(ctx context.Context) iter.Seq2[Session, error]
 	// AllMemberships yields the pool's memberships by (GroupName, UsernameKey).
 	AllMemberships(ctx context.Context, poolID string) iter.Seq2[Membership, error]
+	// AllResources yields the pool's resources of every kind, by (Kind, Name).
+	AllResources(ctx context.Context, poolID string) iter.Seq2[Resource, error]
+	// AllImportJobs yields the pool's import jobs, by ID, without their CSV
+	// bodies (see above).
+	AllImportJobs(ctx context.Context, poolID string) iter.Seq2[ImportJob, error]
 }
 
 // ExportBatch is how many records one query of an Exporter reads.

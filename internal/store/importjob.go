@@ -15,7 +15,10 @@ var ErrStateChanged = errors.New("store: record is in another state")
 // UserImportJobStatusType values; the store keeps whatever the domain
 // writes. Secret is the job's upload-URL key as the domain stores it
 // (sealed); the store round-trips it. HasCSV says whether a CSV body was
-// stored (PutImportCSV).
+// stored (PutImportCSV). Runner and HeartbeatAt are the lease of the
+// instance running the job (the domain writes them through UpdateImportJob:
+// the runner refreshes HeartbeatAt, and a job whose heartbeat is too old is
+// re-claimed with a compare-and-swap on them).
 type ImportJob struct {
 	PoolID            string
 	ID                string
@@ -31,6 +34,8 @@ type ImportJob struct {
 	CreatedAt         time.Time
 	StartedAt         time.Time
 	CompletedAt       time.Time
+	Runner            string
+	HeartbeatAt       time.Time
 }
 
 // ImportJobStore persists user import jobs, the CSV body uploaded for each,
@@ -46,6 +51,9 @@ type ImportJobStore interface {
 	GetImportJobByID(ctx context.Context, id string) (ImportJob, error)
 	// ListImportJobs orders the pool's jobs by ID.
 	ListImportJobs(ctx context.Context, poolID string, page Page) ([]ImportJob, string, error)
+	// ListImportJobsByStatus pages through the jobs of every pool in
+	// status, by ID (an index range scan: the recovery of unfinished jobs).
+	ListImportJobsByStatus(ctx context.Context, status string, page Page) ([]ImportJob, string, error)
 	// UpdateImportJob runs fn on the current job in one transaction, the
 	// job's row locked against concurrent updates, and writes what fn
 	// leaves (PoolID, ID and HasCSV are immutable). A status check in fn is

@@ -94,3 +94,35 @@ func (s *Store) AllMemberships(ctx context.Context, poolID string) iter.Seq2[sto
 			ORDER BY group_name, username_key LIMIT $4`, poolID, after.GroupName, after.UsernameKey, store.ExportBatch)
 	})
 }
+
+// AllResources implements store.Exporter.
+func (s *Store) AllResources(ctx context.Context, poolID string) iter.Seq2[store.Resource, error] {
+	return store.Keyset(func(after *store.Resource) ([]store.Resource, error) {
+		if !storable(poolID) {
+			return nil, nil
+		}
+		if after == nil {
+			return exportBatch(ctx, s, "export resources", scanResource,
+				`SELECT `+resourceCols+` FROM pool_resources WHERE pool_id = $1 ORDER BY kind, name LIMIT $2`, poolID, store.ExportBatch)
+		}
+		return exportBatch(ctx, s, "export resources", scanResource,
+			`SELECT `+resourceCols+` FROM pool_resources WHERE pool_id = $1 AND (kind, name) > ($2, $3)
+			ORDER BY kind, name LIMIT $4`, poolID, after.Kind, after.Name, store.ExportBatch)
+	})
+}
+
+// AllImportJobs implements store.Exporter (the jobs only: bodies stay in
+// import_job_csv).
+func (s *Store) AllImportJobs(ctx context.Context, poolID string) iter.Seq2[store.ImportJob, error] {
+	return store.Keyset(func(after *store.ImportJob) ([]store.ImportJob, error) {
+		if !storable(poolID) {
+			return nil, nil
+		}
+		if after == nil {
+			return exportBatch(ctx, s, "export import jobs", scanImportJob,
+				`SELECT `+importJobCols+` FROM import_jobs WHERE pool_id = $1 ORDER BY id LIMIT $2`, poolID, store.ExportBatch)
+		}
+		return exportBatch(ctx, s, "export import jobs", scanImportJob,
+			`SELECT `+importJobCols+` FROM import_jobs WHERE pool_id = $1 AND id > $2 ORDER BY id LIMIT $3`, poolID, after.ID, store.ExportBatch)
+	})
+}

@@ -13,18 +13,18 @@ import (
 // 00005_import_jobs.sql), and the batch user creation of an import.
 
 const importJobCols = `pool_id, id, name, role_arn, status, secret, has_csv, completion_message,
-	imported, skipped, failed, created_at, started_at, completed_at`
+	imported, skipped, failed, created_at, started_at, completed_at, runner, heartbeat_at`
 
 func scanImportJob(sc scanner) (store.ImportJob, error) {
 	var j store.ImportJob
 	err := sc.Scan(&j.PoolID, &j.ID, &j.Name, &j.RoleArn, &j.Status, &j.Secret, &j.HasCSV, &j.CompletionMessage,
-		&j.Imported, &j.Skipped, &j.Failed, ts{&j.CreatedAt}, ts{&j.StartedAt}, ts{&j.CompletedAt})
+		&j.Imported, &j.Skipped, &j.Failed, ts{&j.CreatedAt}, ts{&j.StartedAt}, ts{&j.CompletedAt}, &j.Runner, ts{&j.HeartbeatAt})
 	return j, err
 }
 
 func storableJob(j *store.ImportJob) bool {
 	return storable(j.PoolID) && storable(j.ID) && storable(j.Name) && storable(j.RoleArn) &&
-		storable(j.Status) && storable(j.CompletionMessage)
+		storable(j.Status) && storable(j.CompletionMessage) && storable(j.Runner)
 }
 
 func (s *Store) CreateImportJob(ctx context.Context, j store.ImportJob) error {
@@ -33,9 +33,9 @@ func (s *Store) CreateImportJob(ctx context.Context, j store.ImportJob) error {
 		return fail(op, store.ErrNotFound)
 	}
 	err := s.run(ctx, notIdempotent, func(ctx context.Context) error {
-		_, err := s.pool.Exec(ctx, `INSERT INTO import_jobs (`+importJobCols+`) VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, $9, $10, $11, $12, $13)`,
+		_, err := s.pool.Exec(ctx, `INSERT INTO import_jobs (`+importJobCols+`) VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			j.PoolID, j.ID, j.Name, j.RoleArn, j.Status, j.Secret, j.CompletionMessage,
-			j.Imported, j.Skipped, j.Failed, tv(j.CreatedAt), tv(j.StartedAt), tv(j.CompletedAt))
+			j.Imported, j.Skipped, j.Failed, tv(j.CreatedAt), tv(j.StartedAt), tv(j.CompletedAt), j.Runner, tv(j.HeartbeatAt))
 		return err
 	})
 	if err != nil {
@@ -83,6 +83,19 @@ func (s *Store) ListImportJobs(ctx context.Context, poolID string, page store.Pa
 		`SELECT `+importJobCols+` FROM import_jobs WHERE pool_id = $1 AND id > $2 ORDER BY id LIMIT $3`, poolID)
 }
 
+// ListImportJobsByStatus implements store.ImportJobStore (index
+// import_jobs_status).
+func (s *Store) ListImportJobsByStatus(ctx context.Context, status string, page store.Page) ([]store.ImportJob, string, error) {
+	if !storable(status) {
+		if _, err := decodeToken(page.Token, "importjobs-status", 1); err != nil {
+			return nil, "", err
+		}
+		return nil, "", nil
+	}
+	return keyPage(ctx, s, "list import jobs by status", "importjobs-status", page, scanImportJob, func(j store.ImportJob) string { return j.ID },
+		`SELECT `+importJobCols+` FROM import_jobs WHERE status = $1 AND id > $2 ORDER BY id LIMIT $3`, status)
+}
+
 // UpdateImportJob locks the job's row (FOR NO KEY UPDATE) for fn, so a
 // status check in fn is a compare-and-swap across instances.
 func (s *Store) UpdateImportJob(ctx context.Context, poolID, id string, fn func(*store.ImportJob) error) (store.ImportJob, error) {
@@ -105,9 +118,10 @@ func (s *Store) UpdateImportJob(ctx context.Context, poolID, id string, fn func(
 			return fail(op, errors.New("value not storable"))
 		}
 		if _, err := tx.Exec(ctx, `UPDATE import_jobs SET name = $1, role_arn = $2, status = $3, secret = $4, completion_message = $5,
-			imported = $6, skipped = $7, failed = $8, created_at = $9, started_at = $10, completed_at = $11 WHERE id = $12`,
+			imported = $6, skipped = $7, failed = $8, created_at = $9, started_at = $10, completed_at = $11,
+			runner = $12, heartbeat_at = $13 WHERE id = $14`,
 			j.Name, j.RoleArn, j.Status, j.Secret, j.CompletionMessage, j.Imported, j.Skipped, j.Failed,
-			tv(j.CreatedAt), tv(j.StartedAt), tv(j.CompletedAt), id); err != nil {
+			tv(j.CreatedAt), tv(j.StartedAt), tv(j.CompletedAt), j.Runner, tv(j.HeartbeatAt), id); err != nil {
 			return writeErr(op, err)
 		}
 		out = j

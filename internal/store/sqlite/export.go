@@ -96,3 +96,39 @@ func (s *Store) AllMemberships(ctx context.Context, poolID string) iter.Seq2[sto
 		return items, nil
 	})
 }
+
+// AllResources implements store.Exporter.
+func (s *Store) AllResources(ctx context.Context, poolID string) iter.Seq2[store.Resource, error] {
+	return store.Keyset(func(after *store.Resource) ([]store.Resource, error) {
+		q := `SELECT ` + resourceCols + ` FROM pool_resources WHERE pool_id = ? ORDER BY kind, name LIMIT ?`
+		args := []any{poolID, store.ExportBatch}
+		if after != nil {
+			q = `SELECT ` + resourceCols + ` FROM pool_resources WHERE pool_id = ? AND (kind, name) > (?, ?)
+				ORDER BY kind, name LIMIT ?`
+			args = []any{poolID, after.Kind, after.Name, store.ExportBatch}
+		}
+		items, err := queryAll(ctx, s.r, scanResource, q, args...)
+		if err != nil {
+			return nil, fail("export resources", err)
+		}
+		return items, nil
+	})
+}
+
+// AllImportJobs implements store.Exporter (the jobs only: bodies stay in
+// import_job_csv).
+func (s *Store) AllImportJobs(ctx context.Context, poolID string) iter.Seq2[store.ImportJob, error] {
+	return store.Keyset(func(after *store.ImportJob) ([]store.ImportJob, error) {
+		q := `SELECT ` + importJobCols + ` FROM import_jobs WHERE pool_id = ? ORDER BY id LIMIT ?`
+		args := []any{poolID, store.ExportBatch}
+		if after != nil {
+			q = `SELECT ` + importJobCols + ` FROM import_jobs WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?`
+			args = []any{poolID, after.ID, store.ExportBatch}
+		}
+		items, err := queryAll(ctx, s.r, scanImportJob, q, args...)
+		if err != nil {
+			return nil, fail("export import jobs", err)
+		}
+		return items, nil
+	})
+}

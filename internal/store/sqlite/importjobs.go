@@ -11,13 +11,13 @@ import (
 // 00005_import_jobs.sql), and the batch user creation of an import.
 
 const importJobCols = `pool_id, id, name, role_arn, status, secret, has_csv, completion_message,
-	imported, skipped, failed, created_at, started_at, completed_at`
+	imported, skipped, failed, created_at, started_at, completed_at, runner, heartbeat_at`
 
 func scanImportJob(sc interface{ Scan(...any) error }) (store.ImportJob, error) {
 	var j store.ImportJob
 	var hasCSV int
 	err := sc.Scan(&j.PoolID, &j.ID, &j.Name, &j.RoleArn, &j.Status, blob{&j.Secret}, &hasCSV, &j.CompletionMessage,
-		&j.Imported, &j.Skipped, &j.Failed, nt{&j.CreatedAt}, nt{&j.StartedAt}, nt{&j.CompletedAt})
+		&j.Imported, &j.Skipped, &j.Failed, nt{&j.CreatedAt}, nt{&j.StartedAt}, nt{&j.CompletedAt}, &j.Runner, nt{&j.HeartbeatAt})
 	j.HasCSV = hasCSV != 0
 	return j, err
 }
@@ -25,9 +25,9 @@ func scanImportJob(sc interface{ Scan(...any) error }) (store.ImportJob, error) 
 func (s *Store) CreateImportJob(ctx context.Context, j store.ImportJob) error {
 	const op = "create import job"
 	return s.write(ctx, op, func(tx wtx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO import_jobs (`+importJobCols+`) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO import_jobs (`+importJobCols+`) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			j.PoolID, j.ID, j.Name, j.RoleArn, j.Status, bv(j.Secret), j.CompletionMessage,
-			j.Imported, j.Skipped, j.Failed, tv(j.CreatedAt), tv(j.StartedAt), tv(j.CompletedAt)); err != nil {
+			j.Imported, j.Skipped, j.Failed, tv(j.CreatedAt), tv(j.StartedAt), tv(j.CompletedAt), j.Runner, tv(j.HeartbeatAt)); err != nil {
 			return insertErr(op, err, store.ErrAlreadyExists)
 		}
 		return nil
@@ -59,6 +59,13 @@ func (s *Store) ListImportJobs(ctx context.Context, poolID string, page store.Pa
 		`SELECT `+importJobCols+` FROM import_jobs WHERE pool_id = ? AND id > ? ORDER BY id`, poolID)
 }
 
+// ListImportJobsByStatus implements store.ImportJobStore (index
+// import_jobs_status).
+func (s *Store) ListImportJobsByStatus(ctx context.Context, status string, page store.Page) ([]store.ImportJob, string, error) {
+	return keyPage(ctx, s, "list import jobs by status", "importjobs-status", page, scanImportJob, func(j store.ImportJob) string { return j.ID },
+		`SELECT `+importJobCols+` FROM import_jobs WHERE status = ? AND id > ? ORDER BY id`, status)
+}
+
 // UpdateImportJob runs fn inside the one write transaction: nothing else
 // writes meanwhile, so a status check in fn is a compare-and-swap.
 func (s *Store) UpdateImportJob(ctx context.Context, poolID, id string, fn func(*store.ImportJob) error) (store.ImportJob, error) {
@@ -75,9 +82,9 @@ func (s *Store) UpdateImportJob(ctx context.Context, poolID, id string, fn func(
 		}
 		j.PoolID, j.ID, j.HasCSV = poolID, id, hasCSV
 		if _, err := tx.ExecContext(ctx, `UPDATE import_jobs SET name = ?, role_arn = ?, status = ?, secret = ?, completion_message = ?,
-			imported = ?, skipped = ?, failed = ?, created_at = ?, started_at = ?, completed_at = ? WHERE id = ?`,
+			imported = ?, skipped = ?, failed = ?, created_at = ?, started_at = ?, completed_at = ?, runner = ?, heartbeat_at = ? WHERE id = ?`,
 			j.Name, j.RoleArn, j.Status, bv(j.Secret), j.CompletionMessage, j.Imported, j.Skipped, j.Failed,
-			tv(j.CreatedAt), tv(j.StartedAt), tv(j.CompletedAt), id); err != nil {
+			tv(j.CreatedAt), tv(j.StartedAt), tv(j.CompletedAt), j.Runner, tv(j.HeartbeatAt), id); err != nil {
 			return fail(op, err)
 		}
 		out = j

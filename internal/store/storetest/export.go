@@ -129,6 +129,60 @@ func testExport(t *testing.T, newStore func(t *testing.T) store.Store) {
 		wantEqual(t, want, got, "memberships after deleting a group")
 	})
 
+	t.Run("Resources", func(t *testing.T) {
+		pool, other := mkPool(t, s), mkPool(t, s)
+		kinds := []string{"domain", "resource-server", "identity-provider", "ui-customization", "Branding", "userpool/code-key"}
+		var want []store.Resource
+		for i := range n {
+			r := store.Resource{PoolID: pool, Kind: kinds[i%len(kinds)], Name: fmt.Sprintf("name-%04d", i),
+				Body: []byte(fmt.Sprintf(`{"i":%d}`, i)), CreatedAt: at(time.Duration(i) * time.Second), UpdatedAt: at(time.Hour)}
+			if i%3 == 0 {
+				r.Key = uniq("key-")
+			}
+			if i%11 == 0 {
+				r.Body = nil
+			}
+			must(t, s.CreateResource(ctx, r, 0))
+			want = append(want, r)
+		}
+		must(t, s.CreateResource(ctx, store.Resource{PoolID: other, Kind: "domain", Name: "other", CreatedAt: base, UpdatedAt: base}, 0))
+		cmpR := func(a, b store.Resource) int { return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name)) }
+		slices.SortFunc(want, cmpR)
+		got := drain(t, ex.AllResources(ctx, pool), cmpR)
+		wantEqual(t, want, got, "exported resources of the pool")
+		got = drain(t, ex.AllResources(ctx, newPoolID()), cmpR)
+		wantEqual(t, []store.Resource(nil), got, "resources of a missing pool")
+	})
+
+	t.Run("ImportJobs", func(t *testing.T) {
+		pool, other := mkPool(t, s), mkPool(t, s)
+		var want []store.ImportJob
+		for i := range n {
+			j := importJobFixture(pool)
+			j.ID = fmt.Sprintf("import-%s-%04d", randString(4), i)
+			if i%4 == 1 {
+				j.Status, j.StartedAt, j.Runner, j.HeartbeatAt = "InProgress", at(time.Minute), uniq("run-"), at(2*time.Minute)
+				j.Imported, j.Skipped, j.Failed = int64(i), 2, 3
+			}
+			if i%4 == 2 {
+				j.Status, j.CompletedAt, j.CompletionMessage = "Succeeded", at(time.Hour), "done"
+			}
+			must(t, s.CreateImportJob(ctx, j))
+			if i%50 == 0 {
+				must(t, s.PutImportCSV(ctx, pool, j.ID, j.Status, []byte(fmt.Sprintf("csv %d", i))))
+				j.HasCSV = true
+			}
+			want = append(want, j)
+		}
+		must(t, s.CreateImportJob(ctx, importJobFixture(other)))
+		cmpJ := func(a, b store.ImportJob) int { return cmp.Compare(a.ID, b.ID) }
+		slices.SortFunc(want, cmpJ)
+		got := drain(t, ex.AllImportJobs(ctx, pool), cmpJ)
+		wantEqual(t, want, got, "exported import jobs of the pool (HasCSV set, no body)")
+		got = drain(t, ex.AllImportJobs(ctx, newPoolID()), cmpJ)
+		wantEqual(t, []store.ImportJob(nil), got, "import jobs of a missing pool")
+	})
+
 	t.Run("StopEarly", func(t *testing.T) {
 		pool := mkPool(t, s)
 		for range store.ExportBatch + 1 {

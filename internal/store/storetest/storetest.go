@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Resources", testResources},
 		{"ImportJobs", testImportJobs},
 		{"ImportJobClaim", testImportJobClaim},
+		{"ImportJobLease", testImportJobLease},
 		{"CreateUsers", testCreateUsers},
 	}
 	for _, a := range areas {
