@@ -103,6 +103,16 @@ func Ops() []*Op {
 			return e.call(ctx, "AdminCreateUser", `{"UserPoolId":`+q(e.Pool.ID)+`,"Username":`+q(u)+`,"MessageAction":"SUPPRESS","TemporaryPassword":`+q(e.Password)+
 				`,"UserAttributes":[{"Name":"email","Value":`+q(u)+`}]}`, nil, true)
 		}, Note: "includes hashing the temporary password (server's configured cost) and the SRP verifier"},
+		{Name: "AdminCreateUser-generated", Signed: true, Fn: func(ctx context.Context, e *Env, w *Worker) error {
+			u := fmt.Sprintf("gen-%s-%d-%d@example.com", e.RunID, w.ID, w.Iter)
+			return e.call(ctx, "AdminCreateUser", `{"UserPoolId":`+q(e.Pool.ID)+`,"Username":`+q(u)+`,"MessageAction":"SUPPRESS"`+
+				`,"UserAttributes":[{"Name":"email","Value":`+q(u)+`}]}`, nil, true)
+		}, Note: "the server generates the temporary password and suppresses the invitation"},
+		{Name: "AdminCreateUser-generated-delivered", Signed: true, Fn: func(ctx context.Context, e *Env, w *Worker) error {
+			u := fmt.Sprintf("inv-%s-%d-%d@example.com", e.RunID, w.ID, w.Iter)
+			return e.call(ctx, "AdminCreateUser", `{"UserPoolId":`+q(e.Pool.ID)+`,"Username":`+q(u)+`,"DesiredDeliveryMediums":["EMAIL"]`+
+				`,"UserAttributes":[{"Name":"email","Value":`+q(u)+`}]}`, nil, true)
+		}, Note: "the server generates the temporary password and delivers the invitation (log sender)"},
 		{Name: "ListUsers-prefix", Signed: true, Fn: listUsersPrefix,
 			Note: `Filter email ^= "userNNNNN" (100 matches), Limit 60`},
 		{Name: "ListUsers-prefix-c1", Signed: true, NoCeiling: true, Fn: listUsersPrefix, Concurrency: 1,
