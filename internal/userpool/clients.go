@@ -451,7 +451,14 @@ func checkClientSecret(secret string) error {
 	return nil
 }
 
-func decodeClient(sc store.Client) (*Client, error) {
+func (s *Service) decodeClient(sc store.Client) (*Client, error) {
+	// The secret column is sealed at rest (sealing.go); a column stored
+	// before sealing is read as it is.
+	secret, err := s.openClientSecretColumn(sc.PoolID, sc.ID, sc.Secret)
+	if err != nil {
+		return nil, err
+	}
+	sc.Secret = secret
 	c := &Client{PoolID: sc.PoolID, ID: sc.ID, Name: sc.Name, Secret: sc.Secret, CreatedAt: sc.CreatedAt, UpdatedAt: sc.UpdatedAt}
 	if len(sc.Settings) > 0 {
 		if err := json.Unmarshal(sc.Settings, &c.Settings); err != nil {
@@ -514,7 +521,11 @@ func (s *Service) createClient(ctx context.Context, poolID, id string, in Client
 				return nil, Internal(err)
 			}
 		}
-		sc := store.Client{PoolID: poolID, ID: cid, Name: in.Name, Secret: secret, Settings: raw, CreatedAt: now, UpdatedAt: now}
+		stored, err := s.sealClientSecretColumn(poolID, cid, secret)
+		if err != nil {
+			return nil, err
+		}
+		sc := store.Client{PoolID: poolID, ID: cid, Name: in.Name, Secret: stored, Settings: raw, CreatedAt: now, UpdatedAt: now}
 		switch err := s.store.CreateClient(ctx, sc); {
 		case errors.Is(err, store.ErrAlreadyExists) && id != "":
 			return nil, invalidParam("User pool client %s already exists.", id)
@@ -544,7 +555,7 @@ func (s *Service) GetClient(ctx context.Context, poolID, clientID string) (*Clie
 	if err != nil {
 		return nil, Internal(err)
 	}
-	return decodeClient(sc)
+	return s.decodeClient(sc)
 }
 
 // GetClientByID loads an app client by id alone, for the unsigned operations
@@ -555,7 +566,7 @@ func (s *Service) GetClientByID(ctx context.Context, clientID string) (*Client, 
 	if err != nil {
 		return nil, storeError(err, on(store.ErrNotFound, func() *Error { return errClientNotFound(clientID) }))
 	}
-	return decodeClient(sc)
+	return s.decodeClient(sc)
 }
 
 // ListClients lists a pool's app clients by id (ListUserPoolClients).
@@ -564,7 +575,7 @@ func (s *Service) ListClients(ctx context.Context, poolID string, limit int, tok
 		return nil, "", err
 	}
 	scs, next, err := s.store.ListClients(ctx, poolID, store.Page{Limit: clampLimit(limit), Token: token})
-	return decodePage(scs, next, err, decodeClient)
+	return decodePage(scs, next, err, s.decodeClient)
 }
 
 // UpdateClient replaces a client's settings (UpdateUserPoolClient); omitted
@@ -602,7 +613,7 @@ func (s *Service) UpdateClient(ctx context.Context, poolID, clientID string, in 
 	if err != nil {
 		return nil, storeError(err, on(store.ErrNotFound, func() *Error { return errClientNotFound(clientID) }))
 	}
-	return decodeClient(sc)
+	return s.decodeClient(sc)
 }
 
 // DeleteClient deletes an app client (DeleteUserPoolClient).

@@ -34,6 +34,12 @@ import (
 //     itself (base32 has no ':'): it is read as it is, and sealed when the
 //     user's MFA document is next written (a TOTP sign-in or setup) or by
 //     SealStoredSecrets.
+//   - App-client secrets: the stored secret column (store.Client.Secret,
+//     whose plaintext may list several secrets, clientsecrets.go) holds
+//     "sealed1:" + base64(seal(column)) with the pool and client id as
+//     associated data. A column written before sealing (a bare secret or
+//     "secrets1:...") is read as it is and sealed at its next write or by
+//     SealStoredSecrets.
 //
 // Without a Sealer (unit tests) the code key is stored as it is
 // ("plain1:" prefix) and TOTP secrets stay plaintext; a server always has
@@ -218,19 +224,61 @@ func (s *Service) resealTOTP(poolID, usernameKey string, m *MFASettings) (bool, 
 	return true, nil
 }
 
+// ---------------------------------------------------------------- app-client secrets
+
+func clientSecretAD(poolID, clientID string) []byte {
+	return []byte("userpool/client-secret/v1\x00" + poolID + "\x00" + clientID)
+}
+
+// sealClientSecretColumn returns the stored form of a client's secret
+// column ("" stays "": a public client).
+func (s *Service) sealClientSecretColumn(poolID, clientID, plain string) (string, error) {
+	if s.secrets.sealer == nil || plain == "" {
+		return plain, nil
+	}
+	sealed, err := s.secrets.sealer.Seal([]byte(plain), clientSecretAD(poolID, clientID))
+	if err != nil {
+		return "", Internal(fmt.Errorf("seal client secret: %w", err))
+	}
+	return sealedPrefix + base64.RawStdEncoding.EncodeToString(sealed), nil
+}
+
+// openClientSecretColumn returns the plaintext of a stored secret column (a
+// column stored before sealing is returned as it is: a bare secret or a
+// "secrets1:" list never starts with "sealed1:").
+func (s *Service) openClientSecretColumn(poolID, clientID, stored string) (string, error) {
+	rest, ok := strings.CutPrefix(stored, sealedPrefix)
+	if !ok {
+		return stored, nil
+	}
+	if s.secrets.sealer == nil {
+		return "", Internal(errors.New("a client secret is sealed and no master key is configured"))
+	}
+	sealed, err := base64.RawStdEncoding.DecodeString(rest)
+	if err != nil {
+		return "", Internal(fmt.Errorf("client secret of %s/%s: %w", poolID, clientID, err))
+	}
+	pt, err := s.secrets.sealer.Open(sealed, clientSecretAD(poolID, clientID))
+	if err != nil {
+		return "", Internal(fmt.Errorf("open client secret of %s/%s: %w", poolID, clientID, err))
+	}
+	return string(pt), nil
+}
+
 // ---------------------------------------------------------------- migration of rows written before sealing
 
 // sealedMarkerKind names the pool resource that records that every secret
 // of the pool stored before sealing has been sealed (SealStoredSecrets).
 const (
 	sealedMarkerKind = "userpool/secrets-sealed"
-	sealedMarkerName = "v1"
+	sealedMarkerName = "v2" // v2: TOTP and client secrets
 )
 
 // SealReport counts what SealStoredSecrets did.
 type SealReport struct {
-	Pools       int // pools swept (pools already marked are not counted)
-	TOTPSecrets int // TOTP secrets sealed
+	Pools         int // pools swept (pools already marked are not counted)
+	TOTPSecrets   int // TOTP secrets sealed
+	ClientSecrets int // app clients whose secrets were sealed
 }
 
 // SealStoredSecrets seals every secret that rows written before sealing hold
@@ -259,7 +307,7 @@ func (s *Service) SealStoredSecrets(ctx context.Context) (SealReport, error) {
 			return rep, fmt.Errorf("seal stored secrets: list pools: %w", err)
 		}
 		for _, p := range pools {
-			n, swept, err := s.sealPoolSecrets(ctx, p.ID)
+			n, swept, err := s.sealPoolSecrets(ctx, p.ID, &rep)
 			if err != nil {
 				return rep, fmt.Errorf("seal stored secrets of pool %s: %w", p.ID, err)
 			}
@@ -277,12 +325,15 @@ func (s *Service) SealStoredSecrets(ctx context.Context) (SealReport, error) {
 
 // sealPoolSecrets seals the plaintext secrets of one pool unless the pool is
 // marked swept, then marks it.
-func (s *Service) sealPoolSecrets(ctx context.Context, poolID string) (totpSealed int, swept bool, err error) {
+func (s *Service) sealPoolSecrets(ctx context.Context, poolID string, rep *SealReport) (totpSealed int, swept bool, err error) {
 	_, err = s.store.GetResource(ctx, poolID, sealedMarkerKind, sealedMarkerName)
 	switch {
 	case err == nil:
 		return 0, false, nil
 	case !errors.Is(err, store.ErrNotFound):
+		return 0, false, err
+	}
+	if err := s.sealPoolClientSecrets(ctx, poolID, rep); err != nil {
 		return 0, false, err
 	}
 	page := store.Page{Limit: store.MaxPageSize, Summary: true}
@@ -334,4 +385,43 @@ func (s *Service) sealPoolSecrets(ctx context.Context, poolID string) (totpSeale
 func plaintextTOTP(doc []byte) bool {
 	m, err := decodeMFA(doc)
 	return err == nil && m.TOTPSecret != "" && !strings.HasPrefix(m.TOTPSecret, sealedPrefix)
+}
+
+// sealPoolClientSecrets seals the secret columns of the pool's app clients
+// stored before sealing (UpdatedAt unchanged).
+func (s *Service) sealPoolClientSecrets(ctx context.Context, poolID string, rep *SealReport) error {
+	page := store.Page{Limit: store.MaxPageSize}
+	for {
+		clients, next, err := s.store.ListClients(ctx, poolID, page)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, c := range clients {
+			if c.Secret == "" || strings.HasPrefix(c.Secret, sealedPrefix) {
+				continue
+			}
+			changed := false
+			_, err := s.store.UpdateClient(ctx, poolID, c.ID, func(x *store.Client) error {
+				if changed = x.Secret != "" && !strings.HasPrefix(x.Secret, sealedPrefix); !changed {
+					return nil
+				}
+				var err error
+				x.Secret, err = s.sealClientSecretColumn(poolID, x.ID, x.Secret)
+				return err
+			})
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if err == nil && changed {
+				rep.ClientSecrets++
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		page.Token = next
+	}
 }

@@ -271,3 +271,66 @@ func TestTOTPSecretSealed(t *testing.T) {
 		t.Fatalf("lou not sealed by the sign-in: %s", raw)
 	}
 }
+
+// Issue 13, finding 2: app-client secrets are stored sealed; SECRET_HASH
+// still works; a secret column stored in plaintext before sealing keeps
+// working and is sealed by SealStoredSecrets.
+func TestClientSecretSealed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e, _ := newSealedEnv(t)
+	p := e.pool(t, "us-east-1_clientsec1", PoolSettings{})
+	c := e.client(t, p.ID, ClientInput{GenerateSecret: true, ExplicitAuthFlows: []string{FlowAllowUserPasswordAuth, FlowAllowRefreshTokenAuth}})
+	if c.Secret == "" {
+		t.Fatal("no secret generated")
+	}
+	raw, err := e.st.GetClient(ctx, p.ID, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(raw.Secret, c.Secret) || !strings.HasPrefix(raw.Secret, sealedPrefix) {
+		t.Fatalf("stored secret column %q holds the secret in plaintext", raw.Secret)
+	}
+	got, err := e.svc.GetClient(ctx, p.ID, c.ID)
+	if err != nil || got.Secret != c.Secret {
+		t.Fatalf("GetClient secret %q (%v), want the generated one", got.Secret, err)
+	}
+
+	signIn := func(c *Client, username string) error {
+		_, err := e.svc.InitiateAuth(ctx, InitiateAuthInput{ClientID: c.ID, AuthFlow: FlowUserPassword,
+			AuthParameters: map[string]string{"USERNAME": username, "PASSWORD": lcPassword, "SECRET_HASH": lcSecretHash(c, username)}})
+		return err
+	}
+	e.confirmedUser(t, p.ID, "sam")
+	if err := signIn(c, "sam"); err != nil {
+		t.Fatalf("sign-in with SECRET_HASH: %v", err)
+	}
+	_, err = e.svc.InitiateAuth(ctx, InitiateAuthInput{ClientID: c.ID, AuthFlow: FlowUserPassword,
+		AuthParameters: map[string]string{"USERNAME": "sam", "PASSWORD": lcPassword, "SECRET_HASH": lcSecretHash(&Client{ID: c.ID, Secret: "wrong"}, "sam")}})
+	if KindOf(err) != KindNotAuthorized {
+		t.Fatalf("wrong SECRET_HASH: %v", err)
+	}
+
+	// A client stored before sealing: its column holds the secret itself.
+	old := e.client(t, p.ID, ClientInput{Name: "old", GenerateSecret: true, ExplicitAuthFlows: []string{FlowAllowUserPasswordAuth, FlowAllowRefreshTokenAuth}})
+	if _, err := e.st.UpdateClient(ctx, p.ID, old.ID, func(x *store.Client) error { x.Secret = old.Secret; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := signIn(old, "sam"); err != nil {
+		t.Fatalf("sign-in through a client stored before sealing: %v", err)
+	}
+	rep, err := e.svc.SealStoredSecrets(ctx)
+	if err != nil || rep.ClientSecrets != 1 {
+		t.Fatalf("SealStoredSecrets: %+v %v, want 1 client sealed", rep, err)
+	}
+	raw, err = e.st.GetClient(ctx, p.ID, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(raw.Secret, old.Secret) || !strings.HasPrefix(raw.Secret, sealedPrefix) {
+		t.Fatalf("migrated secret column %q still plaintext", raw.Secret)
+	}
+	if err := signIn(old, "sam"); err != nil {
+		t.Fatalf("sign-in after sealing: %v", err)
+	}
+}
