@@ -172,6 +172,12 @@ type poolConfig struct {
 	UserPoolAddOns              *userPoolAddOnsType              `json:"UserPoolAddOns,omitempty" cg:"dive"`
 	AccountRecoverySetting      *accountRecoverySettingType      `json:"AccountRecoverySetting,omitempty" cg:"dive"`
 	UserPoolTier                *string                          `json:"UserPoolTier,omitempty" cg:"enum=LITE|ESSENTIALS|PLUS"`
+	IssuerConfiguration         *issuerConfigurationType         `json:"IssuerConfiguration,omitempty" cg:"dive"`
+}
+
+// issuerConfigurationType is IssuerConfigurationType (userpool/issuer.go).
+type issuerConfigurationType struct {
+	Type *string `json:"Type,omitempty" cg:"enum=ORIGINAL|UPDATED"`
 }
 
 type createUserPoolInput struct {
@@ -231,6 +237,7 @@ type userPoolType struct {
 	Arn                         string                     `json:"Arn,omitempty"`
 	AccountRecoverySetting      json.RawMessage            `json:"AccountRecoverySetting,omitempty"`
 	UserPoolTier                string                     `json:"UserPoolTier,omitempty"`
+	IssuerConfiguration         json.RawMessage            `json:"IssuerConfiguration,omitempty"`
 	Domain                      string                     `json:"Domain,omitempty"`
 	CustomDomain                string                     `json:"CustomDomain,omitempty"`
 }
@@ -336,6 +343,7 @@ func (c *poolConfig) toDomain(in *userpool.PoolInput) {
 		"SmsConfiguration":            echoJSON(c.SmsConfiguration),
 		"UserPoolAddOns":              echoJSON(c.UserPoolAddOns),
 		"AccountRecoverySetting":      echoJSON(c.AccountRecoverySetting),
+		"IssuerConfiguration":         echoJSON(c.IssuerConfiguration),
 	}
 	if c.UserPoolTags != nil {
 		extra["UserPoolTags"] = echoJSON(&c.UserPoolTags)
@@ -456,6 +464,7 @@ func (h *Handler) poolOut(p *userpool.Pool, users int64) *userPoolType {
 		Arn:                    h.svc.PoolARN(p.ID),
 		AccountRecoverySetting: st.Extra["AccountRecoverySetting"],
 		UserPoolTier:           st.UserPoolTier,
+		IssuerConfiguration:    st.Extra["IssuerConfiguration"],
 	}
 	if d := st.DeviceConfiguration; d != nil {
 		out.DeviceConfiguration = &deviceConfigurationType{

@@ -72,6 +72,7 @@ func schemaByName(list []types.SchemaAttributeType) map[string]types.SchemaAttri
 var wirePoolIDRE = regexp.MustCompile(`^us-east-1_[0-9A-Za-z]{9}$`)
 
 func TestCreateAndDescribeUserPool(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client, _, _ := newTestEnv(t)
 
@@ -165,6 +166,7 @@ func TestCreateAndDescribeUserPool(t *testing.T) {
 }
 
 func TestListUserPoolsPaging(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client, _, _ := newTestEnv(t)
 	want := map[string]bool{}
@@ -202,6 +204,7 @@ func TestListUserPoolsPaging(t *testing.T) {
 }
 
 func TestUpdateUserPool(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client, _, _ := newTestEnv(t)
 	out, err := client.CreateUserPool(ctx, &cip.CreateUserPoolInput{
@@ -227,9 +230,10 @@ func TestUpdateUserPool(t *testing.T) {
 		aws.ToInt32(p.Policies.PasswordPolicy.MinimumLength) != 6 || p.Policies.PasswordPolicy.RequireSymbols {
 		t.Errorf("update not applied: %+v", p)
 	}
-	// Omitted updatable members are reset to their defaults, as Cognito does.
-	if p.MfaConfiguration != types.UserPoolMfaTypeOff || len(p.UserPoolTags) != 0 {
-		t.Errorf("omitted members not reset: mfa %s tags %v", p.MfaConfiguration, p.UserPoolTags)
+	// Omitted updatable members are reset to their defaults, as Cognito
+	// does; tags are resource metadata and kept (TestUpdateUserPoolKeepsTags).
+	if p.MfaConfiguration != types.UserPoolMfaTypeOff || p.UserPoolTags["a"] != "b" {
+		t.Errorf("omitted members: mfa %s (want reset), tags %v (want kept)", p.MfaConfiguration, p.UserPoolTags)
 	}
 
 	_, err = client.DeleteUserPool(ctx, &cip.DeleteUserPoolInput{UserPoolId: id})
@@ -240,6 +244,7 @@ func TestUpdateUserPool(t *testing.T) {
 }
 
 func TestDeleteUserPool(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client, _, _ := newTestEnv(t)
 	out, err := client.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("doomed")})
@@ -263,6 +268,7 @@ func TestDeleteUserPool(t *testing.T) {
 }
 
 func TestUserPoolErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client, _, srv := newTestEnv(t)
 
@@ -345,6 +351,7 @@ func BenchmarkDescribeUserPool(b *testing.B) {
 // on the wire they must behave as each shape's own members, in the model's
 // order, with the client's member names in every message.
 func TestSharedMembersAreTheShapesOwn(t *testing.T) {
+	t.Parallel()
 	_, _, srv := newTestEnv(t)
 	var pool struct{ UserPool struct{ Id string } }
 	mustJSON(t, srv.URL, "CreateUserPool", `{"PoolName":"shared","UserPoolTags":{}}`, &pool)

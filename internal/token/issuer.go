@@ -72,6 +72,11 @@ type Options struct {
 	// "https://cognito-idp.<region>.amazonaws.com/<poolID>" where <region> is
 	// the part of the pool id before "_".
 	IssuerURL func(poolID string) string
+	// UpdatedIssuerURL, when set, is the "iss" of the pools that
+	// SetPoolIssuerType reports UPDATED (IssuerConfiguration), normally
+	// UpdatedCognitoIssuerURL; IssuerURL stays that of the others. nil:
+	// every pool's issuer is IssuerURL (the setting is then only stored).
+	UpdatedIssuerURL func(poolID string) string
 	// Seal and Open encrypt and decrypt private keys at rest. Both nil: keys
 	// are stored as plain PKCS#8 DER. Set both or neither.
 	Seal func([]byte) ([]byte, error)
@@ -106,6 +111,7 @@ type Issuer struct {
 	stripes [64]sync.Mutex
 
 	verified verifiedCache
+	types    issuerTypes  // IssuerConfiguration (issuertype.go)
 	parsed   atomic.Int64 // tokens parsed and verified in full (tests)
 }
 
@@ -144,7 +150,10 @@ func NewIssuer(ks KeyStore, opts Options) (*Issuer, error) {
 	if opts.Leeway < 0 {
 		return nil, errors.New("token: negative Leeway")
 	}
-	return &Issuer{ks: ks, opts: opts, cache: map[string]*poolKeys{}}, nil
+	is := &Issuer{ks: ks, opts: opts, cache: map[string]*poolKeys{}}
+	is.types.original, is.types.updated = opts.IssuerURL, opts.UpdatedIssuerURL
+	is.opts.IssuerURL = is.types.issuerFor
+	return is, nil
 }
 
 // CognitoIssuerURL is the issuer real Cognito uses:

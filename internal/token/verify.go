@@ -124,7 +124,7 @@ func (is *Issuer) Verify(ctx context.Context, poolID, raw string, use string) (C
 	if err != nil {
 		return Claims{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	if c.Issuer != is.opts.IssuerURL(poolID) {
+	if !is.types.accepts(poolID, c.Issuer) {
 		return Claims{}, fmt.Errorf("%w: wrong issuer", ErrInvalid)
 	}
 	if c.TokenUse != use {

@@ -27,8 +27,9 @@ import (
 // UserPoolTier, if you don't provide a value for an attribute, Amazon Cognito
 // sets it to its default value." Every updatable member omitted from the
 // request is reset to the create-time default, including DeletionProtection
-// (INACTIVE) and the echoed members (tags, Lambda config, messages). The pool
-// name and tier are kept when omitted. The schema, UsernameAttributes,
+// (INACTIVE) and the echoed members (Lambda config, messages). The pool
+// name and tier are kept when omitted, and so are UserPoolTags (managed by
+// TagResource) and IssuerConfiguration (issuer.go). The schema, UsernameAttributes,
 // AliasAttributes and username case sensitivity are immutable and kept, as is
 // the software-token MFA switch (owned by SetUserPoolMfaConfig).
 
@@ -392,6 +393,7 @@ func applyUpdatable(st *PoolSettings, in PoolInput) error {
 		st.UserPoolTier = in.UserPoolTier
 	}
 	// Members that only SetUserPoolMfaConfig sets survive UpdateUserPool.
+	prev := st.Extra
 	kept := map[string]json.RawMessage{}
 	for _, k := range mfaOnlyExtra {
 		if v, ok := st.Extra[k]; ok {
@@ -410,6 +412,10 @@ func applyUpdatable(st *PoolSettings, in PoolInput) error {
 			continue
 		}
 		st.Extra[k] = v
+	}
+	keepOmitted(st.Extra, prev, in.Extra)
+	if err := checkIssuerConfiguration(st.Extra[issuerConfigurationMember]); err != nil {
+		return err
 	}
 	return syncVerificationMessages(st.Extra)
 }
