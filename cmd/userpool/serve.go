@@ -164,8 +164,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		switch {
 		case err != nil && mctx.Err() == nil:
 			log.Error("sealing stored secrets", "err", err)
-		case err == nil && rep.TOTPSecrets > 0:
-			log.Info("sealed stored secrets", "pools", rep.Pools, "totp_secrets", rep.TOTPSecrets)
+		case err == nil && rep.TOTPSecrets+rep.ClientSecrets > 0:
+			log.Info("sealed stored secrets", "pools", rep.Pools, "totp_secrets", rep.TOTPSecrets, "client_secrets", rep.ClientSecrets)
 		}
 	}()
 	if createdRoot {
