@@ -268,6 +268,7 @@ func (e *auEnv) rawCall(t *testing.T, op string, body any) (int, map[string]any)
 // ---------------------------------------------------------------- USER_PASSWORD_AUTH
 
 func TestUserPasswordAuthTokensAndClaims(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, nil)
 	c := e.client(t, pool, nil)
@@ -379,6 +380,7 @@ func TestUserPasswordAuthTokensAndClaims(t *testing.T) {
 }
 
 func TestSignInErrors(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, nil)
 	legacy := e.client(t, pool, nil)
@@ -446,6 +448,7 @@ func TestSignInErrors(t *testing.T) {
 // ---------------------------------------------------------------- USER_SRP_AUTH
 
 func TestSRPAuthWithRealClient(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, &cip.CreateUserPoolInput{AliasAttributes: []types.AliasAttributeType{"email"}})
 	plain := e.client(t, pool, nil)
@@ -568,6 +571,7 @@ func TestSRPAuthWithRealClient(t *testing.T) {
 // ---------------------------------------------------------------- NEW_PASSWORD_REQUIRED
 
 func TestNewPasswordRequired(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, &cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{{Name: aws.String("name"), Required: aws.Bool(true), Mutable: aws.Bool(true)}}})
 	c := e.client(t, pool, nil)
@@ -669,6 +673,7 @@ func TestNewPasswordRequired(t *testing.T) {
 // ---------------------------------------------------------------- MFA
 
 func TestSoftwareTokenMFAChallenge(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, &cip.CreateUserPoolInput{MfaConfiguration: types.UserPoolMfaTypeOptional})
 	c := e.client(t, pool, nil)
@@ -752,6 +757,7 @@ func TestSoftwareTokenMFAChallenge(t *testing.T) {
 }
 
 func TestMFASetupChallenge(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, &cip.CreateUserPoolInput{MfaConfiguration: types.UserPoolMfaTypeOn})
 	c := e.client(t, pool, nil)

@@ -29,6 +29,7 @@ func createPool(t *testing.T, client *cip.Client, in *cip.CreateUserPoolInput) s
 }
 
 func TestCreateUserPoolClientDefaults(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client, svc, _ := newTestEnv(t)
 	poolID := createPool(t, client, nil)
@@ -73,6 +74,7 @@ func TestCreateUserPoolClientDefaults(t *testing.T) {
 }
 
 func TestUserPoolClientRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client, svc, _ := newTestEnv(t)
 	poolID := createPool(t, client, &cip.CreateUserPoolInput{PoolName: aws.String("p"),
@@ -158,6 +160,7 @@ func TestUserPoolClientRoundTrip(t *testing.T) {
 }
 
 func TestListAndDeleteUserPoolClients(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client, _, _ := newTestEnv(t)
 	poolID := createPool(t, client, nil)
@@ -207,6 +210,7 @@ func TestListAndDeleteUserPoolClients(t *testing.T) {
 }
 
 func TestUserPoolClientErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client, _, _ := newTestEnv(t)
 	poolID := createPool(t, client, &cip.CreateUserPoolInput{PoolName: aws.String("p"),

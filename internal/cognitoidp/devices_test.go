@@ -15,6 +15,7 @@ import (
 )
 
 func TestE2EAdminDevices(t *testing.T) {
+	t.Parallel()
 	c, svc := ugEnv(t, userpool.Limits{})
 	ctx := context.Background()
 	pool := ugPool(t, c, nil)

@@ -83,6 +83,7 @@ type errUnexpected string
 func (e errUnexpected) Error() string { return "unexpected challenge " + string(e) }
 
 func TestDeviceTracking(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, &cip.CreateUserPoolInput{
 		MfaConfiguration:    types.UserPoolMfaTypeOptional,
@@ -235,6 +236,7 @@ func TestDeviceTracking(t *testing.T) {
 }
 
 func TestDeviceRememberedOnUserPrompt(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, &cip.CreateUserPoolInput{DeviceConfiguration: &types.DeviceConfigurationType{DeviceOnlyRememberedOnUserPrompt: true}})
 	c := e.client(t, pool, nil)

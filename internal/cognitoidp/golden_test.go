@@ -97,6 +97,7 @@ func mustJSON(t *testing.T, url, op, body string, out any) {
 }
 
 func TestGoldenWire(t *testing.T) {
+	t.Parallel()
 	_, _, srv := newTestEnvWith(t, goldenEnvOptions())
 
 	var pool struct{ UserPool struct{ Id string } }

@@ -36,6 +36,7 @@ func ugGroupNames(gs []types.GroupType) string {
 }
 
 func TestE2EGroupCRUD(t *testing.T) {
+	t.Parallel()
 	c, _ := ugEnv(t, userpool.Limits{})
 	ctx := context.Background()
 	pool := ugPool(t, c, nil)
@@ -89,6 +90,7 @@ func TestE2EGroupCRUD(t *testing.T) {
 }
 
 func TestE2EGroupLimits(t *testing.T) {
+	t.Parallel()
 	c, _ := ugEnv(t, userpool.Limits{GroupsPerPool: 2, GroupsPerUser: 1})
 	ctx := context.Background()
 	pool := ugPool(t, c, nil)
@@ -106,6 +108,7 @@ func TestE2EGroupLimits(t *testing.T) {
 }
 
 func TestE2EMembership(t *testing.T) {
+	t.Parallel()
 	c, _ := ugEnv(t, userpool.Limits{})
 	ctx := context.Background()
 	pool := ugPool(t, c, &cip.CreateUserPoolInput{UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}})
@@ -176,6 +179,7 @@ func TestE2EMembership(t *testing.T) {
 }
 
 func TestE2EListGroupsAndMembersPaging(t *testing.T) {
+	t.Parallel()
 	c, _ := ugEnv(t, userpool.Limits{})
 	ctx := context.Background()
 	pool := ugPool(t, c, nil)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestSoftwareTokenE2E(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	pool := e.pool(t, nil)
 	if _, err := e.signed.SetUserPoolMfaConfig(bg, &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(pool), MfaConfiguration: types.UserPoolMfaTypeOptional,
@@ -63,6 +64,7 @@ func TestSoftwareTokenE2E(t *testing.T) {
 }
 
 func TestMFASetupSessionE2E(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	pool := e.pool(t, nil)
 	if _, err := e.signed.SetUserPoolMfaConfig(bg, &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(pool), MfaConfiguration: types.UserPoolMfaTypeOn,
@@ -96,6 +98,7 @@ func TestMFASetupSessionE2E(t *testing.T) {
 }
 
 func TestUserPoolMfaConfigE2E(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	pool := e.pool(t, nil)
 	g, err := e.signed.GetUserPoolMfaConfig(bg, &cip.GetUserPoolMfaConfigInput{UserPoolId: aws.String(pool)})

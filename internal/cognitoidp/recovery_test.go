@@ -11,6 +11,7 @@ import (
 )
 
 func TestForgotPasswordFlow(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	pool := e.pool(t, nil)
 	c := e.client(t, pool, &cip.CreateUserPoolClientInput{GenerateSecret: true})
@@ -67,6 +68,7 @@ func TestForgotPasswordFlow(t *testing.T) {
 }
 
 func TestAdminPasswordOperations(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	pool := e.pool(t, nil)
 	c := e.client(t, pool, nil)
@@ -119,6 +121,7 @@ func TestAdminPasswordOperations(t *testing.T) {
 
 // The per-user send limit reaches the wire as LimitExceededException.
 func TestForgotPasswordSendLimit(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	pool := e.pool(t, nil)
 	c := e.client(t, pool, &cip.CreateUserPoolClientInput{})

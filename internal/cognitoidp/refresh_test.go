@@ -46,6 +46,7 @@ func rotation(grace int32) *types.RefreshTokenRotationType {
 }
 
 func TestGetTokensFromRefreshTokenWithoutRotation(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, nil)
 	c := e.client(t, pool, &cip.CreateUserPoolClientInput{
@@ -117,6 +118,7 @@ func TestGetTokensFromRefreshTokenWithoutRotation(t *testing.T) {
 }
 
 func TestGetTokensFromRefreshTokenClientSecret(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, nil)
 	c := e.client(t, pool, &cip.CreateUserPoolClientInput{GenerateSecret: true})
@@ -126,7 +128,9 @@ func TestGetTokensFromRefreshTokenClientSecret(t *testing.T) {
 
 	_, err := e.getTokens(c, rt)
 	wantErr(t, err, "NotAuthorizedException", "Client "+*c.ClientId+" is configured with secret but ClientSecret was not received")
-	_, err = e.getTokens(c, rt, func(in *cip.GetTokensFromRefreshTokenInput) { in.ClientSecret = aws.String("wrongsecretwrongsecretwrongsecret") })
+	_, err = e.getTokens(c, rt, func(in *cip.GetTokensFromRefreshTokenInput) {
+		in.ClientSecret = aws.String("wrongsecretwrongsecretwrongsecret")
+	})
 	wantErr(t, err, "NotAuthorizedException", "Unable to verify secret for client "+*c.ClientId)
 	// Outside the model's pattern (a SECRET_HASH is base64): a validation error.
 	_, err = e.getTokens(c, rt, func(in *cip.GetTokensFromRefreshTokenInput) { in.ClientSecret = secretHash(c, "alice") })
@@ -135,6 +139,7 @@ func TestGetTokensFromRefreshTokenClientSecret(t *testing.T) {
 }
 
 func TestRefreshTokenRotation(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, nil)
 	c := e.client(t, pool, &cip.CreateUserPoolClientInput{RefreshTokenRotation: rotation(0)})
@@ -208,6 +213,7 @@ func TestRefreshTokenRotation(t *testing.T) {
 }
 
 func TestRefreshTokenRotationGraceAndExpiry(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, nil)
 	c := e.client(t, pool, &cip.CreateUserPoolClientInput{
@@ -241,6 +247,7 @@ func TestRefreshTokenRotationGraceAndExpiry(t *testing.T) {
 
 // Concurrent uses of one token outside any grace: exactly one rotates it.
 func TestRefreshTokenRotationRace(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, nil)
 	c := e.client(t, pool, &cip.CreateUserPoolClientInput{RefreshTokenRotation: rotation(0)})
@@ -274,6 +281,7 @@ func TestRefreshTokenRotationRace(t *testing.T) {
 }
 
 func TestRefreshTokenRotationValidation(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, nil)
 	// (A missing Feature is refused by the SDK itself; the server's check is
@@ -311,6 +319,7 @@ func TestRefreshTokenRotationValidation(t *testing.T) {
 // DeviceKey: with device tracking a registered device binds the refreshed
 // tokens; no key or an unknown one gets a new device proposal.
 func TestGetTokensFromRefreshTokenDeviceKey(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, &cip.CreateUserPoolInput{DeviceConfiguration: &types.DeviceConfigurationType{}})
 	c := e.client(t, pool, &cip.CreateUserPoolClientInput{RefreshTokenRotation: rotation(0)})

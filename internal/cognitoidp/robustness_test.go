@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -702,6 +703,7 @@ func rawPost(t *testing.T, url, op string, body io.Reader, length int64) (int, [
 }
 
 func TestRobustnessEveryOperation(t *testing.T) {
+	t.Parallel()
 	w := newRBWorld(t)
 	srv := httptest.NewServer(w.serve)
 	t.Cleanup(srv.Close)
@@ -712,6 +714,11 @@ func TestRobustnessEveryOperation(t *testing.T) {
 	}
 	for _, op := range ops {
 		t.Run(op, func(t *testing.T) {
+			// The subtests share the world and run side by side: each
+			// asserts that it leaves the store exactly as it was, so none
+			// sees another's change (a panic or a log line may be reported
+			// by a sibling; the panic names its operation).
+			t.Parallel()
 			before := snapshot(t, w.st)
 			w.logs.Reset()
 			post := func(what string, body []byte, wantStatus int) rbResult {
@@ -858,6 +865,7 @@ func TestRobustnessEveryOperation(t *testing.T) {
 // TestRobustnessRegressions pins the defects the robustness test and the
 // fuzzer found, each against the seeded world.
 func TestRobustnessRegressions(t *testing.T) {
+	t.Parallel()
 	w := newRBWorld(t)
 	srv := httptest.NewServer(w.serve)
 	t.Cleanup(srv.Close)
@@ -1023,15 +1031,14 @@ func setPath(body map[string]any, path []string, v any) []byte {
 // well-formed rejection, never a 5xx; a rejection leaves the pool unchanged,
 // and after a success the pool, its client and its user still read back.
 func TestRobustnessNestedMembers(t *testing.T) {
-	w := newRBWorld(t)
-	srv := httptest.NewServer(w.serve)
-	t.Cleanup(srv.Close)
+	t.Parallel()
+	h := newRBWorld(t).h // for the list of operations and their shapes
 	short := []string{long10k, strings.Repeat("😀", 3000), "\x00", "a\x00b", "\x01\x7f", "\t\n\r", " x ", "ü中文😀", "%s%d%v", "'; DROP TABLE users; --", "", "*", "custom:", "-1", "1e400", "NaN"}
 	ints := []string{`-1`, `-2147483649`, `2147483648`, `9223372036854775807`, `0`}
 	if testing.Short() {
 		short, ints = []string{long10k, "a\x00b", "ü中文😀", ""}, []string{`-1`, `9223372036854775807`}
 	}
-	readBack := func() error {
+	readBack := func(w *rbWorld) error {
 		for _, c := range []struct{ op, body string }{
 			{"DescribeUserPool", `{"UserPoolId":"` + w.pool + `"}`},
 			{"DescribeUserPoolClient", `{"UserPoolId":"` + w.pool + `","ClientId":"` + w.client + `"}`},
@@ -1046,14 +1053,20 @@ func TestRobustnessNestedMembers(t *testing.T) {
 		}
 		return nil
 	}
-	sent := 0
-	for _, op := range sortedOps(w.h) {
-		paths := nestedPaths(w.h, op)
+	var sent atomic.Int64
+	t.Cleanup(func() { t.Logf("%d requests", sent.Load()) }) // after the parallel subtests
+	for _, op := range sortedOps(h) {
+		paths := nestedPaths(h, op)
 		if len(paths) == 0 {
 			continue
 		}
-		w.seed(t) // a fresh pool per operation keeps the snapshots small
 		t.Run(op, func(t *testing.T) {
+			t.Parallel()
+			// A world per operation: subtests run side by side, and the
+			// snapshots stay small.
+			w := newRBWorld(t)
+			srv := httptest.NewServer(w.serve)
+			t.Cleanup(srv.Close)
 			for _, p := range paths {
 				values := []any{}
 				if p.kind == "string" {
@@ -1080,7 +1093,7 @@ func TestRobustnessNestedMembers(t *testing.T) {
 					noLockout := op == "ChangePassword" && p.segs[0] == "PreviousPassword"
 					before := snapshotPools(t, w.st, w.pool, noLockout)
 					status, resp := rawPost(t, srv.URL, op, bytes.NewReader(b), int64(len(b)))
-					sent++
+					sent.Add(1)
 					if status != http.StatusOK {
 						checkEnvelope(t, w, what, status, resp, 400)
 						if after := snapshotPools(t, w.st, w.pool, noLockout); after != before {
@@ -1091,7 +1104,7 @@ func TestRobustnessNestedMembers(t *testing.T) {
 					if !json.Valid(resp) {
 						t.Errorf("%s: 200 with invalid JSON %.300s", what, resp)
 					}
-					if err := readBack(); err != nil {
+					if err := readBack(w); err != nil {
 						t.Errorf("%s: accepted, then %v", what, err)
 					}
 					if !w.healthy() {
@@ -1101,11 +1114,11 @@ func TestRobustnessNestedMembers(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("%d requests", sent)
 }
 
 // TestRobustnessTargets covers requests that name no registered operation.
 func TestRobustnessTargets(t *testing.T) {
+	t.Parallel()
 	w := newRBWorld(t)
 	srv := httptest.NewServer(w.serve)
 	t.Cleanup(srv.Close)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestChangePasswordE2E(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	pool := e.pool(t, nil)
 	c := e.client(t, pool, nil)
@@ -36,6 +37,7 @@ func TestChangePasswordE2E(t *testing.T) {
 }
 
 func TestUserAttributesE2E(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	pool := e.pool(t, &cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}})
 	c := e.client(t, pool, nil)

@@ -182,6 +182,7 @@ func lcWrong(code string) string {
 // ---------------------------------------------------------------- SignUp, ConfirmSignUp, ResendConfirmationCode
 
 func TestSignUpConfirmSignIn(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	pool := e.pool(t, &cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}})
 	c := e.client(t, pool, &cip.CreateUserPoolClientInput{GenerateSecret: true})
@@ -238,6 +239,7 @@ func TestSignUpConfirmSignIn(t *testing.T) {
 }
 
 func TestSignUpPoolRules(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	emailPool := e.pool(t, &cip.CreateUserPoolInput{UsernameAttributes: []types.UsernameAttributeType{"email"}})
 	c := e.client(t, emailPool, nil)
@@ -267,6 +269,7 @@ func TestSignUpPoolRules(t *testing.T) {
 }
 
 func TestConfirmationCodeLifecycle(t *testing.T) {
+	t.Parallel()
 	e := newLCEnv(t)
 	pool := e.pool(t, &cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{"email"}})
 	c := e.client(t, pool, nil)

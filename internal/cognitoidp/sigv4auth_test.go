@@ -50,6 +50,7 @@ func wireType(err error) string {
 }
 
 func TestSigV4Auth(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
 	if err != nil {
@@ -157,6 +158,7 @@ func (h countHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func TestDevAuth(t *testing.T) {
+	t.Parallel()
 	var warns int
 	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	d := &cognitoidp.DevAuth{Logger: slog.New(countHandler{slog.NewTextHandler(nil, nil), &warns}), Now: func() time.Time { return now }}

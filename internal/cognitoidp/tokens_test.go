@@ -35,6 +35,7 @@ func (e *auEnv) getUser(at string) (*cip.GetUserOutput, error) {
 }
 
 func TestRefreshGetUserAndSignOut(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, nil)
 	c := e.client(t, pool, nil)
@@ -172,6 +173,7 @@ func TestRefreshGetUserAndSignOut(t *testing.T) {
 // TestAccessTokenTampering: AuthenticateAccessToken (through GetUser)
 // refuses every forged or misused token with "Invalid Access Token".
 func TestAccessTokenTampering(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, nil)
 	pool2 := e.pool(t, nil)

@@ -118,6 +118,7 @@ func sameAsMarshal(t *testing.T, v awsjson.Appender) {
 }
 
 func TestUserShapesEncodeAsJSONMarshal(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 5000 {
 		sameAsMarshal(t, &ListUsersOutput{Users: genUsers(r), PaginationToken: genString(r)})

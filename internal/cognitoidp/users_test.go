@@ -95,6 +95,7 @@ func ugWantCode(t *testing.T, err error, code, msg string) {
 }
 
 func TestE2EAdminCreateAndGetUser(t *testing.T) {
+	t.Parallel()
 	c, _ := ugEnv(t, userpool.Limits{})
 	ctx := context.Background()
 	pool := ugPool(t, c, nil)
@@ -147,6 +148,7 @@ func TestE2EAdminCreateAndGetUser(t *testing.T) {
 }
 
 func TestE2EEmailUsernamePool(t *testing.T) {
+	t.Parallel()
 	c, _ := ugEnv(t, userpool.Limits{})
 	ctx := context.Background()
 	pool := ugPool(t, c, &cip.CreateUserPoolInput{UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail}})
@@ -173,6 +175,7 @@ func TestE2EEmailUsernamePool(t *testing.T) {
 }
 
 func TestE2ECaseInsensitivePool(t *testing.T) {
+	t.Parallel()
 	c, _ := ugEnv(t, userpool.Limits{})
 	ctx := context.Background()
 	pool := ugPool(t, c, &cip.CreateUserPoolInput{UsernameConfiguration: &types.UsernameConfigurationType{CaseSensitive: aws.Bool(false)}})
@@ -192,6 +195,7 @@ func TestE2ECaseInsensitivePool(t *testing.T) {
 }
 
 func TestE2EAliasExists(t *testing.T) {
+	t.Parallel()
 	c, _ := ugEnv(t, userpool.Limits{})
 	ctx := context.Background()
 	pool := ugPool(t, c, &cip.CreateUserPoolInput{AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail}})
@@ -214,6 +218,7 @@ func TestE2EAliasExists(t *testing.T) {
 }
 
 func TestE2EUpdateDeleteAttributesAndStatus(t *testing.T) {
+	t.Parallel()
 	c, _ := ugEnv(t, userpool.Limits{})
 	ctx := context.Background()
 	pool := ugPool(t, c, &cip.CreateUserPoolInput{Schema: []types.SchemaAttributeType{
@@ -269,6 +274,7 @@ func TestE2EUpdateDeleteAttributesAndStatus(t *testing.T) {
 }
 
 func TestE2EMFA(t *testing.T) {
+	t.Parallel()
 	c, _ := ugEnv(t, userpool.Limits{})
 	ctx := context.Background()
 	pool := ugPool(t, c, nil)
@@ -331,6 +337,7 @@ func ugNames(us []types.UserType) string {
 }
 
 func TestE2EListUsers(t *testing.T) {
+	t.Parallel()
 	c, _ := ugEnv(t, userpool.Limits{})
 	ctx := context.Background()
 	pool := ugPool(t, c, nil)
@@ -393,6 +400,7 @@ func TestE2EListUsers(t *testing.T) {
 // TestE2EWireShapes checks member names the SDK does not surface (the
 // absence of members, Attributes vs UserAttributes).
 func TestE2EWireShapes(t *testing.T) {
+	t.Parallel()
 	c, _, srv := newTestEnvWith(t, userpool.Options{PasswordParams: password.InsecureTestParams})
 	pool := ugPool(t, c, nil)
 	call := func(op, body string) map[string]any {

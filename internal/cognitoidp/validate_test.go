@@ -26,6 +26,7 @@ func sp(s string) *string { return &s }
 func ip(i int32) *int32   { return &i }
 
 func TestValidateMessages(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		in   vInput
@@ -56,10 +57,10 @@ func TestValidateMessages(t *testing.T) {
 	}
 }
 
-
 // The ExplicitAuthFlows enum of the wire shape is cognitorules' two sets,
 // in the model's order (the tag is a literal; this keeps it equal).
 func TestExplicitAuthFlowsEnumIsTheRuleSet(t *testing.T) {
+	t.Parallel()
 	var got []string
 	for _, r := range rulesFor(reflect.TypeFor[clientConfig]()) {
 		if r.name == "explicitAuthFlows" {

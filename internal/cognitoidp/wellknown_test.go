@@ -8,6 +8,7 @@ import (
 )
 
 func TestWellKnownDocuments(t *testing.T) {
+	t.Parallel()
 	e := newAuEnv(t)
 	pool := e.pool(t, nil)
 	get := func(method, path string) (*http.Response, []byte) {
