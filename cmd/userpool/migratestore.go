@@ -17,9 +17,12 @@ const migrateStoreUsage = `usage: userpool migrate-store --to DST [--from SRC] [
 
 Copies everything from the store SRC into the store DST: pools, app
 clients, users (password hashes, SRP verifiers, MFA settings, aliases,
-lockout state), groups, memberships, devices, token signing keys, refresh
-tokens and their revocations, one-time codes, challenge sessions,
-principals, access keys and the audit log. SRC and DST are "sqlite:PATH" or
+lockout state), groups, memberships, devices, token signing keys, pool
+resources (domains, resource servers, identity providers, UI
+customizations, brandings, terms, risk and log-delivery configurations),
+user import jobs with their uploaded CSV, refresh tokens with their
+revocations and rotation, one-time codes, challenge sessions, principals,
+access keys and the audit log. SRC and DST are "sqlite:PATH" or
 "postgres://user:password@host:port/db?sslmode=..." (see --store of serve);
 SRC defaults to the configured store (store.dsn, USERPOOL_STORE, else the
 SQLite file of the data directory).

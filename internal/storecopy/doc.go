@@ -1,9 +1,14 @@
 // Package storecopy copies every record of one store into another and
 // verifies the copy by counting both (the engine of `userpool
 // migrate-store`): principals and their access keys; per pool the pool, its
-// app clients, signing keys, groups, users with their devices, and
-// memberships; then refresh tokens with their revocations, one-time codes,
-// challenge sessions and the audit log. Records are copied as stored:
+// app clients, signing keys, resources of every kind (domains, resource
+// servers, identity providers, UI customizations, brandings, terms, risk
+// and log-delivery configurations, the sealed code key: the kinds are the
+// domain's strings, copied without being known here), groups, users with
+// their devices, memberships, and user import jobs with their uploaded CSV
+// (each body read and written one at a time); then refresh tokens with
+// their revocations and rotation state, one-time codes, challenge sessions
+// and the audit log. Records are copied as stored:
 // password hashes, SRP verifiers, MFA settings and lockout state unchanged,
 // access key secrets and signing keys still sealed under the master key, so
 // tokens, refresh tokens and access keys issued from the source keep working

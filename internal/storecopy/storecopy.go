@@ -16,8 +16,9 @@ import (
 
 // kinds are the record kinds, in copy order.
 var kinds = []string{
-	"principals", "access keys", "pools", "clients", "signing keys", "groups",
-	"users", "devices", "memberships", "refresh tokens", "codes", "sessions", "audit events",
+	"principals", "access keys", "pools", "clients", "signing keys", "resources", "groups",
+	"users", "devices", "memberships", "import jobs", "import CSVs",
+	"refresh tokens", "codes", "sessions", "audit events",
 }
 
 // Kinds returns the record kinds, in copy order: the keys of Counts.
@@ -125,7 +126,7 @@ func Copy(ctx context.Context, src, dst store.Store, opts Options) (*Report, err
 		return nil, fmt.Errorf("counting the source: %w", err)
 	}
 	prog.start(want.Total())
-	c := &copier{dst: dst, force: opts.Force, workers: opts.Workers, prog: prog}
+	c := &copier{src: src, dst: dst, force: opts.Force, workers: opts.Workers, prog: prog}
 	err = walkStore(ctx, src, srcEx, c)
 	if err == nil {
 		err = c.wait()
@@ -207,9 +208,11 @@ type userRecord struct {
 
 // visitor receives every record of a store, parents before children:
 // principals and their access keys; then per pool the pool, its clients,
-// signing keys, groups, users with devices, memberships; then refresh
-// tokens, codes, sessions and the audit log. endPoolUsers is called after
-// the last user of a pool (before its memberships).
+// signing keys, resources (every kind), groups, users with devices,
+// memberships, import jobs (a store.ImportJob: its CSV body, when HasCSV,
+// is the copier's to read); then refresh tokens, codes, sessions and the
+// audit log. endPoolUsers is called after the last user of a pool (before
+// its memberships).
 type visitor interface {
 	visit(ctx context.Context, kind string, rec any) error
 	endPoolUsers(ctx context.Context) error
@@ -286,6 +289,14 @@ func walkPool(ctx context.Context, st store.Store, ex store.Exporter, p store.Po
 			return err
 		}
 	}
+	for r, err := range ex.AllResources(ctx, p.ID) {
+		if err != nil {
+			return err
+		}
+		if err := v.visit(ctx, "resources", r); err != nil {
+			return err
+		}
+	}
 	if err := pages(ctx, func(pg store.Page) ([]store.Group, string, error) { return st.ListGroups(ctx, p.ID, pg) },
 		func(g store.Group) error { return v.visit(ctx, "groups", g) }); err != nil {
 		return err
@@ -312,6 +323,14 @@ func walkPool(ctx context.Context, st store.Store, ex store.Exporter, p store.Po
 			return err
 		}
 	}
+	for j, err := range ex.AllImportJobs(ctx, p.ID) {
+		if err != nil {
+			return err
+		}
+		if err := v.visit(ctx, "import jobs", j); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -335,13 +354,19 @@ func pages[T any](ctx context.Context, list func(store.Page) ([]T, string, error
 	}
 }
 
-// counter counts records by kind (devices from their user records).
+// counter counts records by kind (devices from their user records, CSV
+// bodies from their jobs' HasCSV).
 type counter struct{ c Counts }
 
 func (c *counter) visit(_ context.Context, kind string, rec any) error {
 	c.c[kind]++
-	if u, ok := rec.(userRecord); ok {
-		c.c["devices"] += int64(len(u.Devices))
+	switch r := rec.(type) {
+	case userRecord:
+		c.c["devices"] += int64(len(r.Devices))
+	case store.ImportJob:
+		if r.HasCSV {
+			c.c["import CSVs"]++
+		}
 	}
 	return nil
 }
@@ -359,8 +384,11 @@ func countStore(ctx context.Context, st store.Store, ex store.Exporter) (Counts,
 // ---------------------------------------------------------------- copying
 
 // copier writes every visited record into dst. Users (with their devices)
-// are written by up to `workers` goroutines; everything else in order.
+// are written by up to `workers` goroutines; everything else in order. An
+// import job's CSV body is read from src when the job is written, so at
+// most one body is in memory at a time.
 type copier struct {
+	src     store.Store
 	dst     store.Store
 	force   bool
 	workers int
@@ -389,10 +417,57 @@ func (c *copier) visit(ctx context.Context, kind string, rec any) error {
 	if u, ok := rec.(userRecord); ok {
 		return c.goUser(ctx, u)
 	}
+	if j, ok := rec.(store.ImportJob); ok {
+		if err := c.writeImportJob(ctx, j); err != nil {
+			return fmt.Errorf("import job %s of pool %s: %w", j.ID, j.PoolID, err)
+		}
+		c.prog.add(1 + b2i(j.HasCSV))
+		return nil
+	}
 	if err := c.write(ctx, rec); err != nil {
 		return fmt.Errorf("%s: %w", kind, err)
 	}
 	c.prog.add(1)
+	return nil
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// writeImportJob creates the job as stored (status, counts, lease) and then
+// its CSV body, read from the source now (PutImportCSV accepts it in the
+// job's own status). With Force an existing job is kept, and given the body
+// when an interrupted copy left it without one.
+func (c *copier) writeImportJob(ctx context.Context, j store.ImportJob) error {
+	status := j.Status
+	err := c.dst.CreateImportJob(ctx, j)
+	switch {
+	case c.exists(err):
+		cur, gerr := c.dst.GetImportJob(ctx, j.PoolID, j.ID)
+		if gerr != nil {
+			return gerr
+		}
+		if cur.HasCSV {
+			return nil
+		}
+		status = cur.Status
+	case err != nil:
+		return err
+	}
+	if !j.HasCSV {
+		return nil
+	}
+	body, err := c.src.GetImportCSV(ctx, j.PoolID, j.ID)
+	if err != nil {
+		return fmt.Errorf("reading its CSV: %w", err)
+	}
+	if err := c.dst.PutImportCSV(ctx, j.PoolID, j.ID, status, body); err != nil {
+		return fmt.Errorf("writing its CSV (%d bytes): %w", len(body), err)
+	}
 	return nil
 }
 
@@ -414,6 +489,8 @@ func (c *copier) write(ctx context.Context, rec any) error {
 		err = c.dst.CreateClient(ctx, r)
 	case store.SigningKey:
 		err = c.dst.CreateSigningKey(ctx, r)
+	case store.Resource:
+		err = c.dst.CreateResource(ctx, r, 0)
 	case store.Group:
 		err = c.dst.CreateGroup(ctx, r, noLimit)
 	case store.Membership:

@@ -41,7 +41,22 @@ func openPostgres(t *testing.T) store.Store {
 
 // seeded is what seed wrote.
 type seeded struct {
-	pools, users, devices, groups int64
+	pools, users, devices, groups, resources, importJobs, importCSVs int64
+}
+
+// importCSV is the CSV body seed uploads for job n of pool p (n > 0): the
+// second is over a megabyte.
+func importCSV(p, n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("cognito:username,email,email_verified\n")
+	rows := 3
+	if n == 1 {
+		rows = 40000
+	}
+	for i := range rows {
+		fmt.Fprintf(&b, "user-%d-%d-%06d,u%d@example.com,true\n", p, n, i, i)
+	}
+	return b.Bytes()
 }
 
 // seed fills st with every kind of record, every field set, over more than
@@ -67,6 +82,39 @@ func seed(t *testing.T, st store.Store) seeded {
 		for _, use := range []string{"id", "access"} {
 			must(st.CreateSigningKey(ctx, store.SigningKey{PoolID: poolID, KID: fmt.Sprintf("kid-%d-%s", p, use), Use: use, PrivateKey: []byte("sealed"),
 				CreatedAt: now, NotAfter: now.Add(24 * time.Hour), ExpiresAt: now.Add(48 * time.Hour)}))
+		}
+		// Resources of every kind the domain stores (the store does not
+		// know them: any string is a kind), some with a global key.
+		for k, kind := range []string{"domain", "resource-server", "identity-provider", "ui-customization", "branding",
+			"terms", "risk-configuration", "log-delivery", "userpool/code-key"} {
+			for n := range 2 {
+				s.resources++
+				r := store.Resource{PoolID: poolID, Kind: kind, Name: fmt.Sprintf("%s-%d", kind, n), Body: []byte(fmt.Sprintf(`{"k":%d,"n":%d}`, k, n)),
+					CreatedAt: now, UpdatedAt: now.Add(time.Second)}
+				if n == 0 {
+					r.Key = fmt.Sprintf("key-%d-%s", p, kind)
+				}
+				must(st.CreateResource(ctx, r, 0))
+			}
+		}
+		// Import jobs: one waiting for its upload, one uploaded (a CSV
+		// large enough to be more than a page of anything), one running
+		// with a lease and counts, one finished.
+		for n, status := range []string{"Created", "Created", "InProgress", "Succeeded"} {
+			s.importJobs++
+			j := store.ImportJob{PoolID: poolID, ID: fmt.Sprintf("import-%d-%d", p, n), Name: "job", RoleArn: "arn:aws:iam::000000000000:role/import",
+				Status: status, Secret: []byte{9, byte(n)}, CreatedAt: now}
+			switch status {
+			case "InProgress":
+				j.StartedAt, j.Runner, j.HeartbeatAt, j.Imported, j.Skipped, j.Failed = now, "run-1", now.Add(time.Minute), 10, 2, 1
+			case "Succeeded":
+				j.StartedAt, j.CompletedAt, j.CompletionMessage, j.Imported = now, now.Add(time.Hour), "Import Job Completed Successfully.", 3
+			}
+			must(st.CreateImportJob(ctx, j))
+			if n > 0 {
+				s.importCSVs++
+				must(st.PutImportCSV(ctx, poolID, j.ID, status, importCSV(p, n)))
+			}
 		}
 		for i := range 3 {
 			s.groups++
@@ -104,7 +152,8 @@ func seed(t *testing.T, st store.Store) seeded {
 				must(st.CreateSession(ctx, store.Session{ID: fmt.Sprintf("sess-%d-%d", p, i), PoolID: poolID, ClientID: fmt.Sprint("client", p), UsernameKey: u.UsernameKey,
 					Challenge: "SOFTWARE_TOKEN_MFA", State: []byte(`{"s":1}`), CreatedAt: now, ExpiresAt: now.Add(3 * time.Minute)}))
 				must(st.CreateRefreshToken(ctx, store.RefreshToken{Hash: fmt.Sprintf("rt-%d-%d", p, i), PoolID: poolID, ClientID: fmt.Sprint("client", p), UsernameKey: u.UsernameKey,
-					OriginJTI: fmt.Sprintf("jti-%d", i), DeviceKey: "dk", AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour), RevokedAt: now}))
+					OriginJTI: fmt.Sprintf("jti-%d", i), DeviceKey: "dk", AuthTime: now, CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour), RevokedAt: now,
+					ReplacedAt: now.Add(time.Minute)}))
 			}
 		}
 	}
@@ -163,7 +212,8 @@ func TestCopyEverything(t *testing.T) {
 			if !strings.Contains(progressOut.String(), "100%") || !strings.Contains(progressOut.String(), "[========================================]") {
 				t.Errorf("no complete progress bar:\n%q", progressOut.String())
 			}
-			want := Counts{"pools": s.pools, "users": s.users, "devices": s.devices, "groups": s.groups, "principals": 1, "access keys": 2, "signing keys": 4, "audit events": 5}
+			want := Counts{"pools": s.pools, "users": s.users, "devices": s.devices, "groups": s.groups, "principals": 1, "access keys": 2, "signing keys": 4, "audit events": 5,
+				"resources": s.resources, "import jobs": s.importJobs, "import CSVs": s.importCSVs}
 			for k, n := range want {
 				if rep.Source[k] != n || rep.Destination[k] != n {
 					t.Errorf("%s: source %d, destination %d, want %d", k, rep.Source[k], rep.Destination[k], n)
@@ -195,9 +245,98 @@ func TestCopyEverything(t *testing.T) {
 					}
 				}
 			}
+			// Every CSV body is copied byte for byte.
+			bodies := 0
+			for _, rec := range wantRecs["import jobs"] {
+				j := rec.(store.ImportJob)
+				if !j.HasCSV {
+					continue
+				}
+				want, err := src.GetImportCSV(t.Context(), j.PoolID, j.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := dst.GetImportCSV(t.Context(), j.PoolID, j.ID)
+				if err != nil {
+					t.Fatalf("CSV of %s in the copy: %v", j.ID, err)
+				}
+				if !bytes.Equal(want, got) {
+					t.Errorf("CSV of %s: %d bytes in the source, %d in the copy (or different)", j.ID, len(want), len(got))
+				}
+				bodies++
+			}
+			if int64(bodies) != s.importCSVs {
+				t.Errorf("compared %d CSV bodies, seeded %d", bodies, s.importCSVs)
+			}
 		})
 	}
 }
+
+// A copy resumed with Force gives an import job that an interrupted copy
+// created without its CSV body the body, in the job's current status.
+func TestCopyResumesImportCSV(t *testing.T) {
+	ctx := t.Context()
+	src, dst := openSQLite(t), openSQLite(t)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	const pool = "us-east-1_aaaaaaaaa"
+	for _, st := range []store.Store{src, dst} {
+		if err := st.CreatePool(ctx, store.Pool{ID: pool, Name: "p", CreatedAt: now, UpdatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j := store.ImportJob{PoolID: pool, ID: "import-1", Name: "n", RoleArn: "r", Status: "Pending", CreatedAt: now}
+	if err := src.CreateImportJob(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	body := importCSV(0, 2)
+	if err := src.PutImportCSV(ctx, pool, j.ID, "Pending", body); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.CreateImportJob(ctx, j); err != nil { // the interrupted copy
+		t.Fatal(err)
+	}
+	rep, err := Copy(ctx, src, dst, Options{Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Destination["import CSVs"] != 1 {
+		t.Errorf("import CSVs in the destination: %d, want 1", rep.Destination["import CSVs"])
+	}
+	got, err := dst.GetImportCSV(ctx, pool, j.ID)
+	if err != nil || !bytes.Equal(got, body) {
+		t.Fatalf("CSV after the resumed copy: %q, %v", got, err)
+	}
+}
+
+// A destination that loses a CSV body fails the verification by its count.
+func TestCopyVerifiesImportCSVs(t *testing.T) {
+	ctx := t.Context()
+	src := openSQLite(t)
+	now := time.Now().UTC()
+	const pool = "us-east-1_aaaaaaaaa"
+	if err := src.CreatePool(ctx, store.Pool{ID: pool, Name: "p", CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.CreateImportJob(ctx, store.ImportJob{PoolID: pool, ID: "import-1", Status: "Created", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.PutImportCSV(ctx, pool, "import-1", "Created", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	inner := openSQLite(t)
+	_, err := Copy(ctx, src, dropCSVs{inner, inner.(store.Exporter)}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "import CSVs: source 1, destination 0") {
+		t.Fatalf("got %v, want a verification failure for import CSVs", err)
+	}
+}
+
+// dropCSVs is a destination that loses every CSV body written to it.
+type dropCSVs struct {
+	store.Store
+	store.Exporter
+}
+
+func (dropCSVs) PutImportCSV(context.Context, string, string, string, []byte) error { return nil }
 
 // dropSessions is a destination that loses every session written to it.
 type dropSessions struct {
