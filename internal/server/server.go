@@ -24,6 +24,12 @@ type Options struct {
 	// ImportUpload serves the pre-signed CSV uploads of user import jobs
 	// (PUT /_userpool/import-jobs/{jobId}).
 	ImportUpload http.Handler
+	// OAuth serves the hosted login and OAuth 2.0 endpoints of pool domains
+	// (internal/oauth): each of OAuthRoutes ("/oauth2/token", "/login", ...)
+	// under the path prefix "/{domain}" and at the root, where the face
+	// resolves the domain from the Host header.
+	OAuth       http.Handler
+	OAuthRoutes []string
 	// Health is the liveness check of /healthz (e.g. a store ping); nil
 	// means always healthy.
 	Health func(ctx context.Context) error
@@ -79,11 +85,19 @@ func Handler(opts Options) http.Handler {
 		mux.Handle("POST /{$}", face(opts.Cognito, awsJSONInternalError, cors(opts.Cognito)))
 		mux.HandleFunc("OPTIONS /{$}", preflight)
 	}
-	if opts.WellKnown != nil {
-		// A sub-mux under "/": the wildcard pattern would otherwise be
+	if opts.WellKnown != nil || opts.OAuth != nil {
+		// A sub-mux under "/": the wildcard patterns would otherwise be
 		// ambiguous with the /adminqueries/ subtree for ServeMux.
 		wk := http.NewServeMux()
-		wk.Handle("GET /{poolId}/.well-known/{doc}", face(opts.WellKnown, plainInternalError, cors(opts.WellKnown)))
+		if opts.WellKnown != nil {
+			wk.Handle("GET /{poolId}/.well-known/{doc}", face(opts.WellKnown, plainInternalError, cors(opts.WellKnown)))
+		}
+		if opts.OAuth != nil {
+			for _, route := range opts.OAuthRoutes {
+				wk.Handle("/{domain}"+route, face(opts.OAuth, plainInternalError, opts.OAuth))
+				mux.Handle(route, face(opts.OAuth, plainInternalError, opts.OAuth))
+			}
+		}
 		mux.Handle("/", wk)
 	}
 	if opts.AdminQueries != nil {

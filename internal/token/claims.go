@@ -119,6 +119,13 @@ type IssueInput struct {
 	// Token lifetimes; DefaultValidity (1h) when zero.
 	IDValidity     time.Duration
 	AccessValidity time.Duration
+	// Nonce, when set, is copied into the ID token's nonce claim (the
+	// nonce of an OAuth authorization request).
+	Nonce string
+	// AtHash adds at_hash (the left half of SHA-256 of the access token,
+	// base64url) to the ID token, as Cognito does for tokens issued by its
+	// OAuth endpoints (not for API sign-ins).
+	AtHash bool
 }
 
 // reservedClaims are never overwritten by attributes.
@@ -197,6 +204,9 @@ func (is *Issuer) IssuePair(ctx context.Context, in IssueInput) (idToken, access
 		member{"jti", ids[0]},
 	)
 	idc = appendAttributes(idc, in.Attributes)
+	if in.Nonce != "" {
+		idc = append(idc, member{"nonce", in.Nonce})
+	}
 
 	// Access token, claims in the order of Cognito's documented example.
 	scope := in.Scope
@@ -226,21 +236,64 @@ func (is *Issuer) IssuePair(ctx context.Context, in IssueInput) (idToken, access
 		member{"username", in.Username},
 	)
 
-	idPayload, err := encodeObject(idc)
+	accessPayload, err := encodeObject(ac)
 	if err != nil {
 		return "", "", err
 	}
-	accessPayload, err := encodeObject(ac)
+	if accessToken, err = sign(accessKey, accessPayload); err != nil {
+		return "", "", err
+	}
+	if in.AtHash {
+		sum := sha256.Sum256([]byte(accessToken))
+		idc = append(idc, member{"at_hash", base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])})
+	}
+	idPayload, err := encodeObject(idc)
 	if err != nil {
 		return "", "", err
 	}
 	if idToken, err = sign(idKey, idPayload); err != nil {
 		return "", "", err
 	}
-	if accessToken, err = sign(accessKey, accessPayload); err != nil {
-		return "", "", err
-	}
 	return idToken, accessToken, nil
+}
+
+// IssueClientAccess signs the access token of the client_credentials grant:
+// no user, so sub is the client id, and no ID or refresh token. Claims in
+// the order Cognito's machine-to-machine tokens carry them: sub, token_use,
+// scope, auth_time, iss, exp, iat, version, jti, client_id.
+func (is *Issuer) IssueClientAccess(ctx context.Context, poolID, clientID, scope string, d time.Duration) (string, error) {
+	if poolID == "" || clientID == "" {
+		return "", errors.New("token: IssueClientAccess needs PoolID and ClientID")
+	}
+	v, err := validity(d)
+	if err != nil {
+		return "", err
+	}
+	_, accessKey, err := is.signingKeys(ctx, poolID)
+	if err != nil {
+		return "", err
+	}
+	ids, err := is.uuids(1)
+	if err != nil {
+		return "", err
+	}
+	iat := is.now().Unix()
+	payload, err := encodeObject([]member{
+		{"sub", clientID},
+		{"token_use", UseAccess},
+		{"scope", scope},
+		{"auth_time", iat},
+		{"iss", is.opts.IssuerURL(poolID)},
+		{"exp", iat + int64(v/time.Second)},
+		{"iat", iat},
+		{"version", 2},
+		{"jti", ids[0]},
+		{"client_id", clientID},
+	})
+	if err != nil {
+		return "", err
+	}
+	return sign(accessKey, payload)
 }
 
 func validity(d time.Duration) (time.Duration, error) {

@@ -28,10 +28,12 @@ func (is *Issuer) JWKS(ctx context.Context, poolID string) ([]byte, error) {
 // Cognito serves them (alphabetical).
 type discovery struct {
 	AuthorizationEndpoint             string   `json:"authorization_endpoint"`
+	EndSessionEndpoint                string   `json:"end_session_endpoint,omitempty"`
 	IDTokenSigningAlgValuesSupported  []string `json:"id_token_signing_alg_values_supported"`
 	Issuer                            string   `json:"issuer"`
 	JWKSURI                           string   `json:"jwks_uri"`
 	ResponseTypesSupported            []string `json:"response_types_supported"`
+	RevocationEndpoint                string   `json:"revocation_endpoint,omitempty"`
 	ScopesSupported                   []string `json:"scopes_supported"`
 	SubjectTypesSupported             []string `json:"subject_types_supported"`
 	TokenEndpoint                     string   `json:"token_endpoint"`
@@ -45,12 +47,22 @@ type discovery struct {
 // are under "<baseURL>/<poolID>" so that they reach this server even when the
 // issuer is the AWS form; with an empty baseURL they are under the issuer.
 func (is *Issuer) Discovery(poolID, baseURL string) ([]byte, error) {
+	return is.DiscoveryWithDomain(poolID, baseURL, "")
+}
+
+// DiscoveryWithDomain is Discovery for a pool whose OAuth endpoints are
+// served under domainURL (the pool's domain, "https://<domain>" or the
+// path-prefix form "<public URL>/<domain>"): the authorization, token,
+// userinfo, revocation and end-session endpoints are there, as in the
+// document Cognito serves for a pool with a domain (12 members). An empty
+// domainURL gives Discovery's document.
+func (is *Issuer) DiscoveryWithDomain(poolID, baseURL, domainURL string) ([]byte, error) {
 	iss := is.opts.IssuerURL(poolID)
 	prefix := iss
 	if baseURL != "" {
 		prefix = strings.TrimRight(baseURL, "/") + "/" + poolID
 	}
-	b, err := json.Marshal(discovery{
+	d := discovery{
 		AuthorizationEndpoint:             prefix + "/authorize",
 		IDTokenSigningAlgValuesSupported:  []string{"RS256"},
 		Issuer:                            iss,
@@ -61,7 +73,16 @@ func (is *Issuer) Discovery(poolID, baseURL string) ([]byte, error) {
 		TokenEndpoint:                     prefix + "/token",
 		TokenEndpointAuthMethodsSupported: []string{"client_secret_basic", "client_secret_post"},
 		UserinfoEndpoint:                  prefix + "/userInfo",
-	})
+	}
+	if domainURL != "" {
+		o := strings.TrimRight(domainURL, "/")
+		d.AuthorizationEndpoint = o + "/oauth2/authorize"
+		d.TokenEndpoint = o + "/oauth2/token"
+		d.UserinfoEndpoint = o + "/oauth2/userInfo"
+		d.RevocationEndpoint = o + "/oauth2/revoke"
+		d.EndSessionEndpoint = o + "/logout"
+	}
+	b, err := json.Marshal(d)
 	if err != nil {
 		return nil, fmt.Errorf("token: marshal discovery: %w", err)
 	}
