@@ -29,6 +29,10 @@ var operations = []*operation{
 	op("ListUserPoolClients", AuthSigV4, auditRefusals, noTarget, (*Handler).listUserPoolClients),
 	op("UpdateUserPoolClient", AuthSigV4, auditWrites, byClientID, (*Handler).updateUserPoolClient),
 	op("DeleteUserPoolClient", AuthSigV4, auditWrites, byClientID, (*Handler).deleteUserPoolClient),
+	// Client secrets (clientsecrets.go)
+	op("AddUserPoolClientSecret", AuthSigV4, auditWrites, byClientID, (*Handler).addUserPoolClientSecret),
+	op("DeleteUserPoolClientSecret", AuthSigV4, auditWrites, byClientID, (*Handler).deleteUserPoolClientSecret),
+	op("ListUserPoolClientSecrets", AuthSigV4, auditRefusals, byClientID, (*Handler).listUserPoolClientSecrets),
 
 	// Users, administered (users.go)
 	op("AdminCreateUser", AuthSigV4, auditWrites, byUsername, (*Handler).adminCreateUser),
@@ -107,6 +111,14 @@ var operations = []*operation{
 	op("ForgetDevice", AuthAccessToken, auditWrites, noTarget, (*Handler).forgetDevice),
 	op("UpdateDeviceStatus", AuthAccessToken, auditWrites, noTarget, (*Handler).updateDeviceStatus),
 
+	// User import jobs (importjobs.go; the CSV upload is internal/importupload)
+	op("GetCSVHeader", AuthSigV4, auditRefusals, noTarget, (*Handler).getCSVHeader),
+	op("CreateUserImportJob", AuthSigV4, auditWrites, noTarget, (*Handler).createUserImportJob),
+	op("DescribeUserImportJob", AuthSigV4, auditRefusals, noTarget, (*Handler).describeUserImportJob),
+	op("ListUserImportJobs", AuthSigV4, auditRefusals, noTarget, (*Handler).listUserImportJobs),
+	op("StartUserImportJob", AuthSigV4, auditWrites, noTarget, (*Handler).startUserImportJob),
+	op("StopUserImportJob", AuthSigV4, auditWrites, noTarget, (*Handler).stopUserImportJob),
+
 	// Domains (poolresources.go)
 	op("CreateUserPoolDomain", AuthSigV4, auditWrites, byDomain, (*Handler).createUserPoolDomain),
 	op("DescribeUserPoolDomain", AuthSigV4, auditRefusals, byDomain, (*Handler).describeUserPoolDomain),
@@ -147,14 +159,6 @@ var operations = []*operation{
 	op("SetRiskConfiguration", AuthSigV4, auditWrites, byClientID, (*Handler).setRiskConfiguration),
 	op("GetLogDeliveryConfiguration", AuthSigV4, auditRefusals, noTarget, (*Handler).getLogDeliveryConfiguration),
 	op("SetLogDeliveryConfiguration", AuthSigV4, auditWrites, noTarget, (*Handler).setLogDeliveryConfiguration),
-
-	// User import jobs (importjobs.go; the CSV upload is internal/importupload)
-	op("GetCSVHeader", AuthSigV4, auditRefusals, noTarget, (*Handler).getCSVHeader),
-	op("CreateUserImportJob", AuthSigV4, auditWrites, noTarget, (*Handler).createUserImportJob),
-	op("DescribeUserImportJob", AuthSigV4, auditRefusals, noTarget, (*Handler).describeUserImportJob),
-	op("ListUserImportJobs", AuthSigV4, auditRefusals, noTarget, (*Handler).listUserImportJobs),
-	op("StartUserImportJob", AuthSigV4, auditWrites, noTarget, (*Handler).startUserImportJob),
-	op("StopUserImportJob", AuthSigV4, auditWrites, noTarget, (*Handler).stopUserImportJob),
 	// Schema and tags (schema.go, tags.go)
 	op("AddCustomAttributes", AuthSigV4, auditWrites, noTarget, (*Handler).addCustomAttributes),
 	op("TagResource", AuthSigV4, auditWrites, noTarget, (*Handler).tagResource),

@@ -2,10 +2,6 @@ package userpool
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"time"
@@ -106,7 +102,8 @@ type Client struct {
 	PoolID    string
 	ID        string
 	Name      string
-	Secret    string // "" when the client has no secret
+	Secret    string         // the secret DescribeUserPoolClient reports; "" for none
+	secrets   []ClientSecret // every current secret (clientsecrets.go)
 	Settings  ClientSettings
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -160,18 +157,13 @@ func validity(v int64, unit, defUnit string, def time.Duration) time.Duration {
 }
 
 // HasSecret reports whether the client has a secret (and so requires SECRET_HASH).
-func (c *Client) HasSecret() bool { return c.Secret != "" }
+func (c *Client) HasSecret() bool { return c.Secret != "" || len(c.secrets) > 0 }
 
 // VerifySecretHash checks a SECRET_HASH (Base64(HMAC-SHA256(secret, username+clientId)))
-// in constant time. It is false for a client without a secret.
+// in constant time against every secret of the client. It is false for a
+// client without a secret.
 func (c *Client) VerifySecretHash(username, secretHash string) bool {
-	if c.Secret == "" {
-		return false
-	}
-	m := hmac.New(sha256.New, []byte(c.Secret))
-	m.Write([]byte(username + c.ID))
-	want := base64.StdEncoding.EncodeToString(m.Sum(nil))
-	return subtle.ConstantTimeCompare([]byte(want), []byte(secretHash)) == 1
+	return c.verifySecretHash(username, secretHash)
 }
 
 // AllowsAuthFlow reports whether the client's ExplicitAuthFlows permit an
@@ -460,6 +452,11 @@ func (s *Service) decodeClient(sc store.Client) (*Client, error) {
 	}
 	sc.Secret = secret
 	c := &Client{PoolID: sc.PoolID, ID: sc.ID, Name: sc.Name, Secret: sc.Secret, CreatedAt: sc.CreatedAt, UpdatedAt: sc.UpdatedAt}
+	// The column's plaintext may hold several secrets (clientsecrets.go);
+	// sealing at rest opens sc.Secret before this.
+	if err := c.loadSecrets(sc.Secret); err != nil {
+		return nil, Internal(err)
+	}
 	if len(sc.Settings) > 0 {
 		if err := json.Unmarshal(sc.Settings, &c.Settings); err != nil {
 			return nil, Internal(err)

@@ -143,7 +143,7 @@ func (s *Service) GetTokensFromRefreshToken(ctx context.Context, in GetTokensFro
 		if in.ClientSecret == "" {
 			return nil, Errorf(KindNotAuthorized, "Client %s is configured with secret but ClientSecret was not received", c.ID)
 		}
-		if !constantTimeEqual(in.ClientSecret, c.Secret) {
+		if !c.MatchesSecret(in.ClientSecret) {
 			return nil, Errorf(KindNotAuthorized, "Unable to verify secret for client %s", c.ID)
 		}
 	}
