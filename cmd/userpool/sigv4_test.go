@@ -100,6 +100,10 @@ func TestSigV4ThroughServer(t *testing.T) {
 		t.Fatalf("alice after tampering: %v", err)
 	}
 	// Every refusal is audited as denied; the unknown key under its claimed id.
+	// Anonymous denials are written without waiting and repeats are folded
+	// ("changed body" and "wrong secret" refuse alike: their second is the
+	// "repeated 1 times" row): Close writes what is queued and aggregated.
+	ta.audit.Close()
 	denied := listAudit(t, ta.store, store.AuditFilter{Outcome: "denied"})
 	if len(denied) != len(tests) {
 		t.Fatalf("%d denied audit entries for %d refusals: %+v", len(denied), len(tests), denied)
