@@ -14,6 +14,7 @@ import (
 	"userpool/internal/iam"
 	"userpool/internal/importupload"
 	"userpool/internal/metrics"
+	"userpool/internal/oauth"
 	"userpool/internal/password"
 	"userpool/internal/sender"
 	"userpool/internal/server"
@@ -178,6 +179,8 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 			Auditor: rec,
 		}),
 		ImportUpload: importupload.New(svc, log),
+		OAuth:        oauth.New(oauth.Options{Service: svc, PublicURL: opts.publicURL, Logger: log}),
+		OAuthRoutes:  oauth.Routes,
 		Health:       st.Ping,
 		Readiness:    append(readinessChecks(st, sealer), server.ReadinessCheck{Name: "audit-log", Check: rec.Healthy}),
 		Metrics:      metricsRoute(cfg, m),
