@@ -67,6 +67,10 @@ type ImportOptions struct {
 	MaxCSVBytes int64
 	// BatchSize is the number of rows created per store transaction.
 	BatchSize int
+	// Heartbeat is how often a running job's lease is refreshed
+	// (DefaultImportHeartbeat); a job whose heartbeat is ImportLeaseBeats
+	// heartbeats old is taken to have lost its runner (importrecovery.go).
+	Heartbeat time.Duration
 }
 
 // importRunner holds the import options and the jobs this instance runs.
@@ -85,6 +89,9 @@ func newImportRunner(o ImportOptions) *importRunner {
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = DefaultImportBatchSize
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = DefaultImportHeartbeat
 	}
 	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
 	return &importRunner{opts: o, running: map[string]chan struct{}{}}
@@ -302,7 +309,9 @@ func (s *Service) StartUserImportJob(ctx context.Context, poolID, jobID string) 
 		if j.Status != ImportCreated {
 			return errImportState{j.Status}
 		}
-		j.Status, j.StartedAt = ImportPending, now
+		// The heartbeat of a Pending job is its start: a job this
+		// instance is about to claim is not taken for a dead one.
+		j.Status, j.StartedAt, j.Runner, j.HeartbeatAt = ImportPending, now, "", now
 		return nil
 	})
 	if err != nil {
@@ -407,10 +416,15 @@ func (s *Service) UploadUserImportCSV(ctx context.Context, jobID, expires, signa
 
 // ---------------------------------------------------------------- runner
 
-// importFinish ends a job: status, message and the final counts.
-func (s *Service) importFinish(ctx context.Context, poolID, jobID, status, msg string, c importCounts) {
+// importFinish ends a job the run runID holds: status, message and the
+// final counts. A run that lost the job's lease writes nothing.
+func (s *Service) importFinish(ctx context.Context, poolID, jobID, runID, status, msg string, c importCounts) {
 	now := s.nowUTC()
 	_, err := s.store.UpdateImportJob(ctx, poolID, jobID, func(j *store.ImportJob) error {
+		if j.Runner != runID {
+			return errImportLeaseLost
+		}
+		j.Runner = ""
 		if status != ImportFailed && j.Status == ImportStopping {
 			status, msg = ImportStopped, "Import Job Stopped."
 		}
@@ -418,7 +432,10 @@ func (s *Service) importFinish(ctx context.Context, poolID, jobID, status, msg s
 		j.Imported, j.Skipped, j.Failed = c.imported, c.skipped, c.failed
 		return nil
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, errImportLeaseLost):
+		s.log.Warn("user import: another run holds the job now; this run ends without finishing it", "job", jobID)
+	case err != nil:
 		s.log.Error("user import: finishing the job", "job", jobID, "err", err)
 	}
 }
@@ -429,11 +446,17 @@ type importCounts struct{ imported, skipped, failed int64 }
 // the store: of several instances exactly one runs it) and imports its rows.
 func (s *Service) runImportJob(ctx context.Context, poolID, jobID string) {
 	log := s.log.With("job", jobID, "pool", poolID)
-	_, err := s.store.UpdateImportJob(ctx, poolID, jobID, func(j *store.ImportJob) error {
+	runID, err := s.randomAlnum(16)
+	if err != nil {
+		log.Error("user import: a run id", "err", err)
+		return
+	}
+	now := s.nowUTC()
+	_, err = s.store.UpdateImportJob(ctx, poolID, jobID, func(j *store.ImportJob) error {
 		if j.Status != ImportPending {
 			return errImportState{j.Status}
 		}
-		j.Status = ImportInProgress
+		j.Status, j.Runner, j.HeartbeatAt = ImportInProgress, runID, now
 		return nil
 	})
 	if err != nil {
@@ -443,10 +466,26 @@ func (s *Service) runImportJob(ctx context.Context, poolID, jobID string) {
 		}
 		return
 	}
-	var c importCounts
+	s.importRows(ctx, poolID, jobID, runID, importCounts{})
+}
+
+// importRows imports the rows of a job the run runID holds, refreshing its
+// lease meanwhile. c are the counts of the rows a run before this one
+// processed (a resumed job, importrecovery.go): that many rows are skipped
+// and the counts go on from there.
+func (s *Service) importRows(ctx context.Context, poolID, jobID, runID string, c importCounts) {
+	log := s.log.With("job", jobID, "pool", poolID)
+	resume := c.imported + c.skipped + c.failed
+	rctx, stopBeat := context.WithCancel(ctx)
+	beatDone := make(chan struct{})
+	go func() {
+		defer close(beatDone)
+		s.importHeartbeat(rctx, stopBeat, poolID, jobID, runID)
+	}()
+	defer func() { stopBeat(); <-beatDone }()
 	fail := func(msg string) {
 		log.Warn("user import failed", "reason", msg)
-		s.importFinish(ctx, poolID, jobID, ImportFailed, msg, c)
+		s.importFinish(ctx, poolID, jobID, runID, ImportFailed, msg, c)
 	}
 	p, err := s.loadPool(ctx, poolID)
 	if err != nil {
@@ -485,7 +524,7 @@ func (s *Service) runImportJob(ctx context.Context, poolID, jobID string) {
 	lines := make([]int, 0, s.imports.opts.BatchSize)
 	flush := func() (stop bool) {
 		if len(batch) > 0 {
-			res, err := s.store.CreateUsers(ctx, batch)
+			res, err := s.store.CreateUsers(rctx, batch)
 			if err != nil {
 				log.Error("user import: creating users", "err", err)
 				return true
@@ -507,16 +546,30 @@ func (s *Service) runImportJob(ctx context.Context, poolID, jobID string) {
 			}
 			batch, lines = batch[:0], lines[:0]
 		}
+		now := s.nowUTC()
 		j, err := s.store.UpdateImportJob(ctx, poolID, jobID, func(j *store.ImportJob) error {
-			j.Imported, j.Skipped, j.Failed = c.imported, c.skipped, c.failed
+			if j.Runner != runID {
+				return errImportLeaseLost
+			}
+			j.Imported, j.Skipped, j.Failed, j.HeartbeatAt = c.imported, c.skipped, c.failed, now
 			return nil
 		})
 		return err != nil || j.Status == ImportStopping
 	}
-	for {
+	for row := int64(0); ; row++ {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
+		}
+		if row < resume {
+			// Counted by the run this one resumes. A parse error other
+			// than a field count would have failed that run.
+			var pe *csv.ParseError
+			if err != nil && !(errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)) {
+				fail("Amazon Cognito is unable to parse the .csv file.")
+				return
+			}
+			continue
 		}
 		line, _ := r.FieldPos(0)
 		if err != nil {
@@ -537,15 +590,15 @@ func (s *Service) runImportJob(ctx context.Context, poolID, jobID string) {
 		}
 		batch, lines = append(batch, u), append(lines, line)
 		if len(batch) == cap(batch) && flush() {
-			s.importFinish(ctx, poolID, jobID, ImportStopped, "Import Job Stopped.", c)
+			s.importFinish(ctx, poolID, jobID, runID, ImportStopped, "Import Job Stopped.", c)
 			return
 		}
 	}
 	if flush() {
-		s.importFinish(ctx, poolID, jobID, ImportStopped, "Import Job Stopped.", c)
+		s.importFinish(ctx, poolID, jobID, runID, ImportStopped, "Import Job Stopped.", c)
 		return
 	}
-	s.importFinish(ctx, poolID, jobID, ImportSucceeded, "Import Job Completed Successfully.", c)
+	s.importFinish(ctx, poolID, jobID, runID, ImportSucceeded, "Import Job Completed Successfully.", c)
 }
 
 // checkCSVHeader maps the header's columns (any order) to their index: every
