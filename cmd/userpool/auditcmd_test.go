@@ -27,6 +27,7 @@ import (
 // `userpool audit --outcome error:UserNotFoundException` and by the domain's
 // ListAudit with that filter (Admin Queries used to write "error: <Kind>").
 func TestAuditOutcomeFilterFindsEveryFace(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	data := t.TempDir()
 	cfg := config.Defaults()
@@ -137,6 +138,7 @@ func TestAuditOutcomeFilterFindsEveryFace(t *testing.T) {
 
 // An --outcome that is no outcome is refused before the store is opened.
 func TestAuditRefusesUnknownOutcome(t *testing.T) {
+	t.Parallel()
 	for _, outcome := range []string{"weird", "error:", "errors:UserNotFoundException"} {
 		var stdout, stderr bytes.Buffer
 		code := run([]string{"audit", "--data", filepath.Join(t.TempDir(), "absent"), "--outcome", outcome}, &stdout, &stderr)

@@ -273,6 +273,7 @@ func signedOps(h *cognitoidp.Handler) []string {
 // implements, and is denied everything on pool B and on a pool that does not
 // exist. A principal with cognito-idp:* on "*" reaches every operation.
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, nil)
 	ctx := context.Background()
 	poolA, err := ta.svc.CreatePool(ctx, userpool.PoolInput{Name: "pool-a"})
@@ -425,6 +426,7 @@ func listAudit(t *testing.T, st store.IAMStore, f store.AuditFilter) []store.Aud
 // with the "base" issuer (this server's URL), so iss + /.well-known/jwks.json
 // resolves here.
 func TestWellKnownAndIssuer(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, nil)
 	pool, err := ta.svc.CreatePool(context.Background(), userpool.PoolInput{Name: "wk"})
 	if err != nil {

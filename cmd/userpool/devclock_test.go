@@ -9,6 +9,7 @@ import (
 )
 
 func TestDevClockEndpoint(t *testing.T) {
+	t.Parallel()
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
 	call := func(h http.Handler, method, path, body string) int {
 		rec := httptest.NewRecorder()

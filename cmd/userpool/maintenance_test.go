@@ -150,6 +150,7 @@ func issuerPrune(t *testing.T, st store.Store, now time.Time) func(context.Conte
 // TestMaintenanceDeletesExpired: one run deletes expired sessions, refresh
 // tokens past their retention and expired signing keys, and nothing else.
 func TestMaintenanceDeletesExpired(t *testing.T) {
+	t.Parallel()
 	for name, open := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			st, _ := open(t)
@@ -178,6 +179,7 @@ func TestMaintenanceDeletesExpired(t *testing.T) {
 // handles on one database) running maintenance at once all succeed, and
 // together delete each expired record exactly once.
 func TestMaintenanceConcurrentInstances(t *testing.T) {
+	t.Parallel()
 	for name, open := range backends(t) {
 		t.Run(name, func(t *testing.T) {
 			st, another := open(t)
@@ -257,6 +259,7 @@ func (f *fakeMaintStore) ListPools(_ context.Context, page store.Page) ([]store.
 }
 
 func TestMaintenanceSteps(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 	fs := &fakeMaintStore{pools: []store.Pool{{ID: "a"}, {ID: "b"}, {ID: "c"}}}
 	var pruned []string
@@ -307,6 +310,7 @@ func TestMaintenanceSteps(t *testing.T) {
 // within one interval, later ones within ±20% of it, each tick runs once,
 // and cancelling the context ends the loop.
 func TestMaintenanceLoop(t *testing.T) {
+	t.Parallel()
 	for _, r := range []float64{0, 0.5, 0.999} {
 		t.Run(fmt.Sprint(r), func(t *testing.T) {
 			fs := &fakeMaintStore{}

@@ -160,6 +160,7 @@ func seedSource(t *testing.T, st store.Store, sealer *iam.Sealer) seeded {
 // password, the refresh token and access token issued by the source,
 // groups.
 func TestMigrateStoreCopiesEverything(t *testing.T) {
+	t.Parallel()
 	for _, backend := range []string{"postgres", "sqlite"} {
 		t.Run("sqlite-to-"+backend, func(t *testing.T) {
 			ctx := t.Context()
@@ -217,6 +218,7 @@ func TestMigrateStoreCopiesEverything(t *testing.T) {
 // TestMigrateStoreCommand runs the command: progress on stderr, the
 // verification table on stdout, and its refusals.
 func TestMigrateStoreCommand(t *testing.T) {
+	t.Parallel()
 	srcPath := filepath.Join(t.TempDir(), "src.db")
 	src := openTestStore(t, "sqlite:"+srcPath)
 	seedSource(t, src, newTestSealer(t))

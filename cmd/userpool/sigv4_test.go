@@ -35,6 +35,7 @@ func (f tamper) RoundTrip(r *http.Request) (*http.Response, error) {
 // and tampers with signed requests: each tampering is refused with AWS's
 // error code, never reaches the operation, and is audited as denied.
 func TestSigV4ThroughServer(t *testing.T) {
+	t.Parallel()
 	var skew atomic.Int64 // server clock offset
 	ta := newTestApp(t, func() time.Time { return time.Now().Add(time.Duration(skew.Load())) })
 	ctx := context.Background()

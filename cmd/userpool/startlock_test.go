@@ -17,6 +17,7 @@ import (
 // it opens the store, naming the running one's pid; once the first stops,
 // the lock is free again.
 func TestServeRefusesSecondServerOnSQLite(t *testing.T) {
+	t.Parallel()
 	cfg := config.Defaults()
 	cfg.Server.Data = t.TempDir()
 	cfg.Server.Listen = "127.0.0.1:0"
