@@ -333,8 +333,12 @@ func TestUpdatePoolResetsOmittedMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := up.Settings
-	if st.MfaConfiguration != "OFF" || st.PasswordPolicy != DefaultPasswordPolicy || string(st.Extra["UserPoolTags"]) != `{}` {
-		t.Errorf("omitted members not reset: mfa %s policy %+v tags %s", st.MfaConfiguration, st.PasswordPolicy, st.Extra["UserPoolTags"])
+	if st.MfaConfiguration != "OFF" || st.PasswordPolicy != DefaultPasswordPolicy {
+		t.Errorf("omitted members not reset: mfa %s policy %+v", st.MfaConfiguration, st.PasswordPolicy)
+	}
+	// Tags are resource metadata (TagResource): kept when omitted.
+	if string(st.Extra["UserPoolTags"]) != `{"a":"b"}` {
+		t.Errorf("omitted UserPoolTags not kept: %s", st.Extra["UserPoolTags"])
 	}
 	if up.Name != "u" || st.UserPoolTier != "PLUS" || st.CaseSensitive || len(st.UsernameAttributes) != 1 || len(st.Schema) != 21 {
 		t.Errorf("kept members changed: %+v", up)
