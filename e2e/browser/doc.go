@@ -4,7 +4,7 @@
 // imported only by _test.go files.
 //
 // A test calls New, which skips when Chromium is missing (and fails instead
-// when CI=true, so CI cannot pass without running browser tests), then
+// when $CI is set, so CI cannot pass without running browser tests), then
 // drives one tab: Navigate, Fill (by label), Click (by accessible name),
 // Text, WaitURL, Screenshot (at a viewport width, into the test's artifact
 // directory), Overflow, Axe (axe-core's serious and critical violations)
