@@ -157,6 +157,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		// audit.retention: old audit events deleted in batches, hourly.
 		go audit.Retention{Pruner: a.svc, Keep: keep, Log: log}.Run(mctx)
 	}
+	// User import jobs whose runner died (a crash, a restart, another
+	// instance gone): resumed at start and every heartbeat after.
+	go a.svc.WatchImportJobs(mctx)
 	go func() {
 		// Secrets that rows written before sealing hold in plaintext
 		// (issue 13 finding 2): sealed once per pool, in the background.
