@@ -367,6 +367,10 @@ func valueFor(op string, m rbMember, r rbRefs) (any, bool) {
 		return "terms-of-use", true
 	case "Domain":
 		return "robust-domain", true
+	case "RegionName":
+		return "us-west-2", true
+	case "CustomAttributes":
+		return []map[string]string{{"Name": "robust", "AttributeDataType": "String"}}, true
 	}
 	if !m.required {
 		return nil, false
@@ -484,6 +488,8 @@ var allowedTypes = exceptions(`AccessDenied AliasExists CodeDeliveryFailure Code
 		TooManyFailedAttempts TooManyRequests Unauthorized UnexpectedLambda UnsupportedIdentityProvider
 		UnsupportedOperation UnsupportedTokenType UnsupportedUserState UserImportInProgress
 		UserLambdaValidation UserNotConfirmed UserNotFound UserPoolAddOnNotEnabled UsernameExists
+		WebAuthnNotEnabled WebAuthnConfigurationMissing WebAuthnChallengeNotFound WebAuthnClientMismatch
+		WebAuthnCredentialNotSupported WebAuthnOriginNotAllowed WebAuthnRelyingPartyMismatch
 		Serialization UnknownOperation`)
 
 // exceptions is the set of names, each with the suffix "Exception".
