@@ -67,3 +67,49 @@ func TestClientSecretColumnForms(t *testing.T) {
 		t.Fatal("a malformed list decoded")
 	}
 }
+
+// The OAuth token endpoint authenticates a client by any of its secrets,
+// and the hosted login's SECRET_HASH uses a current one: here a secret
+// passes the client check (the bogus refresh token is then invalid_grant),
+// a deleted or unknown one is invalid_client.
+func TestOAuthTokenAcceptsEitherClientSecret(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e, _ := newSealedEnv(t)
+	p := e.pool(t, "us-east-1_clientsec3", PoolSettings{})
+	c := e.client(t, p.ID, ClientInput{GenerateSecret: true})
+	added, err := e.svc.AddClientSecret(ctx, p.ID, c.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := func(secret string) string {
+		_, err := e.svc.Token(ctx, p.ID, TokenRequest{GrantType: "refresh_token", ClientID: c.ID, ClientSecret: secret, RefreshToken: "bogus"})
+		return OAuthErrorCode(err)
+	}
+	if got := token(c.Secret); got != OAuthInvalidGrant {
+		t.Fatalf("original secret: %q", got)
+	}
+	if got := token(added.Value); got != OAuthInvalidGrant {
+		t.Fatalf("added secret: %q", got)
+	}
+	if got := token("x" + added.Value); got != OAuthInvalidClient {
+		t.Fatalf("unknown secret: %q", got)
+	}
+	list, err := e.svc.ListClientSecrets(ctx, p.ID, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.DeleteClientSecret(ctx, p.ID, c.ID, list[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := token(c.Secret); got != OAuthInvalidClient {
+		t.Fatalf("deleted secret: %q", got)
+	}
+	cur, err := e.svc.GetClient(ctx, p.ID, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := secretHashFor(cur, "sam"); h == "" || !cur.VerifySecretHash("sam", h) {
+		t.Fatalf("hosted login SECRET_HASH %q after the original secret is deleted", h)
+	}
+}

@@ -422,10 +422,11 @@ type HostedStep struct {
 // client with a secret: the hosted login runs on the server, which knows
 // the secret, so the form goes through the very same checks as the API.
 func secretHashFor(c *Client, username string) string {
-	if c.Secret == "" {
+	secrets := c.Secrets() // any current one (clientsecrets.go)
+	if len(secrets) == 0 {
 		return ""
 	}
-	m := hmac.New(sha256.New, []byte(c.Secret))
+	m := hmac.New(sha256.New, []byte(secrets[0].Value))
 	m.Write([]byte(username + c.ID))
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
@@ -708,7 +709,7 @@ func (s *Service) Token(ctx context.Context, poolID string, r TokenRequest) (*To
 		return nil, oauthErr(OAuthInvalidClient, "")
 	}
 	if c.HasSecret() {
-		if r.ClientSecret == "" || !constantTimeEqual(r.ClientSecret, c.Secret) {
+		if r.ClientSecret == "" || !c.MatchesSecret(r.ClientSecret) {
 			return nil, oauthErr(OAuthInvalidClient, "")
 		}
 	} else if r.ClientSecret != "" {
