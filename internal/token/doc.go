@@ -60,6 +60,10 @@
 // every unexpired key; Discovery is the openid-configuration document of a
 // pool without a hosted domain. The issuer is configurable: Cognito's AWS
 // form (default, CognitoIssuerURL) or "<base>/<poolId>" (BaseIssuerURL).
+// With Options.UpdatedIssuerURL (UpdatedCognitoIssuerURL) the pools that
+// SetPoolIssuerType reports UPDATED (a pool's IssuerConfiguration) use
+// Cognito's https://issuer-cognito-idp.<region>.amazonaws.com/<poolId>;
+// Verify accepts either form of a pool's issuer.
 //
 // # Verification
 //
