@@ -19,7 +19,7 @@ func deps(t *testing.T, pkg string) []string {
 }
 
 // faces are the protocol packages over the domain.
-var faces = []string{mod + "internal/cognitoidp", mod + "internal/adminqueries"}
+var faces = []string{mod + "internal/cognitoidp", mod + "internal/adminqueries", mod + "internal/testapi"}
 
 func TestImportRules(t *testing.T) {
 	rules := []struct {
@@ -36,6 +36,7 @@ func TestImportRules(t *testing.T) {
 		{"internal/server", faces, "the server routes to faces it is handed; it imports none (request values live in internal/reqctx)"},
 		{"internal/cognitoidp", faces, "no face imports another face"},
 		{"internal/adminqueries", faces, "no face imports another face"},
+		{"internal/testapi", append([]string{mod + "internal/store/sqlite", mod + "internal/store/postgres", mod + "internal/server"}, faces...), "the test API is a face: the domain only, never a backend, the server or another face"},
 		{"internal/audit", faces, "the one audit seam serves every face and imports none"},
 	}
 	for _, r := range rules {
