@@ -373,7 +373,7 @@ func (s *Service) RevokeToken(ctx context.Context, clientID, clientSecret, raw s
 		return err
 	}
 	if c.HasSecret() {
-		if clientSecret == "" || !constantTimeEqual(clientSecret, c.Secret) {
+		if clientSecret == "" || !c.MatchesSecret(clientSecret) {
 			return Errorf(KindUnauthorized, "Invalid client secret.")
 		}
 	} else if clientSecret != "" {
@@ -421,7 +421,8 @@ var ErrNoTokenIssuer = errors.New("userpool: no token issuer configured")
 
 // WellKnownDocument returns a pool's public document: doc "jwks.json" (the
 // JWKS) or "openid-configuration" (discovery; endpoint URLs under baseURL
-// when it is set, else under the issuer). The pool's signing keys are
+// when it is set, else under the issuer; for a pool with a domain the OAuth
+// endpoints of its domain, oauthDomainURL). The pool's signing keys are
 // created if it has none yet, so the JWKS is never empty for an existing
 // pool. ResourceNotFoundException for an unknown pool or document.
 func (s *Service) WellKnownDocument(ctx context.Context, poolID, doc, baseURL string) ([]byte, error) {
@@ -452,7 +453,11 @@ func (s *Service) WellKnownDocument(ctx context.Context, poolID, doc, baseURL st
 		}
 		return b, nil
 	case "openid-configuration":
-		b, err := s.tokens.Discovery(p.ID, baseURL)
+		domainURL, err := s.oauthDomainURL(ctx, p, baseURL)
+		if err != nil {
+			return nil, err
+		}
+		b, err := s.tokens.DiscoveryWithDomain(p.ID, baseURL, domainURL)
 		if err != nil {
 			return nil, Internal(err)
 		}
