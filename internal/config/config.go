@@ -32,6 +32,11 @@ type Config struct {
 	// created or updated; nothing undeclared is deleted.
 	Pools      []Pool      `yaml:"pools"`
 	Principals []Principal `yaml:"principals"`
+	// TestingAPI switches the test API on (docs/testing.md).
+	TestingAPI TestingAPI `yaml:"testing_api"`
+	// Seed is fixture users applied at every start, after the declared
+	// pools (`userpool seed FILE` applies a file of them).
+	Seed Seed `yaml:"seed"`
 }
 
 // Server settings. Flags given on the command line override these.
@@ -189,6 +194,7 @@ func (c *Config) Validate() error {
 	c.validateStore(&p)
 	c.validateAudit(&p)
 	c.validateDeclared(&p)
+	c.validateSeed(&p)
 	if len(p) == 0 {
 		return nil
 	}

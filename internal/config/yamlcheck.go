@@ -35,7 +35,7 @@ func (e *DecodeError) Error() string {
 var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // decodeYAML decodes b (the file name) over cfg, or returns a *DecodeError.
-func decodeYAML(name string, b []byte, cfg *Config) error {
+func decodeYAML(name string, b []byte, cfg any) error { // cfg: a pointer to a struct (*Config, *Seed)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		msg := err.Error()
