@@ -2,6 +2,7 @@ package oauth_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,6 +19,8 @@ import (
 // face in process (form parsing, client authentication by HTTP Basic,
 // scope resolution, RS256 signing, JSON), no network.
 func BenchmarkClientCredentials(b *testing.B) {
+	keyBits = 2048
+	defer func() { keyBits = 1024 }()
 	e := newEnv(b)
 	m := e.m2mClient(b)
 	h := oauth.New(oauth.Options{Service: e.svc})
@@ -42,6 +45,8 @@ func BenchmarkClientCredentials(b *testing.B) {
 // redirect with a fresh code) plus its exchange with PKCE at the token
 // endpoint: the two requests a returning user costs, in process.
 func BenchmarkCodeExchange(b *testing.B) {
+	keyBits = 2048
+	defer func() { keyBits = 1024 }()
 	e := newEnv(b)
 	e.user(b, "alice")
 	ctx := context.Background()
@@ -73,4 +78,45 @@ func BenchmarkCodeExchange(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkHTTP compares, in one run, client_credentials grants over plain
+// HTTP on loopback (keep-alive, parallel clients) with the bare net/http
+// ceiling: a handler answering a fixed JSON body through the same client.
+func BenchmarkHTTP(b *testing.B) {
+	keyBits = 2048
+	defer func() { keyBits = 1024 }()
+	e := newEnv(b)
+	m := e.m2mClient(b)
+	body := url.Values{"grant_type": {"client_credentials"}, "scope": {"https://api.example.com/read"}}.Encode()
+	ceiling := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"access_token":"x","expires_in":3600,"token_type":"Bearer"}`))
+	}))
+	defer ceiling.Close()
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	run := func(b *testing.B, target string) {
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				req, _ := http.NewRequest("POST", target, strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.SetBasicAuth(m.ID, m.Secret)
+				resp, err := client.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					b.Fatalf("status %d", resp.StatusCode)
+				}
+			}
+		})
+	}
+	b.Run("ceiling", func(b *testing.B) { run(b, ceiling.URL+"/") })
+	b.Run("client_credentials", func(b *testing.B) { run(b, e.domainURL()+"/oauth2/token") })
 }
