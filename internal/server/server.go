@@ -30,6 +30,11 @@ type Options struct {
 	// resolves the domain from the Host header.
 	OAuth       http.Handler
 	OAuthRoutes []string
+	// TestAPI serves the test API (internal/testapi) under each of
+	// TestAPIPrefixes ("/_userpool/", "/moto-api/"); it answers 403 itself
+	// while the API is off.
+	TestAPI         http.Handler
+	TestAPIPrefixes []string
 	// Health is the liveness check of /healthz (e.g. a store ping); nil
 	// means always healthy.
 	Health func(ctx context.Context) error
@@ -102,6 +107,11 @@ func Handler(opts Options) http.Handler {
 	}
 	if opts.AdminQueries != nil {
 		mux.Handle("/adminqueries/", face(opts.AdminQueries, plainInternalError, opts.AdminQueries))
+	}
+	if opts.TestAPI != nil {
+		for _, prefix := range opts.TestAPIPrefixes {
+			mux.Handle(prefix, face(opts.TestAPI, plainInternalError, opts.TestAPI))
+		}
 	}
 	if opts.ImportUpload != nil {
 		mux.Handle("PUT /_userpool/import-jobs/{jobId}", face(opts.ImportUpload, plainInternalError, opts.ImportUpload))
