@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,6 +15,8 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"userpool/internal/oauth"
+	"userpool/internal/totp"
 	"userpool/internal/userpool"
 )
 
@@ -733,6 +736,84 @@ func TestUserInfoRefusesAPITokens(t *testing.T) {
 		}
 		if b := read(t, resp); resp.StatusCode != tc.status || b != "" || resp.Header.Get("WWW-Authenticate") == "" {
 			t.Errorf("userInfo %q: %d %q %q", tc.auth[:min(len(tc.auth), 20)], resp.StatusCode, b, resp.Header.Get("WWW-Authenticate"))
+		}
+	}
+}
+
+func TestSoftwareTokenMFA(t *testing.T) {
+	e := newEnv(t)
+	e.user(t, "alice")
+	ctx := context.Background()
+	on := true
+	if _, err := e.svc.SetUserPoolMfaConfig(ctx, e.pool.ID, userpool.PoolMfaConfigInput{MfaConfiguration: "OPTIONAL", SoftwareTokenEnabled: &on}); err != nil {
+		t.Fatal(err)
+	}
+	// TOTP set up through the API with an OAuth access token (it has the admin scope).
+	conf := &oauth2.Config{ClientID: e.client.ID, RedirectURL: callback, Scopes: []string{"openid", "aws.cognito.signin.user.admin"},
+		Endpoint: oauth2.Endpoint{AuthURL: e.domainURL() + "/oauth2/authorize", TokenURL: e.domainURL() + "/oauth2/token"}}
+	tok := codeFlow(t, e, browser(t), conf, oauth2.GenerateVerifier(), "n", true)
+	assoc, err := e.svc.AssociateSoftwareToken(ctx, tok.AccessToken, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := totp.Code(assoc.SecretCode, e.clk.Now())
+	if _, err := e.svc.VerifySoftwareToken(ctx, tok.AccessToken, "", code); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.AdminSetUserMFAPreference(ctx, e.pool.ID, "alice", userpool.MFAPreference{TOTP: &userpool.MFAFactorSetting{Enabled: true, Preferred: true}}); err != nil {
+		t.Fatal(err)
+	}
+	// A new browser: password, then the code form.
+	c := browser(t)
+	f := signInForm(t, c, e, e.authorizeURL("response_type", "code", "client_id", e.client.ID, "redirect_uri", callback, "state", "m"))
+	mf := parseForm(t, e.srv.URL, read(t, submit(t, c, f, "username", "alice", "password", testPassword)))
+	if mf.name != "mfa" || mf.fields.Get("challenge") != "SOFTWARE_TOKEN_MFA" {
+		t.Fatalf("form %s %v", mf.name, mf.fields)
+	}
+	if !strings.Contains(mf.body, `<label for="code">`) {
+		t.Error("code field has no label")
+	}
+	resp := submit(t, c, mf, "code", "000000")
+	bad := read(t, resp)
+	if m := errorRe.FindStringSubmatch(bad); resp.StatusCode != 400 || m == nil || !strings.Contains(m[1], "Invalid code") {
+		t.Errorf("wrong TOTP code: %d %q", resp.StatusCode, m)
+	}
+	e.clk.Advance(30 * time.Second) // a fresh step: a code is accepted once
+	code, _ = totp.Code(assoc.SecretCode, e.clk.Now())
+	if loc := location(t, submit(t, c, parseForm(t, e.srv.URL, bad), "code", code)); loc.Query().Get("code") == "" || loc.Query().Get("state") != "m" {
+		t.Errorf("after TOTP: %s", loc)
+	}
+}
+
+// A public URL with https makes the session and CSRF cookies Secure.
+func TestSecureCookiesOnHTTPS(t *testing.T) {
+	e := newEnv(t)
+	e.user(t, "alice")
+	h := oauth.New(oauth.Options{Service: e.svc, PublicURL: "https://auth.example.com"})
+	mux := http.NewServeMux()
+	for _, r := range oauth.Routes {
+		mux.Handle("/{domain}"+r, h)
+	}
+	q := url.Values{"response_type": {"code"}, "client_id": {e.client.ID}, "redirect_uri": {callback}}.Encode()
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/"+testDomain+"/login?"+q, nil))
+	f := parseForm(t, "", rec.Body.String())
+	csrf := rec.Result().Cookies()
+	if len(csrf) != 1 || !csrf[0].Secure || !csrf[0].HttpOnly {
+		t.Fatalf("CSRF cookie %+v", csrf)
+	}
+	form := url.Values{"_csrf": {f.fields.Get("_csrf")}, "username": {"alice"}, "password": {testPassword}}
+	req := httptest.NewRequest("POST", f.action, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(csrf[0])
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	if rec.Code != 302 {
+		t.Fatalf("sign-in: %d %s", rec.Code, rec.Body)
+	}
+	for _, ck := range rec.Result().Cookies() {
+		if ck.Name == "cognito" && (!ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.MaxAge != 3600) {
+			t.Errorf("session cookie %+v", ck)
 		}
 	}
 }
