@@ -141,8 +141,24 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Internal server error", http.StatusInternalServerError)
 		return
 	}
+	if apiRoutes[rest] {
+		// Browser apps (Amplify's signInWithRedirect) call these from their
+		// own origin, without cookies: any origin may read the answers.
+		hd := w.Header()
+		hd.Set("Access-Control-Allow-Origin", "*")
+		if r.Method == http.MethodOptions {
+			hd.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			hd.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Amz-User-Agent")
+			hd.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
 	route(&request{w: w, r: r, ctx: r.Context(), pool: p, domain: domain, base: base})
 }
+
+// apiRoutes are the endpoints called by scripts rather than navigated to.
+var apiRoutes = map[string]bool{"/oauth2/token": true, "/oauth2/userInfo": true, "/oauth2/revoke": true}
 
 // hostDomain is the Host header without its port, lower-cased.
 func hostDomain(host string) string {

@@ -817,3 +817,30 @@ func TestSecureCookiesOnHTTPS(t *testing.T) {
 		}
 	}
 }
+
+// The token, userInfo and revocation endpoints answer browser apps of any
+// origin (Amplify posts to the token endpoint from the app's page).
+func TestCORS(t *testing.T) {
+	e := newEnv(t)
+	req, _ := http.NewRequest("OPTIONS", e.domainURL()+"/oauth2/userInfo", nil)
+	req.Header.Set("Origin", "https://app.example.com")
+	req.Header.Set("Access-Control-Request-Method", "GET")
+	req.Header.Set("Access-Control-Request-Headers", "authorization")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
+	}
+	status, _ := postToken(t, e, nil, "grant_type", "nope")
+	if status != 400 {
+		t.Fatal(status)
+	}
+	resp = get(t, noRedirect, e.authorizeURL("client_id", e.client.ID))
+	resp.Body.Close()
+	if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Error("the authorization endpoint answers other origins")
+	}
+}
