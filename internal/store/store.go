@@ -465,6 +465,7 @@ type Store interface {
 	ResourceStore
 	ImportJobStore
 	AuditRetentionStore
+	IdentityStore
 	// Ping checks the connection (health checks).
 	Ping(ctx context.Context) error
 	Close() error

@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ImportJobClaim", testImportJobClaim},
 		{"ImportJobLease", testImportJobLease},
 		{"CreateUsers", testCreateUsers},
+		{"IdentityPools", testIdentityPools},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, newStore) })
