@@ -20,6 +20,7 @@ import (
 	"userpool/internal/server"
 	"userpool/internal/store"
 	"userpool/internal/store/storemetrics"
+	"userpool/internal/testapi"
 	"userpool/internal/token"
 	"userpool/internal/userpool"
 )
@@ -114,11 +115,12 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 	if cfg.Tokens.Issuer != config.IssuerAWS {
 		issuerURL = token.BaseIssuerURL(opts.publicURL)
 	}
-	var clock *devClock // development mode: a clock e2e tests can move (devclock.go)
+	var clock *testapi.Clock // development mode: a clock e2e tests can move (POST /_userpool/clock)
 	if opts.devAuth {
-		clock = &devClock{}
+		clock = testapi.NewClock()
 	}
-	tokens, err := newIssuer(st, sealer, issuerURL, clock.nowFunc())
+	testAPIOn := opts.devAuth || cfg.TestingAPI.Enabled
+	tokens, err := newIssuer(st, sealer, issuerURL, clock.NowFunc())
 	if err != nil {
 		return nil, fmt.Errorf("token issuer: %w", err)
 	}
@@ -132,6 +134,15 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 			return nil, fmt.Errorf("smtp: %w", err)
 		}
 		send = smtp
+	}
+	var recorded *userpool.RecordingSender // the test API's record of what users were sent
+	if testAPIOn {
+		next := send
+		if next == nil {
+			next = userpool.LogSender{Logger: log}
+		}
+		recorded = userpool.NewRecordingSender(next, userpool.RecordingOptions{Now: clock.NowFunc(), Render: sender.Render})
+		send = recorded
 	}
 	svc := userpool.New(st, userpool.Options{
 		Region:         cfg.Server.Region,
@@ -147,7 +158,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 			Seal:    func(b []byte) ([]byte, error) { return sealer.Seal(b, importKeyAD) },
 			Open:    func(b []byte) ([]byte, error) { return sealer.Open(b, importKeyAD) },
 		},
-		Now: clock.nowFunc(),
+		Now: clock.NowFunc(),
 	})
 	keys := iam.NewKeyring(st, sealer, 0, nil)
 	var authn cognitoidp.Authenticator
@@ -179,15 +190,19 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 			Auditor: rec,
 		}),
 		ImportUpload: importupload.New(svc, log),
-		OAuth:        oauth.New(oauth.Options{Service: svc, PublicURL: opts.publicURL, Logger: log}),
-		OAuthRoutes:  oauth.Routes,
-		Health:       st.Ping,
-		Readiness:    append(readinessChecks(st, sealer), server.ReadinessCheck{Name: "audit-log", Check: rec.Healthy}),
-		Metrics:      metricsRoute(cfg, m),
-		Observe:      observe(m),
-		AccessLog:    accessLog(cfg.Log.Access),
-		Logger:       log,
+		TestAPI: testapi.New(svc, testapi.Options{
+			Enabled: testAPIOn, Dev: opts.devAuth, Keys: keys, Now: opts.now,
+			Messages: recorded, Clock: clock, Auditor: rec, Logger: log,
+		}),
+		TestAPIPrefixes: testapi.Prefixes,
+		OAuth:           oauth.New(oauth.Options{Service: svc, PublicURL: opts.publicURL, Logger: log}),
+		OAuthRoutes:     oauth.Routes,
+		Health:          st.Ping,
+		Readiness:       append(readinessChecks(st, sealer), server.ReadinessCheck{Name: "audit-log", Check: rec.Healthy}),
+		Metrics:         metricsRoute(cfg, m),
+		Observe:         observe(m),
+		AccessLog:       accessLog(cfg.Log.Access),
+		Logger:          log,
 	})
-	h = devClockHandler(clock, h)
 	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq, audit: rec, metrics: m}, nil
 }

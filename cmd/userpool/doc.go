@@ -45,7 +45,10 @@
 // any well-formed signature instead, warning at start and once a minute.
 // Development mode also runs the server on a movable clock: POST
 // /_userpool/clock {"advanceSeconds": n} moves it forward (tests of token
-// expiry; see devclock.go). Outside development mode that endpoint is 403.
+// expiry; internal/testapi). Outside development mode that endpoint is 403.
+// Development mode or testing_api.enabled serves the test API
+// (internal/testapi, docs/testing.md) to root-granted callers; `userpool
+// seed FILE` and the config's seed: section create fixture users.
 //
 // The master key is auth.master_key_file, else USERPOOL_MASTER_KEY (hex or
 // base64 of 32 bytes), else <data>/master.key, generated (0600) on the first

@@ -22,6 +22,7 @@ Usage:
   userpool audit [--actor X] [--action Y] [--pool Z] [--outcome denied] [--since RFC3339] [--limit N] [--json] [--store DSN]
   userpool keys rotate|list --pool POOL [--data DIR] [--config FILE] [--store DSN]
   userpool migrate-store --to DST [--from SRC] [--force] [--workers N] [--data DIR] [--config FILE]
+  userpool seed FILE [--data DIR] [--config FILE] [--store DSN]   (fixture users; see docs/testing.md)
   userpool version          (also: userpool --version)
 
 DSN is "sqlite:PATH" or "postgres://user:password@host:port/db?sslmode=..."
@@ -50,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdKeys(args[1:], stdout, stderr)
 	case "migrate-store":
 		return cmdMigrateStore(args[1:], stdout, stderr)
+	case "seed":
+		return cmdSeed(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionInfo())
 		return 0

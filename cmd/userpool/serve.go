@@ -124,6 +124,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		return err
 	}
 	a.aq.set(cfg, rep.PoolIDs)
+	if len(cfg.Seed.Users) > 0 { // fixture users (seed:), after the pools they name
+		srep, err := declare.Seed(ctx, a.svc, cfg.Seed, rep.PoolIDs, "seed.")
+		for _, c := range srep.Changes {
+			log.Info("config: " + c)
+		}
+		if err != nil {
+			unlock()
+			return err
+		}
+	}
 	createdRoot, err := ensureRoot(ctx, cfg, st, sealer, time.Now())
 	unlock()
 	if err != nil {
@@ -176,6 +186,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 	}
 	for _, d := range rep.Declared {
 		log.Info("declared "+d.Kind, "name", d.Name, "id", d.ID, "pool", d.PoolID)
+	}
+	if cfg.TestingAPI.Enabled || cfg.Auth.DevAcceptAnyCredentials {
+		log.Warn("test API on (/_userpool/..., /moto-api/reset) for callers with the root grant: codes and temporary passwords sent are kept in memory; never in production")
 	}
 	if cfg.SMTP == nil {
 		log.Info("no smtp configured: confirmation codes, reset codes and temporary passwords are written to this log (msg=\"message for user ...\", attribute code)")
