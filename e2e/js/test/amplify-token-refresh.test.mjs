@@ -2,7 +2,7 @@
 // refreshes only through GetTokensFromRefreshToken (aws-amplify >= 6.15).
 //
 // The server runs in development mode, whose clock POST /_userpool/clock
-// moves forward; this process's clock (Date, which Amplify reads to judge
+// (the test API, signed) moves forward; this process's clock (Date, which Amplify reads to judge
 // expiry and clock drift) is moved by the same amount. Nothing sleeps. The
 // app clients issue 5-minute access and ID tokens (the minimum).
 //
@@ -43,11 +43,16 @@ class SkewedDate extends RealDate {
   }
 }
 
+// The test API wants a SigV4 signature of a root-granted key; development
+// mode accepts any well-formed one, as it does for the Cognito operations.
+const devSignature =
+  "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host;x-amz-date, Signature=00";
+
 /** Moves the server's clock and this process's clock forward by seconds. */
 async function advance(seconds) {
   const res = await fetch(`${srv.url}/_userpool/clock`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: devSignature },
     body: JSON.stringify({ advanceSeconds: seconds }),
   });
   assert.equal(res.status, 200, await res.text());
