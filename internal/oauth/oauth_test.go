@@ -142,6 +142,18 @@ func TestAuthorizationCodeFlowWithRealClients(t *testing.T) {
 	if got := jwtClaims(t, rtok.AccessToken)["scope"]; got != "openid email aws.cognito.signin.user.admin" {
 		t.Errorf("refreshed scope %v", got)
 	}
+	// Refreshed through the API (Amplify's GetTokensFromRefreshToken): the
+	// same scopes, so userInfo keeps working.
+	api, err := e.svc.GetTokensFromRefreshToken(ctx, userpool.GetTokensFromRefreshTokenInput{ClientID: e.client.ID, RefreshToken: tok.RefreshToken})
+	if err != nil {
+		t.Fatalf("GetTokensFromRefreshToken: %v", err)
+	}
+	if got := jwtClaims(t, api.AccessToken)["scope"]; got != "openid email aws.cognito.signin.user.admin" {
+		t.Errorf("API-refreshed scope %v", got)
+	}
+	if _, err := e.svc.UserInfo(ctx, e.pool.ID, api.AccessToken); err != nil {
+		t.Errorf("userInfo with an API-refreshed token: %v", err)
+	}
 
 	// A second authorization skips the form: the login session cookie.
 	// (It was set 2h ago on the fake clock; sign in again first.)

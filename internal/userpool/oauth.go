@@ -829,9 +829,9 @@ func (s *Service) oauthTokens(ctx context.Context, p *Pool, c *Client, u store.U
 	in.Nonce = nonce
 	in.AtHash = true
 	in.Attributes = scopedAttributes(in.Attributes, scopes)
-	idTok, accessTok, err := s.tokens.IssuePair(ctx, in)
+	idTok, accessTok, err := s.mintPair(ctx, p, c, u, in, srcTokenHostedAuth)
 	if err != nil {
-		return nil, Internal(err)
+		return nil, err
 	}
 	res := &TokenResponse{AccessToken: accessTok, TokenType: "Bearer", ExpiresIn: int64(c.AccessTokenValidity() / time.Second)}
 	if slices.Contains(scopes, scopeOpenID) {
@@ -892,6 +892,22 @@ func (s *Service) grantScopesOf(ctx context.Context, p *Pool, originJTI string) 
 	return scopes, nil
 }
 
+// applyGrant gives a refreshed pair the scopes of its family's OAuth grant
+// (scope claim, at_hash, scope-dependent ID-token claims), whichever
+// endpoint refreshes it (/oauth2/token, GetTokensFromRefreshToken,
+// REFRESH_TOKEN_AUTH). It returns the grant's scopes; nil, leaving in as it
+// is, for a family of an API sign-in.
+func (s *Service) applyGrant(ctx context.Context, p *Pool, originJTI string, in *token.IssueInput) ([]string, error) {
+	scopes, err := s.grantScopesOf(ctx, p, originJTI)
+	if err != nil || scopes == nil {
+		return nil, err
+	}
+	in.Scope = strings.Join(scopes, " ")
+	in.AtHash = true
+	in.Attributes = scopedAttributes(in.Attributes, scopes)
+	return scopes, nil
+}
+
 // oauthRefresh is the refresh_token grant: the checks of
 // GetTokensFromRefreshToken (redeemRefreshToken: client, revocation,
 // expiry, rotation reuse, user state) and its rotation when the client
@@ -909,10 +925,6 @@ func (s *Service) oauthRefresh(ctx context.Context, p *Pool, c *Client, r TokenR
 		}
 		return nil, oauthErr(OAuthInvalidGrant, "")
 	}
-	scopes, err := s.grantScopesOf(ctx, p, rt.OriginJTI)
-	if err != nil {
-		return nil, err
-	}
 	var next string
 	if rotate {
 		if next, err = s.rotateRefreshToken(ctx, rt, rt.DeviceKey, now, grace); err != nil {
@@ -926,16 +938,14 @@ func (s *Service) oauthRefresh(ctx context.Context, p *Pool, c *Client, r TokenR
 	if err != nil {
 		return nil, err
 	}
-	idWanted := true
-	if scopes != nil {
-		in.Scope = strings.Join(scopes, " ")
-		in.AtHash = true
-		in.Attributes = scopedAttributes(in.Attributes, scopes)
-		idWanted = slices.Contains(scopes, scopeOpenID)
-	}
-	idTok, accessTok, err := s.tokens.IssuePair(ctx, in)
+	scopes, err := s.applyGrant(ctx, p, rt.OriginJTI, &in)
 	if err != nil {
-		return nil, Internal(err)
+		return nil, err
+	}
+	idWanted := scopes == nil || slices.Contains(scopes, scopeOpenID)
+	idTok, accessTok, err := s.mintPair(ctx, p, c, u, in, srcTokenRefresh)
+	if err != nil {
+		return nil, err
 	}
 	res := &TokenResponse{AccessToken: accessTok, RefreshToken: next, TokenType: "Bearer", ExpiresIn: int64(c.AccessTokenValidity() / time.Second)}
 	if idWanted {
@@ -981,9 +991,9 @@ func (s *Service) clientCredentials(ctx context.Context, p *Pool, c *Client, r T
 	if len(scopes) == 0 {
 		return nil, oauthErr(OAuthInvalidScope, "")
 	}
-	at, err := s.tokens.IssueClientAccess(ctx, p.ID, c.ID, strings.Join(scopes, " "), c.AccessTokenValidity())
+	at, err := s.mintClientAccess(ctx, p, c, strings.Join(scopes, " "))
 	if err != nil {
-		return nil, Internal(err)
+		return nil, err
 	}
 	return &TokenResponse{AccessToken: at, TokenType: "Bearer", ExpiresIn: int64(c.AccessTokenValidity() / time.Second)}, nil
 }

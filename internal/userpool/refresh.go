@@ -284,15 +284,20 @@ func (s *Service) refreshDevice(ctx context.Context, p *Pool, c *Client, u store
 }
 
 // refreshedPair mints the ID/access pair of a refresh: the family's
-// origin_jti and the original auth_time, no refresh token.
+// origin_jti and the original auth_time (and the scopes of its OAuth grant,
+// if any), no refresh token.
 func (s *Service) refreshedPair(ctx context.Context, p *Pool, c *Client, u store.User, rt store.RefreshToken, deviceKey string) (*AuthenticationResult, error) {
 	in, err := s.issueInput(ctx, p, c, u, rt.AuthTime, rt.OriginJTI, deviceKey)
 	if err != nil {
 		return nil, err
 	}
-	idTok, accessTok, err := s.tokens.IssuePair(ctx, in)
+	// A family from the OAuth code grant keeps its scopes (oauth.go).
+	if _, err := s.applyGrant(ctx, p, rt.OriginJTI, &in); err != nil {
+		return nil, err
+	}
+	idTok, accessTok, err := s.mintPair(ctx, p, c, u, in, srcTokenRefresh)
 	if err != nil {
-		return nil, Internal(err)
+		return nil, err
 	}
 	return &AuthenticationResult{
 		AccessToken: accessTok,
