@@ -81,7 +81,22 @@ const (
 	// ActorUser: a user of the pool signed in with a token (Admin Queries);
 	// Actor is the username.
 	ActorUser = "user"
+	// ActorRoleSession: a signed call with temporary credentials of an
+	// identity pool; Actor is the role's name, Detail names the identity
+	// and the user (SessionDetail).
+	ActorRoleSession = "role-session"
 )
+
+// SessionDetail is the Detail of a role session's entries:
+// "identity=<identity id> user=<user pool id>/<username>" (no user part
+// for an unauthenticated identity).
+func SessionDetail(identityID, userPoolID, username string) string {
+	d := "identity=" + identityID
+	if username != "" {
+		d += " user=" + userPoolID + "/" + username
+	}
+	return d
+}
 
 // Action prefixes: an Action is a prefix and the operation or route.
 const (

@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"strings"
 
 	"userpool/internal/audit"
 	"userpool/internal/awsjson"
+	"userpool/internal/iam"
 	"userpool/internal/reqctx"
 	"userpool/internal/userpool"
 )
@@ -59,6 +61,9 @@ type Caller struct {
 	// Region is the region the call was signed for (its credential scope),
 	// "" when unknown; the domain reads it through reqctx.Region.
 	Region string
+	// Session is set when the call was signed with temporary credentials
+	// of an identity pool (Principal is then the role's name).
+	Session *iam.Session
 }
 
 // Authenticator is the seam where signed operations are authenticated and
@@ -97,6 +102,11 @@ func auditEvent(req *Request, caller Caller, target string, err error) userpool.
 		RequestID: req.RequestID,
 	}
 	e.Outcome, e.Detail = audit.Outcome(err)
+	if ss := caller.Session; ss != nil {
+		e.ActorType, e.Actor = audit.ActorRoleSession, ss.Role
+		e.Detail = strings.TrimSpace(e.Detail + " " + audit.SessionDetail(ss.IdentityID, ss.UserPoolID, ss.Username))
+		return e
+	}
 	if caller.Principal == "" {
 		e.ActorType = audit.ActorAccessKey
 		if req.HTTP != nil {

@@ -38,6 +38,14 @@ type SigV4Auth struct {
 	pools    func(ctx context.Context, poolID string) (name string, err error)
 	account  string
 	region   string
+	clock    func() time.Time
+}
+
+func (a *SigV4Auth) now() time.Time {
+	if a.clock == nil {
+		return time.Now()
+	}
+	return a.clock()
 }
 
 // SigV4AuthOptions configures NewSigV4Auth.
@@ -70,6 +78,7 @@ func NewSigV4Auth(opts SigV4AuthOptions) *SigV4Auth {
 		},
 		account: svc.AccountID(),
 		region:  svc.Region(),
+		clock:   opts.Now,
 	}
 }
 
@@ -121,7 +130,12 @@ func (a *SigV4Auth) Authenticate(ctx context.Context, req *Request) (Caller, err
 		// (or a key deleted in between) can get here.
 		return Caller{}, authFailure(err)
 	}
-	caller := Caller{Principal: cred.Principal.Name, Region: res.Region}
+	caller := Caller{Principal: cred.Principal.Name, Region: res.Region, Session: cred.Session}
+	// Temporary credentials (identity pools): the session token must be the
+	// one issued, and the credential unexpired.
+	if err := cred.CheckSessionToken(req.HTTP.Header.Get("X-Amz-Security-Token"), a.now()); err != nil {
+		return caller, authFailure(err)
+	}
 	ref := iam.PoolRef{ID: req.PoolID}
 	if req.PoolID == "" || iam.AccountScoped(req.Operation) {
 		ref = iam.PoolRef{}

@@ -138,6 +138,9 @@ func (c *Credential) Authorize(account, region, operation string, pool PoolRef) 
 	}
 	op := strings.TrimPrefix(operation, ActionPrefix)
 	arn := PrincipalARN(account, name)
+	if c != nil && c.Session != nil {
+		arn = AssumedRoleARN(account, c.Session.Role, SessionName)
+	}
 	res := ResourceARN(region, account, op, pool.ID)
 	return &DeniedError{PrincipalARN: arn, Action: ActionPrefix + op, Resource: res, Message: AccessDeniedMessage(arn, op, res)}
 }

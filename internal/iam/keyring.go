@@ -27,6 +27,9 @@ type Credential struct {
 	Secret      string
 	Principal   store.Principal
 	Policy      *Policy
+	// Session is set for a temporary credential (session.go): Principal
+	// is then its role (its grants; none when the role is not declared).
+	Session *Session
 }
 
 // Keyring resolves access key ids to secrets and principals from an
@@ -104,6 +107,9 @@ func unknownKey(id, why string) error {
 // load reads one key; cacheable reports whether the outcome is a fact about
 // the key (found, unknown, disabled) rather than a transient failure.
 func (k *Keyring) load(ctx context.Context, id string) (cred *Credential, err error, cacheable bool) {
+	if IsSessionAccessKeyID(id) {
+		return k.loadSession(ctx, id)
+	}
 	ak, err := k.store.GetAccessKey(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, unknownKey(id, "does not exist"), true
