@@ -98,10 +98,13 @@ func passwordParams(cfg config.Config) password.Params {
 
 // newIssuer is the token issuer over st, its signing keys sealed with the
 // master key.
-func newIssuer(st store.Store, sealer *iam.Sealer, issuerURL func(string) string, now func() time.Time) (*token.Issuer, error) {
+// updatedIssuerURL is nil unless tokens carry AWS's issuer form, in which a
+// pool's IssuerConfiguration UPDATED selects the issuer-cognito-idp form.
+func newIssuer(st store.Store, sealer *iam.Sealer, issuerURL, updatedIssuerURL func(string) string, now func() time.Time) (*token.Issuer, error) {
 	return token.NewIssuer(st, token.Options{
-		Now:       now,
-		IssuerURL: issuerURL,
+		Now:              now,
+		IssuerURL:        issuerURL,
+		UpdatedIssuerURL: updatedIssuerURL,
 		Seal:      func(b []byte) ([]byte, error) { return sealer.Seal(b, signingKeyAD) },
 		Open:      func(b []byte) ([]byte, error) { return sealer.Open(b, signingKeyAD) },
 	})
@@ -111,16 +114,16 @@ func newIssuer(st store.Store, sealer *iam.Sealer, issuerURL func(string) string
 func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sealer, opts appOptions) (*app, error) {
 	m := metrics.New(nil)
 	st = storemetrics.Wrap(st, m) // store latency (ops.go)
-	issuerURL := token.CognitoIssuerURL
+	issuerURL, updatedIssuerURL := token.CognitoIssuerURL, token.UpdatedCognitoIssuerURL
 	if cfg.Tokens.Issuer != config.IssuerAWS {
-		issuerURL = token.BaseIssuerURL(opts.publicURL)
+		issuerURL, updatedIssuerURL = token.BaseIssuerURL(opts.publicURL), nil
 	}
 	var clock *testapi.Clock // development mode: a clock e2e tests can move (POST /_userpool/clock)
 	if opts.devAuth {
 		clock = testapi.NewClock()
 	}
 	testAPIOn := opts.devAuth || cfg.TestingAPI.Enabled
-	tokens, err := newIssuer(st, sealer, issuerURL, clock.NowFunc())
+	tokens, err := newIssuer(st, sealer, issuerURL, updatedIssuerURL, clock.NowFunc())
 	if err != nil {
 		return nil, fmt.Errorf("token issuer: %w", err)
 	}
@@ -160,6 +163,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		},
 		Now: clock.NowFunc(),
 	})
+	tokens.SetPoolIssuerType(svc.PoolIssuerType) // IssuerConfiguration per pool
 	keys := iam.NewKeyring(st, sealer, 0, nil)
 	var authn cognitoidp.Authenticator
 	if opts.devAuth {

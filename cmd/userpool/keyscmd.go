@@ -50,7 +50,7 @@ func cmdKeys(args []string, stdout, stderr io.Writer) int {
 	}
 	if sub == "rotate" {
 		// The issuer URL plays no part in rotation.
-		is, err := newIssuer(e.store, e.sealer, token.CognitoIssuerURL, nil)
+		is, err := newIssuer(e.store, e.sealer, token.CognitoIssuerURL, nil, nil)
 		if err != nil {
 			fmt.Fprintln(stderr, "userpool:", err)
 			return 1
