@@ -126,6 +126,11 @@ type IssueInput struct {
 	// base64url) to the ID token, as Cognito does for tokens issued by its
 	// OAuth endpoints (not for API sign-ins).
 	AtHash bool
+	// IDClaims and AccessClaims customize the tokens (a PreTokenGeneration
+	// trigger); GroupOverride replaces the group claims (customize.go).
+	IDClaims      *ClaimOverrides
+	AccessClaims  *ClaimOverrides
+	GroupOverride *GroupOverride
 }
 
 // reservedClaims are never overwritten by attributes.
@@ -176,7 +181,7 @@ func (is *Issuer) IssuePair(ctx context.Context, in IssueInput) (idToken, access
 		authTime = in.AuthTime.Unix()
 	}
 	iss := is.opts.IssuerURL(in.PoolID)
-	groups, roles, preferred := GroupClaims(in.Groups)
+	groups, roles, preferred := groupClaims(in)
 
 	// ID token, claims in the order of Cognito's documented example.
 	idc := make([]member, 0, 16+len(in.Attributes))
@@ -236,6 +241,7 @@ func (is *Issuer) IssuePair(ctx context.Context, in IssueInput) (idToken, access
 		member{"username", in.Username},
 	)
 
+	ac = applyOverrides(ac, in.AccessClaims, true)
 	accessPayload, err := encodeObject(ac)
 	if err != nil {
 		return "", "", err
@@ -247,6 +253,7 @@ func (is *Issuer) IssuePair(ctx context.Context, in IssueInput) (idToken, access
 		sum := sha256.Sum256([]byte(accessToken))
 		idc = append(idc, member{"at_hash", base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])})
 	}
+	idc = applyOverrides(idc, in.IDClaims, false)
 	idPayload, err := encodeObject(idc)
 	if err != nil {
 		return "", "", err
@@ -262,6 +269,12 @@ func (is *Issuer) IssuePair(ctx context.Context, in IssueInput) (idToken, access
 // the order Cognito's machine-to-machine tokens carry them: sub, token_use,
 // scope, auth_time, iss, exp, iat, version, jti, client_id.
 func (is *Issuer) IssueClientAccess(ctx context.Context, poolID, clientID, scope string, d time.Duration) (string, error) {
+	return is.IssueClientAccessCustom(ctx, poolID, clientID, scope, d, nil)
+}
+
+// IssueClientAccessCustom is IssueClientAccess with the claims a
+// PreTokenGeneration V3_0 trigger adds or suppresses.
+func (is *Issuer) IssueClientAccessCustom(ctx context.Context, poolID, clientID, scope string, d time.Duration, o *ClaimOverrides) (string, error) {
 	if poolID == "" || clientID == "" {
 		return "", errors.New("token: IssueClientAccess needs PoolID and ClientID")
 	}
@@ -278,7 +291,7 @@ func (is *Issuer) IssueClientAccess(ctx context.Context, poolID, clientID, scope
 		return "", err
 	}
 	iat := is.now().Unix()
-	payload, err := encodeObject([]member{
+	payload, err := encodeObject(applyOverrides([]member{
 		{"sub", clientID},
 		{"token_use", UseAccess},
 		{"scope", scope},
@@ -289,7 +302,7 @@ func (is *Issuer) IssueClientAccess(ctx context.Context, poolID, clientID, scope
 		{"version", 2},
 		{"jti", ids[0]},
 		{"client_id", clientID},
-	})
+	}, o, true))
 	if err != nil {
 		return "", err
 	}

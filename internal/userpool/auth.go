@@ -140,6 +140,9 @@ func (s *Service) InitiateAuth(ctx context.Context, in InitiateAuthInput) (*Auth
 		if params["CHALLENGE_NAME"] == "SRP_A" {
 			return s.signIn(p, c).srpStart(ctx, params)
 		}
+		if s.triggersOf(p).function(trigDefineAuth) != "" {
+			return s.signIn(p, c).customStart(ctx, params)
+		}
 		return nil, Errorf(KindInvalidParameter, "Custom auth lambda trigger is not configured for the user pool.")
 	}
 	// USER_AUTH (choice-based sign-in) is not implemented.
@@ -198,6 +201,11 @@ func (s *signIn) passwordAuth(ctx context.Context, params map[string]string) (*A
 	if err != nil {
 		return nil, err
 	}
+	if !found { // UserMigration_Authentication may bring the user in
+		if u, found, err = s.migrateUser(ctx, p, c, username, &pw, srcMigrationAuth); err != nil {
+			return nil, err
+		}
+	}
 	if !found {
 		if c.Settings.PreventUserExistenceErrors == "ENABLED" {
 			// Count the attempt as a user's is counted (ghost.go), and
@@ -211,6 +219,9 @@ func (s *signIn) passwordAuth(ctx context.Context, params map[string]string) (*A
 		return nil, unknownUser(c)
 	}
 	if err := signInState(u); err != nil {
+		return nil, err
+	}
+	if err := s.preAuthentication(ctx, u); err != nil {
 		return nil, err
 	}
 	// Counted even for a user without a credential (a suppressed generated
@@ -323,6 +334,9 @@ func (s *signIn) srpStart(ctx context.Context, params map[string]string) (*AuthO
 	}
 	if found {
 		if err := signInState(u); err != nil {
+			return nil, err
+		}
+		if err := s.preAuthentication(ctx, u); err != nil {
 			return nil, err
 		}
 	}

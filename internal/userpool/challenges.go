@@ -71,6 +71,15 @@ type challengeState struct {
 	DeviceVerified   bool   `json:"dv,omitempty"`
 	DeviceRemembered bool   `json:"dr,omitempty"`
 	Attempts         int    `json:"n,omitempty"`
+	// TokenSource is the PreTokenGeneration source of the tokens this
+	// sign-in ends with ("" : TokenGeneration_Authentication).
+	TokenSource string `json:"ts,omitempty"`
+	// Custom is the CUSTOM_AUTH history; CustomPrivate and CustomMeta
+	// the current challenge's privateChallengeParameters and
+	// challengeMetadata (triggers_custom.go).
+	Custom        []customEntry     `json:"cc,omitempty"`
+	CustomPrivate map[string]string `json:"cp,omitempty"`
+	CustomMeta    string            `json:"cm,omitempty"`
 }
 
 func errInvalidSession() *Error {
@@ -279,6 +288,10 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in RespondInput) (
 		return s.signIn(p, c).answerDeviceSRPAuth(ctx, r, in.Session)
 	case ChallengeDevicePasswordVerifier:
 		return s.signIn(p, c).answerDevicePasswordVerifier(ctx, r, in.Session)
+	case ChallengeCustom:
+		if s.triggersOf(p).function(trigDefineAuth) != "" {
+			return s.signIn(p, c).answerCustomChallenge(ctx, r, in.Session)
+		}
 	}
 	return nil, Errorf(KindInvalidParameter, "Invalid challenge name %s.", in.ChallengeName)
 }
@@ -447,6 +460,15 @@ func (s *signIn) challenge(ctx context.Context, u store.User, name string, st ch
 // finish issues the tokens of a completed sign-in.
 func (s *signIn) finish(ctx context.Context, u store.User, st challengeState) (*AuthOutput, error) {
 	p, c := s.pool, s.client
+	if err := s.postAuthentication(ctx, u, !st.DeviceVerified && p.Settings.DeviceConfiguration != nil); err != nil {
+		return nil, err
+	}
+	switch {
+	case st.TokenSource != "":
+		ctx = withTokenSource(ctx, st.TokenSource)
+	case st.DeviceVerified:
+		ctx = withTokenSource(ctx, srcTokenAuthDevice)
+	}
 	var newDevice *NewDeviceMetadata
 	deviceKey := ""
 	switch {
@@ -578,6 +600,7 @@ func (s *signIn) answerNewPassword(ctx context.Context, r map[string]string, ses
 	}
 	st := ls.state
 	st.User = u.Username
+	st.TokenSource = srcTokenNewPassword
 	return s.afterPassword(ctx, u, st)
 }
 

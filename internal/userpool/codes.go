@@ -257,7 +257,7 @@ func (s *Service) deliverVerificationCode(ctx context.Context, p *Pool, u store.
 	medium := codeMedium(attr)
 	dest := u.Attributes[attr]
 	subject, body := verificationTemplate(p, medium)
-	err := s.sender.Send(ctx, Message{
+	err := s.sendMessage(ctx, p, u, Message{
 		PoolID:      p.ID,
 		Username:    u.Username,
 		Medium:      medium,
@@ -267,6 +267,9 @@ func (s *Service) deliverVerificationCode(ctx context.Context, p *Pool, u store.
 		Subject:     subject,
 		Body:        body,
 	})
+	if isTriggerError(err) { // CustomMessage failed (triggers_messages.go)
+		return nil, err
+	}
 	if err != nil {
 		s.log.Error("code delivery failed", "pool", p.ID, "purpose", purpose, "medium", medium, "err", err)
 		return nil, errCodeDelivery()
@@ -289,7 +292,7 @@ func (s *Service) sendLimitedCode(ctx context.Context, p *Pool, u store.User, pu
 	if err := s.countCodeSend(ctx, p, u); err != nil {
 		return nil, err
 	}
-	return s.sendVerificationCode(ctx, p, u, purpose, msgPurpose, attr, ttl)
+	return s.sendVerificationCode(withLimitedSend(ctx), p, u, purpose, msgPurpose, attr, ttl)
 }
 
 // countCodeSend counts one send for u in the current window, opening a new

@@ -124,6 +124,10 @@ type ForgotPasswordInput struct {
 
 // ForgotPassword sends a password reset code to the user's verified contact.
 func (s *Service) ForgotPassword(ctx context.Context, in ForgotPasswordInput) (*CodeDelivery, error) {
+	ctx = withMessageClient(ctx, in.ClientID)
+	if err := s.forgotPasswordMigration(ctx, in.ClientID, in.SecretHash, in.Username); err != nil {
+		return nil, err
+	}
 	p, u, hidden, err := s.acctCodeUser(ctx, in.ClientID, in.SecretHash, in.Username)
 	if err != nil {
 		return nil, err
@@ -180,7 +184,10 @@ func (s *Service) ConfirmForgotPassword(ctx context.Context, in ConfirmForgotPas
 	if _, err := s.consumeVerificationCode(ctx, p, u, purposeReset, in.Code); err != nil {
 		return err
 	}
-	return s.acctSetPassword(ctx, p, u, in.Password, "password", StatusConfirmed, false)
+	if err := s.acctSetPassword(ctx, p, u, in.Password, "password", StatusConfirmed, false); err != nil {
+		return err
+	}
+	return s.postConfirmation(ctx, p, in.ClientID, srcPostConfirmForgot, u.UsernameKey)
 }
 
 // AdminResetUserPassword requires the user to reset the password: status

@@ -47,6 +47,8 @@ type Options struct {
 	// key, TOTP secrets and app-client secrets (sealing.go). nil stores them
 	// unsealed (tests; a server always sets it).
 	Sealer Sealer
+	// Triggers runs the functions of the pools' LambdaConfig (triggers.go).
+	Triggers TriggerOptions
 }
 
 // Service is the domain. It is safe for concurrent use.
@@ -68,6 +70,10 @@ type Service struct {
 	imports *importRunner
 	// secrets seals secrets at rest and caches code keys (sealing.go).
 	secrets secrets
+	// trig invokes the pools' Lambda triggers (triggers.go).
+	trig TriggerOptions
+	// identity is the identity-pool area (identitypools.go).
+	identity identityState
 }
 
 // New returns a Service over st.
@@ -87,6 +93,7 @@ func New(st store.Store, opts Options) *Service {
 	}
 	s.imports = newImportRunner(opts.Imports)
 	s.secrets.sealer = opts.Sealer
+	s.trig = opts.Triggers
 	if s.pools.ttl == 0 {
 		s.pools.ttl = DefaultPoolCacheTTL
 	}

@@ -140,6 +140,7 @@ type SignUpResult struct {
 
 // SignUp registers a user through an app client.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*SignUpResult, error) {
+	ctx = withMessageClient(ctx, in.ClientID)
 	c, p, err := s.acctClient(ctx, in.ClientID, in.SecretHash, in.Username)
 	if err != nil {
 		return nil, err
@@ -188,12 +189,19 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*SignUpResult, er
 	if err := checkRequired(p, attrs); err != nil {
 		return nil, err
 	}
+	pre, err := s.preSignUp(ctx, p, c.ID, srcPreSignUpSignUp, username, attrs)
+	if err != nil {
+		return nil, err
+	}
 	cred, err := s.newPassword(p, username, in.Password, false)
 	if err != nil {
 		return nil, err
 	}
 	key := p.UsernameKey(username)
-	aliases := p.Aliases(attrs)
+	aliases, err := s.applyPreSignUp(ctx, p, key, attrs, pre)
+	if err != nil {
+		return nil, err
+	}
 	now := s.nowUTC()
 	u := store.User{
 		PoolID:      p.ID,
@@ -207,6 +215,9 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*SignUpResult, er
 		Password:    cred,
 		CreatedAt:   now,
 		UpdatedAt:   now,
+	}
+	if pre.AutoConfirmUser {
+		u.Status = StatusConfirmed
 	}
 	switch err := s.store.CreateUser(ctx, u); {
 	case err == nil:
@@ -229,6 +240,13 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*SignUpResult, er
 	}
 
 	res := &SignUpResult{UserConfirmed: false, UserSub: sub}
+	if u.Status == StatusConfirmed { // PreSignUp's autoConfirmUser: no code
+		res.UserConfirmed = true
+		if err := s.postConfirmation(ctx, p, c.ID, srcPostConfirmSignUp, key); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
 	if attr := autoVerifyTarget(p, attrs); attr != "" {
 		d, err := s.sendVerificationCode(ctx, p, u, purposeSignUp, MessageSignUp, attr, SignUpCodeTTL)
 		if err != nil {
@@ -274,7 +292,10 @@ func (s *Service) ConfirmSignUp(ctx context.Context, in ConfirmSignUpInput) erro
 	if err != nil {
 		return err
 	}
-	return s.acctMarkConfirmed(ctx, p, u, attr, in.ForceAliasCreation)
+	if err := s.acctMarkConfirmed(ctx, p, u, attr, in.ForceAliasCreation); err != nil {
+		return err
+	}
+	return s.postConfirmation(ctx, p, in.ClientID, srcPostConfirmSignUp, u.UsernameKey)
 }
 
 // acctCheckAliasFree fails with AliasExistsException when verifying attr would
@@ -376,6 +397,7 @@ type ResendConfirmationCodeInput struct {
 // ResendConfirmationCode sends a new sign-up confirmation code (replacing
 // the previous one).
 func (s *Service) ResendConfirmationCode(ctx context.Context, in ResendConfirmationCodeInput) (*CodeDelivery, error) {
+	ctx = withMessageClient(ctx, in.ClientID)
 	p, u, hidden, err := s.acctCodeUser(ctx, in.ClientID, in.SecretHash, in.Username)
 	if err != nil {
 		return nil, err

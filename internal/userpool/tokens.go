@@ -271,9 +271,9 @@ func (s *Service) issueTokens(ctx context.Context, p *Pool, c *Client, u store.U
 	if err != nil {
 		return nil, err
 	}
-	idTok, accessTok, err := s.tokens.IssuePair(ctx, in)
+	idTok, accessTok, err := s.mintPair(ctx, p, c, u, in, tokenSourceOf(ctx))
 	if err != nil {
-		return nil, Internal(err)
+		return nil, err
 	}
 	refresh, err := s.authRandomToken(refreshTokenBytes)
 	if err != nil {

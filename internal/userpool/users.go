@@ -313,6 +313,9 @@ func (s *Service) AdminCreateUser(ctx context.Context, in CreateUserInput) (Crea
 	}
 	key := p.UsernameKey(username)
 	aliases := p.Aliases(attrs)
+	if _, err := s.preSignUp(ctx, p, "", srcPreSignUpAdminCreateUser, username, attrs); err != nil {
+		return CreatedUser{}, err
+	}
 
 	if !p.UsesUsernameAttributes() && in.ForceAliasCreation {
 		if err := s.releaseAliases(ctx, p, aliases, key); err != nil {
@@ -387,7 +390,7 @@ func (s *Service) sendInvitation(ctx context.Context, p *Pool, u store.User, pw 
 		if dest == "" {
 			continue
 		}
-		err := s.sender.Send(ctx, Message{
+		err := s.sendMessage(ctx, p, u, Message{
 			PoolID: p.ID, Username: u.Username, Medium: m, Destination: dest,
 			Purpose: "invite", Code: pw,
 			Subject: "Your temporary password",
@@ -654,7 +657,10 @@ func (s *Service) AdminConfirmSignUp(ctx context.Context, poolID, username strin
 		u.Status = StatusConfirmed
 		return nil
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	return s.postConfirmation(ctx, p, "", srcPostConfirmSignUp, u.UsernameKey)
 }
 
 // AdminSetUserSettings stores the legacy MFA options. An SMS option turns SMS
