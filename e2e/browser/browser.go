@@ -10,13 +10,16 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/dom"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 
@@ -57,6 +60,9 @@ type Browser struct {
 	timeout time.Duration
 	width   int
 	height  int
+
+	mu      sync.Mutex
+	console []string // console messages, exceptions and log entries of the page
 }
 
 // ExecPath returns the Chromium to run: $USERPOOL_TEST_CHROMIUM, else
@@ -139,7 +145,76 @@ func New(t testing.TB, opts Options) *Browser {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(opts.Width), int64(opts.Height))); err != nil {
 		t.Fatalf("starting Chromium (%s): %v", execPath, err)
 	}
+	if err := chromedp.Listen(ctx, b.record); err != nil {
+		t.Fatal(err)
+	}
+	b.run("enable the page's log", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, cdplog.Enable, cdp.Empty{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, cdpruntime.Enable, cdp.Empty{})
+		return err
+	}))
 	return b
+}
+
+// record keeps the page's console output, uncaught exceptions and log
+// entries (failed loads, CSP refusals) for Console and failure messages.
+func (b *Browser) record(ev any) {
+	var line string
+	switch e := ev.(type) {
+	case *cdpruntime.EventConsoleAPICalled:
+		var parts []string
+		for _, a := range e.Args {
+			if a.Value != nil {
+				parts = append(parts, string(a.Value))
+			} else {
+				parts = append(parts, a.Description)
+			}
+		}
+		line = "console." + string(e.Type) + ": " + strings.Join(parts, " ")
+	case *cdpruntime.EventExceptionThrown:
+		d := e.ExceptionDetails
+		line = "exception: " + d.Text
+		if d.Exception != nil {
+			line += " " + d.Exception.Description
+		}
+		if d.URL != "" {
+			line += fmt.Sprintf(" (%s:%d)", d.URL, d.LineNumber+1)
+		}
+	case *cdplog.EventEntryAdded:
+		line = "log." + string(e.Entry.Level) + ": " + e.Entry.Text
+		if e.Entry.URL != "" {
+			line += " (" + e.Entry.URL + ")"
+		}
+	default:
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.console) < 1000 {
+		b.console = append(b.console, line)
+	}
+}
+
+// Console returns what the page wrote to the console, its uncaught
+// exceptions and the browser's log entries for it, oldest first.
+func (b *Browser) Console() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.console...)
+}
+
+// consoleTail is the end of Console for failure messages.
+func (b *Browser) consoleTail() string {
+	c := b.Console()
+	if len(c) == 0 {
+		return ""
+	}
+	if len(c) > 20 {
+		c = c[len(c)-20:]
+	}
+	return "\npage console:\n  " + strings.Join(c, "\n  ")
 }
 
 // Context is the chromedp context of the tab, for actions the helpers do
@@ -150,7 +225,7 @@ func (b *Browser) Context() context.Context { return b.ctx }
 func (b *Browser) run(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	if err := b.try(steps...); err != nil {
-		b.t.Fatalf("browser: %s: %v (at %s)", what, err, b.location())
+		b.t.Fatalf("browser: %s: %v (at %s)%s", what, err, b.location(), b.consoleTail())
 	}
 }
 
@@ -253,7 +328,7 @@ func (b *Browser) ClickAndWaitLoad(name string) {
 	_, err := chromedp.Run(ctx, chromedp.WaitEvent(page.LoadEventFired, nil,
 		chromedp.Click("control "+name, byName(name, clickableRoles), chromedp.NodeVisible)))
 	if err != nil {
-		b.t.Fatalf("browser: click %q and wait for the next page: %v (at %s)", name, err, b.location())
+		b.t.Fatalf("browser: click %q and wait for the next page: %v (at %s)%s", name, err, b.location(), b.consoleTail())
 	}
 }
 
@@ -265,7 +340,7 @@ func (b *Browser) Text(css string) string {
 	defer cancel()
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
 	if err != nil {
-		b.t.Fatalf("browser: text of %q: %v (at %s)", css, err, b.location())
+		b.t.Fatalf("browser: text of %q: %v (at %s)%s", css, err, b.location(), b.consoleTail())
 	}
 	return s
 }
@@ -278,7 +353,7 @@ func Eval[T any](b *Browser, expr string) T {
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
-		b.t.Fatalf("browser: evaluating %q: %v (at %s)", short(expr), err, b.location())
+		b.t.Fatalf("browser: evaluating %q: %v (at %s)%s", short(expr), err, b.location(), b.consoleTail())
 	}
 	return v
 }
@@ -301,7 +376,7 @@ func (b *Browser) WaitURL(ok func(url string) bool) string {
 			return u
 		}
 		if time.Now().After(deadline) {
-			b.t.Fatalf("browser: URL is still %s after %v", u, b.timeout)
+			b.t.Fatalf("browser: URL is still %s after %v%s", u, b.timeout, b.consoleTail())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -9,6 +9,8 @@
 // Text, WaitURL, Screenshot (at a viewport width, into the test's artifact
 // directory), Overflow, Axe (axe-core's serious and critical violations)
 // and AddVirtualAuthenticator (the DevTools WebAuthn authenticator).
+// Console returns what the page logged (console calls, uncaught exceptions,
+// failed loads); a helper that fails appends its end to the message.
 //
 // Finding the browser: $USERPOOL_TEST_CHROMIUM, else "chromium" on PATH
 // (scripts/test installs Debian's package and sets the variable).
