@@ -146,6 +146,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		log.Warn("DEV MODE: --dev-accept-any-credentials is on: any well-formed SigV4 signature is accepted and every signed operation allowed. Never use this in production.")
 	}
 
+	stopMetrics, err := serveMetrics(cfg, a.metrics, log) // server.metrics_listen
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
