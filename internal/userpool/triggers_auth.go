@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"maps"
 	"slices"
@@ -351,10 +352,7 @@ func (s *Service) migrateUser(ctx context.Context, p *Pool, c *Client, username 
 		Password:       pw,
 		ValidationData: validationData(ctx),
 		ClientMetadata: triggerRequestOf(ctx).ClientMetadata,
-	}, map[string]any{
-		"userAttributes": nil, "finalUserStatus": nil, "messageAction": nil,
-		"desiredDeliveryMediums": nil, "forceAliasCreation": nil, "enableSMSMFA": nil,
-	})
+	}, json.RawMessage(`{"userAttributes":null,"finalUserStatus":null,"messageAction":null,"desiredDeliveryMediums":null,"forceAliasCreation":null,"enableSMSMFA":null}`))
 	var r migrationResponse
 	if err := s.invokeTrigger(ctx, trigUserMigration, fn, ev, &r); err != nil {
 		return store.User{}, false, err

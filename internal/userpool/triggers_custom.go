@@ -2,6 +2,7 @@ package userpool
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 
 	"userpool/internal/store"
@@ -105,7 +106,7 @@ func (s *signIn) customStep(ctx context.Context, u store.User, history []customE
 	md := triggerRequestOf(ctx).ClientMetadata
 	ev := s.newEvent(ctx, p, c.ID, srcDefineAuth, u.Username, defineRequest{
 		UserAttributes: attrs, Session: history, ClientMetadata: md,
-	}, map[string]any{"challengeName": nil, "issueTokens": nil, "failAuthentication": nil})
+	}, json.RawMessage(`{"challengeName":null,"issueTokens":null,"failAuthentication":null}`))
 	var d defineResponse
 	if err := s.invokeTrigger(ctx, trigDefineAuth, lc.function(trigDefineAuth), ev, &d); err != nil {
 		return nil, err
@@ -124,7 +125,7 @@ func (s *signIn) customStep(ctx context.Context, u store.User, history []customE
 	}
 	cev := s.newEvent(ctx, p, c.ID, srcCreateAuth, u.Username, createRequest{
 		UserAttributes: attrs, ChallengeName: d.ChallengeName, Session: history, ClientMetadata: md,
-	}, map[string]any{"publicChallengeParameters": nil, "privateChallengeParameters": nil, "challengeMetadata": nil})
+	}, json.RawMessage(`{"publicChallengeParameters":null,"privateChallengeParameters":null,"challengeMetadata":null}`))
 	var cr createResponse
 	if err := s.invokeTrigger(ctx, trigCreateAuth, fn, cev, &cr); err != nil {
 		return nil, err
@@ -170,7 +171,7 @@ func (s *signIn) answerCustomChallenge(ctx context.Context, r map[string]string,
 		PrivateChallengeParameters: orEmptyMap(st.CustomPrivate),
 		ChallengeAnswer:            answer,
 		ClientMetadata:             triggerRequestOf(ctx).ClientMetadata,
-	}, map[string]any{"answerCorrect": nil})
+	}, json.RawMessage(`{"answerCorrect":null}`))
 	var v verifyResponse
 	if err := s.invokeTrigger(ctx, trigVerifyAuth, fn, ev, &v); err != nil {
 		return nil, err
