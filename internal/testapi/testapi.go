@@ -219,6 +219,11 @@ func (h *Handler) deny(w http.ResponseWriter, r *http.Request, op, actor string,
 func (h *Handler) authenticate(ctx context.Context, r *http.Request, body []byte, op string) (actor string, err error) {
 	if h.opts.Dev {
 		a := r.Header.Get("Authorization")
+		if strings.TrimSpace(a) == "" && op == "MotoReset" {
+			// moto's clients reset unsigned; development mode takes any
+			// caller as root anyway, so moto suites run unmodified.
+			return "dev:unsigned", nil
+		}
 		if strings.TrimSpace(a) == "" {
 			return "", &sigv4.Error{Code: sigv4.CodeMissingAuthenticationToken, Message: "Missing Authentication Token"}
 		}

@@ -436,3 +436,27 @@ func TestDevModeAndClock(t *testing.T) {
 		t.Fatalf("clock outside dev mode: %d %v", code, out)
 	}
 }
+
+// moto's clients reset unsigned: in development mode /moto-api/reset takes
+// an unsigned call; outside it (and for every other route) one is refused.
+func TestUnsignedMotoResetOnlyInDevMode(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var none key
+	if code, out := do(t, e.handler(testapi.Options{Enabled: true}), none, "POST", "/moto-api/reset", ""); code != http.StatusForbidden {
+		t.Fatalf("unsigned moto reset outside dev mode: %d %v", code, out)
+	}
+	if pools, _, _ := e.svc.ListPools(context.Background(), 10, ""); len(pools) != 1 {
+		t.Fatal("a refused reset deleted pools")
+	}
+	dev := e.handler(testapi.Options{Enabled: true, Dev: true, Clock: testapi.NewClock()})
+	if code, _ := do(t, dev, none, "POST", "/_userpool/pools/"+e.pool.ID+"/reset", ""); code != http.StatusForbidden {
+		t.Fatalf("unsigned pool reset in dev mode: %d", code)
+	}
+	if code, out := do(t, dev, none, "POST", "/moto-api/reset", ""); code != http.StatusOK || out["status"] != "ok" {
+		t.Fatalf("unsigned moto reset in dev mode: %d %v", code, out)
+	}
+	if pools, _, _ := e.svc.ListPools(context.Background(), 10, ""); len(pools) != 0 {
+		t.Fatalf("pools left: %d", len(pools))
+	}
+}
