@@ -93,6 +93,7 @@ if (!location.search.includes("code=")) show("ready");
 // the hosted login, the user signs in, and Amplify exchanges the code with
 // PKCE at the token endpoint (a cross-origin fetch) and reports the user.
 func TestAmplifySignInWithRedirect(t *testing.T) {
+	t.Parallel()
 	browser.Require(t)
 	importMap := amplifyImportMap(t)
 	s := startHTTPS(t)

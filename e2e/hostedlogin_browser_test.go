@@ -203,6 +203,7 @@ func checkPage(b *browser.Browser, name string) {
 // signs in as the new user. The pages are screenshotted at 1440 and 360 px,
 // checked for horizontal overflow and run through axe-core.
 func TestHostedLoginInBrowser(t *testing.T) {
+	t.Parallel()
 	browser.Require(t)
 	s := startHTTPS(t)
 	data := filepath.Dir(s.CertFile)

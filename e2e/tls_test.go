@@ -25,6 +25,7 @@ import (
 // a call, one trusting only the system roots fails verification, the public
 // URL (issuer) is https, and a restart reuses the certificate.
 func TestServeTLSSelfSigned(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	p := startServer(t, data, "--tls-self-signed")
 	certFile := filepath.Join(data, tlscert.CertFileName)

@@ -87,6 +87,7 @@ func localhostURL(srv *httptest.Server) string {
 // at both widths, the overflow check both ways, axe-core both ways, and a
 // passkey made by the virtual authenticator.
 func TestHarness(t *testing.T) {
+	t.Parallel()
 	srv, cert := tlsServer(t)
 	base := localhostURL(srv)
 	b := New(t, Options{TrustCert: cert})
@@ -174,6 +175,7 @@ func TestHarness(t *testing.T) {
 // The trust is for that certificate's key only: a server presenting
 // another self-signed certificate (same names, another key) is refused.
 func TestTrustIsForOneKey(t *testing.T) {
+	t.Parallel()
 	srv, _ := tlsServer(t)
 	_, otherCert := tlsServer(t)
 	if same(t, srv.Certificate(), otherCert) {
