@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,6 +18,11 @@ import (
 // Options are the parts the server routes to. Nil parts are not routed.
 type Options struct {
 	Cognito http.Handler
+	// Identity serves POST / requests whose X-Amz-Target is
+	// AWSCognitoIdentityService.* (internal/identity); IdentityRoutes are
+	// its other routes (pattern -> handler, e.g. its JWKS).
+	Identity       http.Handler
+	IdentityRoutes map[string]http.Handler
 	// WellKnown serves GET /{poolId}/.well-known/{jwks.json,openid-configuration}.
 	WellKnown http.Handler
 	// AdminQueries serves /adminqueries/{poolId}/...
@@ -87,7 +93,11 @@ func Handler(opts Options) http.Handler {
 		mux.Handle("GET /metrics", opts.Metrics)
 	}
 	if opts.Cognito != nil {
-		mux.Handle("POST /{$}", face(opts.Cognito, awsJSONInternalError, cors(opts.Cognito)))
+		root := face(opts.Cognito, awsJSONInternalError, cors(opts.Cognito))
+		if opts.Identity != nil {
+			root = byTargetPrefix(identityTargetPrefix, face(opts.Identity, awsJSONInternalError, cors(opts.Identity)), root)
+		}
+		mux.Handle("POST /{$}", root)
 		mux.HandleFunc("OPTIONS /{$}", preflight)
 	}
 	if opts.WellKnown != nil || opts.OAuth != nil {
@@ -104,6 +114,9 @@ func Handler(opts Options) http.Handler {
 			}
 		}
 		mux.Handle("/", wk)
+	}
+	for pattern, h := range opts.IdentityRoutes {
+		mux.Handle(pattern, face(h, plainInternalError, h))
 	}
 	if opts.AdminQueries != nil {
 		mux.Handle("/adminqueries/", face(opts.AdminQueries, plainInternalError, opts.AdminQueries))
@@ -271,5 +284,20 @@ func withRequest(log *slog.Logger, access AccessLog, observe func(RequestInfo), 
 			log.Log(ctx, level, "request", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
+	})
+}
+
+// identityTargetPrefix is the X-Amz-Target prefix of cognito-identity.
+const identityTargetPrefix = "AWSCognitoIdentityService."
+
+// byTargetPrefix sends POST / requests whose X-Amz-Target has prefix to
+// match and every other one to rest.
+func byTargetPrefix(prefix string, match, rest http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("X-Amz-Target"), prefix) {
+			match.ServeHTTP(w, r)
+			return
+		}
+		rest.ServeHTTP(w, r)
 	})
 }
