@@ -37,6 +37,9 @@ type Config struct {
 	// Seed is fixture users applied at every start, after the declared
 	// pools (`userpool seed FILE` applies a file of them).
 	Seed Seed `yaml:"seed"`
+	// APIs are GraphQL APIs of custom operations served AppSync's way
+	// (apis.go, docs/graphql.md).
+	APIs []API `yaml:"apis"`
 }
 
 // Server settings. Flags given on the command line override these.
@@ -195,6 +198,7 @@ func (c *Config) Validate() error {
 	c.validateAudit(&p)
 	c.validateDeclared(&p)
 	c.validateSeed(&p)
+	c.validateAPIs(&p)
 	if len(p) == 0 {
 		return nil
 	}
