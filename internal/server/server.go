@@ -41,6 +41,9 @@ type Options struct {
 	// while the API is off.
 	TestAPI         http.Handler
 	TestAPIPrefixes []string
+	// GraphQL serves the declared GraphQL APIs (internal/graphql) at
+	// /graphql and /graphql/<api>.
+	GraphQL http.Handler
 	// Health is the liveness check of /healthz (e.g. a store ping); nil
 	// means always healthy.
 	Health func(ctx context.Context) error
@@ -125,6 +128,10 @@ func Handler(opts Options) http.Handler {
 		for _, prefix := range opts.TestAPIPrefixes {
 			mux.Handle(prefix, face(opts.TestAPI, plainInternalError, opts.TestAPI))
 		}
+	}
+	if opts.GraphQL != nil {
+		mux.Handle("/graphql", face(opts.GraphQL, plainInternalError, opts.GraphQL))
+		mux.Handle("/graphql/", face(opts.GraphQL, plainInternalError, opts.GraphQL))
 	}
 	if opts.ImportUpload != nil {
 		mux.Handle("PUT /_userpool/import-jobs/{jobId}", face(opts.ImportUpload, plainInternalError, opts.ImportUpload))
