@@ -11,6 +11,7 @@ import (
 	"userpool/internal/audit"
 	"userpool/internal/cognitoidp"
 	"userpool/internal/config"
+	"userpool/internal/graphql"
 	"userpool/internal/iam"
 	"userpool/internal/importupload"
 	"userpool/internal/metrics"
@@ -43,6 +44,7 @@ type app struct {
 	cognito *cognitoidp.Handler
 	handler http.Handler
 	aq      *aqPools
+	gql     *graphql.Handler // the declared apis:, installed by setAPIs
 	audit   *audit.Recorder
 	metrics *metrics.Metrics
 }
@@ -75,6 +77,15 @@ func (a *aqPools) set(cfg config.Config, poolIDs map[string]string) {
 	a.mu.Lock()
 	a.pools = m
 	a.mu.Unlock()
+}
+
+// setAPIs installs the declared GraphQL APIs, their pools resolved.
+func (a *app) setAPIs(cfg config.Config, poolIDs map[string]string) error {
+	apis := make([]graphql.API, 0, len(cfg.APIs))
+	for i := range cfg.APIs {
+		apis = append(apis, cfg.APIs[i].GraphQL(cfg.APIs[i].PoolRef(poolIDs)))
+	}
+	return a.gql.SetAPIs(apis)
 }
 
 // appOptions are the parts only known at run time.
@@ -184,7 +195,11 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		m.AddOperations(name)
 	}
 	aq := &aqPools{}
+	// Functions: nil until the function runtime is wired (then its
+	// Registry, which implements graphql.FunctionInvoker).
+	gql := graphql.New(svc, graphql.Options{Logger: log, MaxBody: cfg.Server.MaxBodyBytes})
 	h := server.Handler(server.Options{
+		GraphQL:   gql,
 		Cognito:   cog,
 		WellKnown: wellKnown(svc, opts.publicURL),
 		AdminQueries: adminqueries.New(svc, adminqueries.Options{
@@ -208,5 +223,5 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		AccessLog:       accessLog(cfg.Log.Access),
 		Logger:          log,
 	})
-	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq, audit: rec, metrics: m}, nil
+	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq, gql: gql, audit: rec, metrics: m}, nil
 }

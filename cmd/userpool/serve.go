@@ -124,6 +124,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		return err
 	}
 	a.aq.set(cfg, rep.PoolIDs)
+	if err := a.setAPIs(cfg, rep.PoolIDs); err != nil {
+		unlock()
+		return err
+	}
 	if len(cfg.Seed.Users) > 0 { // fixture users (seed:), after the pools they name
 		srep, err := declare.Seed(ctx, a.svc, cfg.Seed, rep.PoolIDs, "seed.")
 		for _, c := range srep.Changes {
