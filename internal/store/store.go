@@ -466,6 +466,7 @@ type Store interface {
 	ImportJobStore
 	AuditRetentionStore
 	IdentityStore
+	WebAuthnStore
 	// Ping checks the connection (health checks).
 	Ping(ctx context.Context) error
 	Close() error

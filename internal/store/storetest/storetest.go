@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"ImportJobLease", testImportJobLease},
 		{"CreateUsers", testCreateUsers},
 		{"IdentityPools", testIdentityPools},
+		{"WebAuthn", testWebAuthn},
 	}
 	for _, a := range areas {
 		t.Run(a.name, func(t *testing.T) { a.fn(t, newStore) })
