@@ -46,7 +46,7 @@ type env struct {
 
 func (e *env) now() time.Time { return time.Now().Add(time.Duration(e.offset.Load())) }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := t.Context()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
@@ -96,7 +96,7 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +126,7 @@ func wantCode(t *testing.T, err error, code, msgPart string) {
 // admins) and EDITORS (role editors), users alice (ADMINS) and bob
 // (EDITORS) and carol (no group), roles declared, and an identity pool
 // over the app client with a Token role mapping.
-func (e *env) seed(t *testing.T) {
+func (e *env) seed(t testing.TB) {
 	ctx := t.Context()
 	adm := e.idp(e.root)
 	pool, err := adm.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("app")})
@@ -171,7 +171,7 @@ func (e *env) seed(t *testing.T) {
 }
 
 // creds runs the enhanced flow (GetId + GetCredentialsForIdentity) unsigned.
-func (e *env) creds(t *testing.T, logins map[string]string) (string, aws.CredentialsProvider, *citypes.Credentials) {
+func (e *env) creds(t testing.TB, logins map[string]string) (string, aws.CredentialsProvider, *citypes.Credentials) {
 	t.Helper()
 	anon := e.ident(aws.AnonymousCredentials{})
 	id, err := anon.GetId(t.Context(), &ci.GetIdInput{IdentityPoolId: &e.idPool, Logins: logins})
