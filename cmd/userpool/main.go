@@ -23,6 +23,7 @@ Usage:
   userpool keys rotate|list --pool POOL [--data DIR] [--config FILE] [--store DSN]
   userpool migrate-store --to DST [--from SRC] [--force] [--workers N] [--data DIR] [--config FILE]
   userpool seed FILE [--data DIR] [--config FILE] [--store DSN]   (fixture users; see docs/testing.md)
+  userpool outputs --pool POOL [--api NAME] [--client ID] [--url URL] [--out FILE]   (amplify_outputs.json; see docs/graphql.md)
   userpool version          (also: userpool --version)
 
 DSN is "sqlite:PATH" or "postgres://user:password@host:port/db?sslmode=..."
@@ -53,6 +54,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdMigrateStore(args[1:], stdout, stderr)
 	case "seed":
 		return cmdSeed(args[1:], stdout, stderr)
+	case "outputs":
+		return cmdOutputs(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionInfo())
 		return 0
