@@ -116,8 +116,8 @@ func newIssuer(st store.Store, sealer *iam.Sealer, issuerURL, updatedIssuerURL f
 		Now:              now,
 		IssuerURL:        issuerURL,
 		UpdatedIssuerURL: updatedIssuerURL,
-		Seal:      func(b []byte) ([]byte, error) { return sealer.Seal(b, signingKeyAD) },
-		Open:      func(b []byte) ([]byte, error) { return sealer.Open(b, signingKeyAD) },
+		Seal:             func(b []byte) ([]byte, error) { return sealer.Seal(b, signingKeyAD) },
+		Open:             func(b []byte) ([]byte, error) { return sealer.Open(b, signingKeyAD) },
 	})
 }
 
