@@ -31,9 +31,9 @@ func parseEnv(t *testing.T, out string) map[string]string {
 	t.Helper()
 	m := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		k, v, ok := strings.Cut(line, "=")
-		if !ok || !strings.HasPrefix(v, "'") || !strings.HasSuffix(v, "'") {
-			t.Fatalf("not a NAME='value' line: %q", line)
+		k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		if !ok || !strings.HasPrefix(line, "export ") || !strings.HasPrefix(v, "'") || !strings.HasSuffix(v, "'") {
+			t.Fatalf("not an export NAME='value' line: %q", line)
 		}
 		m[k] = strings.ReplaceAll(v[1:len(v)-1], `'\''`, `'`)
 	}
