@@ -209,6 +209,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 			Auditor: rec,
 		}),
 		ImportUpload: importupload.New(svc, log),
+		Console:      newConsole(cfg, log, svc, st, keys, tokens, rec, aq, opts.publicURL),
 		TestAPI: testapi.New(svc, testapi.Options{
 			Enabled: testAPIOn, Dev: opts.devAuth, Keys: keys, Now: opts.now,
 			Messages: recorded, Clock: clock, Auditor: rec, Logger: log,

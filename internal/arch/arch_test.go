@@ -19,7 +19,7 @@ func deps(t *testing.T, pkg string) []string {
 }
 
 // faces are the protocol packages over the domain.
-var faces = []string{mod + "internal/cognitoidp", mod + "internal/adminqueries", mod + "internal/testapi"}
+var faces = []string{mod + "internal/cognitoidp", mod + "internal/adminqueries", mod + "internal/testapi", mod + "internal/console"}
 
 func TestImportRules(t *testing.T) {
 	rules := []struct {
@@ -38,6 +38,7 @@ func TestImportRules(t *testing.T) {
 		{"internal/adminqueries", faces, "no face imports another face"},
 		{"internal/testapi", append([]string{mod + "internal/store/sqlite", mod + "internal/store/postgres", mod + "internal/server"}, faces...), "the test API is a face: the domain only, never a backend, the server or another face"},
 		{"internal/audit", faces, "the one audit seam serves every face and imports none"},
+		{"internal/console", append([]string{mod + "internal/store/sqlite", mod + "internal/store/postgres", mod + "internal/server"}, faces...), "the console is a face: the domain only (never the store: see storeImporters), never a backend, the server or another face"},
 	}
 	for _, r := range rules {
 		for _, d := range deps(t, r.pkg) {

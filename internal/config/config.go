@@ -40,6 +40,8 @@ type Config struct {
 	// APIs are GraphQL APIs of custom operations served AppSync's way
 	// (apis.go, docs/graphql.md).
 	APIs []API `yaml:"apis"`
+	// Console is the embedded admin console at /console/ (console.go).
+	Console Console `yaml:"console"`
 }
 
 // Server settings. Flags given on the command line override these.
@@ -198,6 +200,7 @@ func (c *Config) Validate() error {
 	c.validateAudit(&p)
 	c.validateDeclared(&p)
 	c.validateSeed(&p)
+	c.validateConsole(&p)
 	c.validateAPIs(&p)
 	if len(p) == 0 {
 		return nil

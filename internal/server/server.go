@@ -44,6 +44,9 @@ type Options struct {
 	// GraphQL serves the declared GraphQL APIs (internal/graphql) at
 	// /graphql and /graphql/<api>.
 	GraphQL http.Handler
+	// Console serves the embedded admin console (internal/console) at
+	// /console/; nil when it is off.
+	Console http.Handler
 	// Health is the liveness check of /healthz (e.g. a store ping); nil
 	// means always healthy.
 	Health func(ctx context.Context) error
@@ -135,6 +138,10 @@ func Handler(opts Options) http.Handler {
 	}
 	if opts.ImportUpload != nil {
 		mux.Handle("PUT /_userpool/import-jobs/{jobId}", face(opts.ImportUpload, plainInternalError, opts.ImportUpload))
+	}
+	if opts.Console != nil {
+		mux.Handle("/console/", face(opts.Console, plainInternalError, opts.Console))
+		mux.Handle("/console", face(opts.Console, plainInternalError, opts.Console))
 	}
 	return withRequest(log, opts.AccessLog, opts.Observe, mux)
 }
