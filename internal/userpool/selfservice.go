@@ -206,6 +206,9 @@ func (s *Service) DeleteUser(ctx context.Context, accessToken string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.RevokeUserCredentials(ctx, ac.Pool.ID, ac.User.UsernameKey); err != nil { // keyring told at once
+		return err
+	}
 	err = s.store.DeleteUser(ctx, ac.Pool.ID, ac.User.UsernameKey)
 	return storeError(err, on(store.ErrNotFound, func() *Error { return Errorf(KindNotAuthorized, "User does not exist.") }))
 }

@@ -329,7 +329,8 @@ func (s *Service) refreshAuth(ctx context.Context, p *Pool, c *Client, params ma
 
 // ---------------------------------------------------------------- sign-out and revocation
 
-// signOutUser revokes every token of the user issued so far.
+// signOutUser revokes every token of the user issued so far and the
+// user's identity-pool temporary credentials.
 func (s *Service) signOutUser(ctx context.Context, p *Pool, key string) error {
 	now := s.nowUTC()
 	if _, err := s.updateUser(ctx, p, key, func(u *store.User) error {
@@ -341,7 +342,8 @@ func (s *Service) signOutUser(ctx context.Context, p *Pool, key string) error {
 	if err := s.store.RevokeUserRefreshTokens(ctx, p.ID, key, now); err != nil {
 		return Internal(err)
 	}
-	return nil
+	// Temporary credentials of identity pools go with the sign-in.
+	return s.RevokeUserCredentials(ctx, p.ID, key)
 }
 
 // GlobalSignOut signs the access token's user out everywhere.

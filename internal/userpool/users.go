@@ -539,6 +539,11 @@ func (s *Service) AdminDeleteUser(ctx context.Context, poolID, username string) 
 	if err != nil {
 		return err
 	}
+	// The store deletes the user's temporary credentials with the user;
+	// revoking them first also tells the keyring to forget them at once.
+	if err := s.RevokeUserCredentials(ctx, p.ID, u.UsernameKey); err != nil {
+		return err
+	}
 	err = s.store.DeleteUser(ctx, p.ID, u.UsernameKey)
 	return storeError(err, on(store.ErrNotFound, errUserNotFound))
 }
