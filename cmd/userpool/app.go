@@ -13,6 +13,7 @@ import (
 	"userpool/internal/config"
 	"userpool/internal/graphql"
 	"userpool/internal/iam"
+	"userpool/internal/identity"
 	"userpool/internal/importupload"
 	"userpool/internal/metrics"
 	"userpool/internal/oauth"
@@ -184,6 +185,23 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 	}
 	rec := audit.New(svc, log, nil)
 	m.GaugeFunc("audit_queue_depth", "Audit events waiting for their group commit.", func() float64 { return float64(rec.QueueDepth()) })
+	// Identity pools: temporary credentials sealed for the keyring, which
+	// forgets revoked ones at once (global sign-out, user deletion).
+	svc.SetIdentityOptions(userpool.IdentityOptions{
+		SealSessionSecret:    sealer.SealSessionSecret,
+		NewSessionCredential: func() (string, string, string) { return iam.NewSessionCredential(nil) },
+		TokenHash:            iam.SessionTokenHash,
+		RevokedCredentials: func(ids []string) {
+			for _, id := range ids {
+				keys.Invalidate(id)
+			}
+		},
+	})
+	var identityAuthn identity.Authenticator = identity.NewSigV4Auth(keys, svc.AccountID(), opts.now)
+	if opts.devAuth {
+		identityAuthn = identity.AllowAll{}
+	}
+	ident := identity.New(svc, identity.Options{Authenticator: identityAuthn, Auditor: rec, Logger: log, MaxBody: cfg.Server.MaxBodyBytes})
 	cog := cognitoidp.New(svc, cognitoidp.Options{
 		Authenticator: authn,
 		Auditor:       rec,
@@ -199,9 +217,11 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 	// Registry, which implements graphql.FunctionInvoker).
 	gql := graphql.New(svc, graphql.Options{Logger: log, MaxBody: cfg.Server.MaxBodyBytes})
 	h := server.Handler(server.Options{
-		GraphQL:   gql,
-		Cognito:   cog,
-		WellKnown: wellKnown(svc, opts.publicURL),
+		GraphQL:        gql,
+		Cognito:        cog,
+		Identity:       ident,
+		IdentityRoutes: map[string]http.Handler{identity.JWKSPath: ident.JWKS()},
+		WellKnown:      wellKnown(svc, opts.publicURL),
 		AdminQueries: adminqueries.New(svc, adminqueries.Options{
 			Pools:   aq.get,
 			Logger:  log,

@@ -17,6 +17,7 @@ import (
 	"userpool/internal/config"
 	"userpool/internal/declare"
 	"userpool/internal/store/sqlite"
+	"userpool/internal/userpool"
 )
 
 func cmdServe(args []string, stdout, stderr io.Writer) int {
@@ -180,6 +181,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 	// User import jobs whose runner died (a crash, a restart, another
 	// instance gone): resumed at start and every heartbeat after.
 	go a.svc.WatchImportJobs(mctx)
+	go pruneSessionCredentials(mctx, a.svc, log, time.Hour)
 	go func() {
 		// Secrets that rows written before sealing hold in plaintext
 		// (issue 13 finding 2): sealed once per pool, in the background.
@@ -247,4 +249,25 @@ written to %s (profile [%s], mode 0600). Use it with:
   %s
 
 `, rootPrincipal, creds, credentialsProfile, example)
+}
+
+// pruneSessionCredentials deletes temporary credentials (identity pools)
+// long expired, at start and every interval, until ctx ends.
+func pruneSessionCredentials(ctx context.Context, svc *userpool.Service, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := svc.PruneSessionCredentials(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("pruning expired temporary credentials", "err", err)
+		case n > 0:
+			log.Info("pruned expired temporary credentials", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
