@@ -78,11 +78,12 @@ type AuthOutput struct {
 	ChallengeName        string                    `json:"ChallengeName,omitempty"`
 	Session              string                    `json:"Session,omitempty"`
 	ChallengeParameters  map[string]string         `json:"ChallengeParameters"`
+	AvailableChallenges  []string                  `json:"AvailableChallenges,omitempty"`
 	AuthenticationResult *AuthenticationResultType `json:"AuthenticationResult,omitempty"`
 }
 
 func toAuthOutput(o *userpool.AuthOutput) *AuthOutput {
-	out := &AuthOutput{ChallengeName: o.ChallengeName, Session: o.Session, ChallengeParameters: o.ChallengeParameters}
+	out := &AuthOutput{ChallengeName: o.ChallengeName, Session: o.Session, ChallengeParameters: o.ChallengeParameters, AvailableChallenges: o.AvailableChallenges}
 	if out.ChallengeParameters == nil {
 		out.ChallengeParameters = map[string]string{}
 	}

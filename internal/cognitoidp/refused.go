@@ -6,8 +6,8 @@ import (
 
 // The operations userpool answers without the feature behind them (see
 // userpool/refused.go for what each answers): multi-Region replicas, auth
-// events (threat protection), federated-user linking and passkeys; and
-// GetUserAuthFactors, which it answers in full. Each one validates its
+// events (threat protection) and federated-user linking; and
+// GetUserAuthFactors, which it answers in full (passkeys: webauthn.go). Each one validates its
 // input and authenticates as its real mode (SigV4 or the access token)
 // before it is refused.
 
@@ -133,47 +133,6 @@ func (h *Handler) adminLinkProviderForUser(ctx context.Context, in *adminLinkPro
 
 func (h *Handler) adminDisableProviderForUser(ctx context.Context, in *adminDisableProviderForUserInput) (*struct{}, error) {
 	return nil, h.svc.ProviderLinking(ctx, in.UserPoolId)
-}
-
-// ---------------------------------------------------------------- passkeys
-
-type completeWebAuthnRegistrationInput struct {
-	AccessToken string     `cg:"req,re=token,sensitive"`
-	Credential  jsonObject `cg:"req"`
-}
-
-type listWebAuthnCredentialsInput struct {
-	AccessToken string  `cg:"req,re=token,sensitive"`
-	NextToken   *string `cg:"len=1:,re=nonSpace"`
-	MaxResults  *int    `cg:"range=0:20"`
-}
-
-type listWebAuthnCredentialsOutput struct {
-	Credentials []struct{} `json:"Credentials"`
-}
-
-type deleteWebAuthnCredentialInput struct {
-	AccessToken  string `cg:"req,re=token,sensitive"`
-	CredentialId string `cg:"req"`
-}
-
-func (h *Handler) startWebAuthnRegistration(ctx context.Context, in *AccessTokenInput) (*struct{}, error) {
-	return nil, h.svc.WebAuthnRegistration(ctx, in.AccessToken)
-}
-
-func (h *Handler) completeWebAuthnRegistration(ctx context.Context, in *completeWebAuthnRegistrationInput) (*struct{}, error) {
-	return nil, h.svc.WebAuthnRegistration(ctx, in.AccessToken)
-}
-
-func (h *Handler) listWebAuthnCredentials(ctx context.Context, in *listWebAuthnCredentialsInput) (*listWebAuthnCredentialsOutput, error) {
-	if err := h.svc.ListWebAuthnCredentials(ctx, in.AccessToken); err != nil {
-		return nil, err
-	}
-	return &listWebAuthnCredentialsOutput{Credentials: []struct{}{}}, nil
-}
-
-func (h *Handler) deleteWebAuthnCredential(ctx context.Context, in *deleteWebAuthnCredentialInput) (*struct{}, error) {
-	return nil, h.svc.DeleteWebAuthnCredential(ctx, in.AccessToken, in.CredentialId)
 }
 
 // ---------------------------------------------------------------- auth factors

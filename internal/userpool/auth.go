@@ -65,6 +65,8 @@ type AuthOutput struct {
 	ChallengeName       string
 	Session             string
 	ChallengeParameters map[string]string
+	// AvailableChallenges lists the first factors of SELECT_CHALLENGE (USER_AUTH).
+	AvailableChallenges []string
 	Result              *AuthenticationResult
 }
 
@@ -145,8 +147,8 @@ func (s *Service) InitiateAuth(ctx context.Context, in InitiateAuthInput) (*Auth
 		}
 		return nil, Errorf(KindInvalidParameter, "Custom auth lambda trigger is not configured for the user pool.")
 	}
-	// USER_AUTH (choice-based sign-in) is not implemented.
-	return nil, Errorf(KindUnsupportedOperation, "USER_AUTH flow is not supported by this server.")
+	// USER_AUTH: choice-based sign-in (userauth.go).
+	return s.signIn(p, c).userAuthStart(ctx, params)
 }
 
 // signInState refuses users that cannot sign in, in Cognito's order.

@@ -80,6 +80,11 @@ type challengeState struct {
 	Custom        []customEntry     `json:"cc,omitempty"`
 	CustomPrivate map[string]string `json:"cp,omitempty"`
 	CustomMeta    string            `json:"cm,omitempty"`
+	// OTP is the code purpose an EMAIL_OTP / SMS_OTP / SMS_MFA challenge
+	// checks (otp.go); WebAuthn the WEB_AUTHN challenge, base64url
+	// (webauthn.go).
+	OTP      string `json:"o,omitempty"`
+	WebAuthn string `json:"w,omitempty"`
 }
 
 func errInvalidSession() *Error {
@@ -288,6 +293,14 @@ func (s *Service) RespondToAuthChallenge(ctx context.Context, in RespondInput) (
 		return s.signIn(p, c).answerDeviceSRPAuth(ctx, r, in.Session)
 	case ChallengeDevicePasswordVerifier:
 		return s.signIn(p, c).answerDevicePasswordVerifier(ctx, r, in.Session)
+	case ChallengeSelect:
+		return s.signIn(p, c).answerSelectChallenge(ctx, r, in.Session)
+	case ChallengeEmailOTP, ChallengeSMSOTP, ChallengeSMSMFA:
+		return s.signIn(p, c).answerOTP(ctx, in.ChallengeName, r, in.Session)
+	case ChallengeSelectMFA:
+		return s.signIn(p, c).answerSelectMFA(ctx, r, in.Session)
+	case ChallengeWebAuthn:
+		return s.signIn(p, c).answerWebAuthn(ctx, r, in.Session)
 	case ChallengeCustom:
 		if s.triggersOf(p).function(trigDefineAuth) != "" {
 			return s.signIn(p, c).answerCustomChallenge(ctx, r, in.Session)
@@ -411,37 +424,13 @@ func (s *signIn) afterPassword(ctx context.Context, u store.User, st challengeSt
 		return s.challenge(ctx, u, ChallengeDeviceSRPAuth, st, map[string]string{})
 	}
 	if !(st.DeviceVerified && st.DeviceRemembered) {
-		m, err := decodeMFA(u.MFA)
-		if err != nil {
-			return nil, err
-		}
-		switch mfaChallengeFor(p, m) {
-		case ChallengeSoftwareTokenMFA:
-			return s.challenge(ctx, u, ChallengeSoftwareTokenMFA, st, map[string]string{})
-		case ChallengeMFASetup:
-			return s.challenge(ctx, u, ChallengeMFASetup, st, map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`})
+		// TOTP, SMS or e-mail MFA, a choice, or MFA_SETUP (otp.go).
+		out, err := s.mfaStep(ctx, u, st)
+		if out != nil || err != nil {
+			return out, err
 		}
 	}
 	return s.finish(ctx, u, st)
-}
-
-// mfaChallengeFor decides the MFA step: SOFTWARE_TOKEN_MFA when the pool's
-// MFA is ON or OPTIONAL and the user has a verified, enabled software
-// token; MFA_SETUP when MFA is ON and the user has none. SMS and email MFA
-// are not implemented: with MFA ON a user without a software token is asked
-// to set one up.
-func mfaChallengeFor(p *Pool, m MFASettings) string {
-	cfg := p.Settings.MfaConfiguration
-	if cfg != "ON" && cfg != "OPTIONAL" {
-		return ""
-	}
-	if m.TOTPEnabled && m.TOTPSecret != "" {
-		return ChallengeSoftwareTokenMFA
-	}
-	if cfg == "ON" {
-		return ChallengeMFASetup
-	}
-	return ""
 }
 
 // challenge stores a session for the next challenge and returns it.

@@ -3,7 +3,6 @@ package userpool
 import (
 	"context"
 	"encoding/json"
-	"slices"
 )
 
 // What userpool cannot do, answered as Cognito answers a pool where the
@@ -20,9 +19,6 @@ import (
 //     and feedback names an event that does not exist.
 //   - federated-user linking (AdminLinkProviderForUser,
 //     AdminDisableProviderForUser): UnsupportedOperationException.
-//   - passkeys (WebAuthn): WebAuthnNotEnabledException unless the pool's
-//     SignInPolicy allows WEB_AUTHN as a first factor, then
-//     WebAuthnConfigurationMissingException; a user has no credentials.
 
 // Kinds of the refusals beyond errors.go's.
 const (
@@ -130,55 +126,4 @@ func (s *Service) ProviderLinking(ctx context.Context, poolID string) error {
 		return err
 	}
 	return Errorf(KindUnsupportedOperation, "Linking and unlinking federated users is not supported by this user pool.")
-}
-
-// passkeysAllowed reports whether the pool's SignInPolicy allows WEB_AUTHN
-// as a first factor.
-func passkeysAllowed(p *Pool) bool {
-	var policy struct {
-		AllowedFirstAuthFactors []string `json:"AllowedFirstAuthFactors"`
-	}
-	if len(p.Settings.SignInPolicy) > 0 {
-		_ = json.Unmarshal(p.Settings.SignInPolicy, &policy)
-	}
-	return slices.Contains(policy.AllowedFirstAuthFactors, "WEB_AUTHN")
-}
-
-// WebAuthnRegistration is StartWebAuthnRegistration and
-// CompleteWebAuthnRegistration for the user of accessToken: refused.
-func (s *Service) WebAuthnRegistration(ctx context.Context, accessToken string) error {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
-	if err != nil {
-		return err
-	}
-	if !passkeysAllowed(ac.Pool) {
-		return Errorf(KindWebAuthnNotEnabled, "Passkey sign-in (WEB_AUTHN) is not enabled for this user pool.")
-	}
-	return Errorf(KindWebAuthnConfigurationMissing, "The user pool has no usable WebAuthn relying party configuration.")
-}
-
-// ListWebAuthnCredentials is ListWebAuthnCredentials: the user has none.
-func (s *Service) ListWebAuthnCredentials(ctx context.Context, accessToken string) error {
-	_, err := s.AuthenticateAccessToken(ctx, accessToken)
-	return err
-}
-
-// DeleteWebAuthnCredential is DeleteWebAuthnCredential: no credential
-// exists.
-func (s *Service) DeleteWebAuthnCredential(ctx context.Context, accessToken, credentialID string) error {
-	if _, err := s.AuthenticateAccessToken(ctx, accessToken); err != nil {
-		return err
-	}
-	return Errorf(KindResourceNotFound, "WebAuthn credential %s does not exist.", credentialID)
-}
-
-// AuthFactors is GetUserAuthFactors: the user's MFA state and the
-// first factors configured for them (PASSWORD: userpool has no
-// passwordless sign-in).
-func (s *Service) AuthFactors(ctx context.Context, accessToken string) (User, []string, error) {
-	ac, err := s.AuthenticateAccessToken(ctx, accessToken)
-	if err != nil {
-		return User{}, nil, err
-	}
-	return ac.User, []string{"PASSWORD"}, nil
 }
