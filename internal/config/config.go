@@ -32,6 +32,11 @@ type Config struct {
 	// created or updated; nothing undeclared is deleted.
 	Pools      []Pool      `yaml:"pools"`
 	Principals []Principal `yaml:"principals"`
+	// Roles are named grants that identity pools' temporary credentials act
+	// with (identity.go); IdentityPools are Cognito identity pools. Both
+	// are applied at every start like pools and principals.
+	Roles         []Role         `yaml:"roles"`
+	IdentityPools []IdentityPool `yaml:"identity_pools"`
 	// TestingAPI switches the test API on (docs/testing.md).
 	TestingAPI TestingAPI `yaml:"testing_api"`
 	// Seed is fixture users applied at every start, after the declared

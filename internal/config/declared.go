@@ -328,31 +328,38 @@ func (c *Config) validateDeclared(p *Problems) {
 		if len(pr.Grants) == 0 {
 			p.add(path+".grants", "at least one grant is required")
 		}
-		for k, g := range pr.Grants {
-			gp := fmt.Sprintf("%s.grants[%d]", path, k)
-			_, byName := names[g.Pool]
-			_, byID := ids[g.Pool]
-			switch {
-			case g.Pool == "":
-				p.add(gp+".pool", "must be a pool name, a pool id or \"*\"")
-			case g.Pool == "*" || byName || byID:
-			case cognitorules.ValidPoolID(g.Pool):
-				// An undeclared pool id: it must exist in the store (checked when applied).
-			default:
-				p.add(gp+".pool", "%q is not a declared pool (name or id), a pool id or \"*\"", g.Pool)
-			}
-			if len(g.Actions) == 0 {
-				p.add(gp+".actions", "at least one action must be specified")
-			}
-			for a, action := range g.Actions {
-				if err := iam.ValidateActions([]string{action}); err != nil {
-					reason := err.Error()
-					var ae *iam.ActionError
-					if errors.As(err, &ae) {
-						reason = ae.Reason
-					}
-					p.add(fmt.Sprintf("%s.actions[%d]", gp, a), "%s", reason)
+		validateGrants(p, path, pr.Grants, names, ids)
+	}
+	c.validateRoles(p, names, ids)
+}
+
+// validateGrants checks the grants of a principal or a role (path is the
+// owner's); names and ids are the declared pools'.
+func validateGrants(p *Problems, path string, grants []Grant, names, ids map[string]int) {
+	for k, g := range grants {
+		gp := fmt.Sprintf("%s.grants[%d]", path, k)
+		_, byName := names[g.Pool]
+		_, byID := ids[g.Pool]
+		switch {
+		case g.Pool == "":
+			p.add(gp+".pool", "must be a pool name, a pool id or \"*\"")
+		case g.Pool == "*" || byName || byID:
+		case cognitorules.ValidPoolID(g.Pool):
+			// An undeclared pool id: it must exist in the store (checked when applied).
+		default:
+			p.add(gp+".pool", "%q is not a declared pool (name or id), a pool id or \"*\"", g.Pool)
+		}
+		if len(g.Actions) == 0 {
+			p.add(gp+".actions", "at least one action must be specified")
+		}
+		for a, action := range g.Actions {
+			if err := iam.ValidateActions([]string{action}); err != nil {
+				reason := err.Error()
+				var ae *iam.ActionError
+				if errors.As(err, &ae) {
+					reason = ae.Reason
 				}
+				p.add(fmt.Sprintf("%s.actions[%d]", gp, a), "%s", reason)
 			}
 		}
 	}

@@ -28,17 +28,19 @@ type Report struct {
 
 // Declared is a declared pool or app client and its id.
 type Declared struct {
-	Kind   string // "pool" or "app client"
+	Kind   string // "pool", "app client" or "identity pool"
 	Name   string
 	ID     string
 	PoolID string
 }
 
-// IAM is the store part Apply needs for principals.
+// IAM is the store part Apply needs for principals and roles.
 type IAM interface {
 	PutPrincipal(ctx context.Context, p store.Principal) error
 	GetPrincipal(ctx context.Context, name string) (store.Principal, error)
 	ListAccessKeys(ctx context.Context, principal string) ([]store.AccessKey, error)
+	GetRole(ctx context.Context, name string) (store.Role, error)
+	PutRole(ctx context.Context, r store.Role) error
 }
 
 // Apply creates or updates what cfg declares. Every problem is returned in a
@@ -51,6 +53,12 @@ func Apply(ctx context.Context, svc *userpool.Service, iamStore IAM, cfg *config
 	}
 	for i := range cfg.Principals {
 		a.principal(fmt.Sprintf("principals[%d]", i), &cfg.Principals[i], cfg, now)
+	}
+	for i := range cfg.Roles { // identity.go
+		a.role(fmt.Sprintf("roles[%d]", i), &cfg.Roles[i], cfg, now)
+	}
+	for i := range cfg.IdentityPools {
+		a.identityPool(fmt.Sprintf("identity_pools[%d]", i), &cfg.IdentityPools[i], cfg)
 	}
 	if len(a.problems) > 0 {
 		return a.rep, a.problems
