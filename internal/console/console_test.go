@@ -28,7 +28,7 @@ import (
 // env is a console over a real SQLite store, the domain, a keyring with
 // principals, and the audit recorder.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	st     *sqlite.Store
 	svc    *userpool.Service
 	sealer *iam.Sealer
@@ -38,7 +38,9 @@ type env struct {
 	pool   *userpool.Pool
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvB(t) }
+
+func newEnvB(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
@@ -99,7 +101,7 @@ func (e *env) user(name string, attrs map[string]string) {
 
 // browser is a cookie-keeping client that does not follow redirects.
 type browser struct {
-	t *testing.T
+	t testing.TB
 	c *http.Client
 	e *env
 }
@@ -133,7 +135,7 @@ func (b *browser) post(path string, form url.Values) (int, string, *http.Respons
 
 var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-func csrfOf(t *testing.T, body string) string {
+func csrfOf(t testing.TB, body string) string {
 	t.Helper()
 	m := csrfRe.FindStringSubmatch(body)
 	if m == nil {
@@ -353,4 +355,12 @@ func TestDeleteNeedsConfirmation(t *testing.T) {
 	if _, err := e.svc.AdminGetUser(context.Background(), e.pool.ID, "cat"); userpool.KindOf(err) != userpool.KindUserNotFound {
 		t.Errorf("after delete: %v", err)
 	}
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }
