@@ -6,6 +6,7 @@
 //
 //	userpool serve      run the server
 //	userpool principal  create, list or delete principals (server-side callers)
+//	userpool role       create, list or delete roles (identity-pool temporary credentials' grants)
 //	userpool env        print the environment a principal's process needs
 //	userpool audit      list the audit log of signed calls
 //	userpool migrate-store  copy every record from one store into another

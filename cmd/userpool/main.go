@@ -18,6 +18,7 @@ Usage:
   userpool principal create --name NAME --pool POOL --allow ACTION[,ACTION...] [--data DIR] [--config FILE] [--store DSN]
   userpool principal list [--json] [--data DIR] [--config FILE] [--store DSN]
   userpool principal delete NAME [--data DIR] [--config FILE] [--store DSN]
+  userpool role create|list|delete ...   (identity-pool roles; see docs/identity.md)
   userpool env PRINCIPAL [--pool POOL] [--key AKID] [--endpoint URL] [--data DIR] [--config FILE] [--store DSN]
   userpool audit [--actor X] [--action Y] [--pool Z] [--outcome denied] [--since RFC3339] [--limit N] [--json] [--store DSN]
   userpool keys rotate|list --pool POOL [--data DIR] [--config FILE] [--store DSN]
@@ -44,6 +45,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdServe(args[1:], stdout, stderr)
 	case "principal":
 		return cmdPrincipal(args[1:], stdout, stderr)
+	case "role":
+		return cmdRole(args[1:], stdout, stderr)
 	case "env":
 		return cmdEnv(args[1:], stdout, stderr)
 	case "audit":

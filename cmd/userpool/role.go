@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"userpool/internal/iam"
+	"userpool/internal/store"
+)
+
+const roleUsage = `usage:
+  userpool role create --name NAME [--pool POOL --allow ACTION[,ACTION...]]
+  userpool role list [--json]
+  userpool role delete NAME
+
+A role is the grants that an identity pool's temporary credentials act with
+when a group's RoleArn or an identity pool's roles name
+arn:aws:iam::<account_id>:role/NAME (docs/identity.md). create makes the role
+(or updates it: its grant on POOL is replaced by these actions, other grants
+are kept) and prints its ARN; without --pool and --allow the role allows
+nothing. POOL and ACTION are as for "userpool principal create".
+
+delete removes the role and the temporary credentials issued for it. Changed
+grants and deletions reach a running server within its key cache TTL (30
+seconds). Roles declared in the configuration file get their declared
+grants back at the server's next start.
+
+Every subcommand takes --data DIR and --config FILE like "userpool serve".`
+
+func cmdRole(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, roleUsage)
+		return 2
+	}
+	switch args[0] {
+	case "create":
+		return roleCreate(args[1:], stdout, stderr)
+	case "list":
+		return roleList(args[1:], stdout, stderr)
+	case "delete":
+		return roleDelete(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprintln(stdout, roleUsage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "userpool: unknown role command %q\n%s\n", args[0], roleUsage)
+	return 2
+}
+
+func declaredRole(e *cliEnv, name string) bool {
+	for _, r := range e.cfg.Roles {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func roleCreate(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("role create", stderr)
+	var f commonFlags
+	f.register(fs)
+	name := fs.String("name", "", "role name (1-64 of letters, digits, +=,.@_-)")
+	pool := fs.String("pool", "", `pool id, pool name or "*"`)
+	allow := fs.String("allow", "", "comma-separated actions")
+	fs.Usage = func() { fmt.Fprintln(stderr, roleUsage); fs.PrintDefaults() }
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return parseExit(err)
+	}
+	var actions []string
+	for _, a := range strings.Split(*allow, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			actions = append(actions, a)
+		}
+	}
+	var problems []string
+	if !principalNameOK(*name) {
+		problems = append(problems, fmt.Sprintf("--name: %q must be 1-64 letters, digits or +=,.@_-", *name))
+	}
+	if (*pool == "") != (len(actions) == 0) {
+		problems = append(problems, "--pool and --allow go together")
+	}
+	for _, a := range actions {
+		var refused *iam.ActionError
+		if err := iam.ValidateActions([]string{a}); errors.As(err, &refused) {
+			problems = append(problems, "--allow: "+refused.Reason)
+		} else if err != nil {
+			problems = append(problems, "--allow: "+err.Error())
+		}
+	}
+	if len(problems) > 0 {
+		fmt.Fprintln(stderr, "userpool: "+strings.Join(problems, "\nuserpool: "))
+		return 2
+	}
+	ctx := context.Background()
+	e, err := openCLI(ctx, &f, false)
+	if err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	defer e.Close()
+	if *pool != "" && *pool != "*" {
+		var ambiguous *ambiguousPoolError
+		if _, err := resolvePool(ctx, e.svc, *pool); err != nil && !errors.As(err, &ambiguous) {
+			fmt.Fprintln(stderr, "userpool: --pool:", err)
+			return 1
+		}
+	}
+	now := time.Now().UTC()
+	r, err := e.store.GetRole(ctx, *name)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		r = store.Role{Name: *name, CreatedAt: now}
+	case err != nil:
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	if *pool != "" {
+		grant := store.Grant{Pool: *pool, Actions: actions}
+		replaced := false
+		for i := range r.Grants {
+			if r.Grants[i].Pool == *pool {
+				r.Grants[i], replaced = grant, true
+			}
+		}
+		if !replaced {
+			r.Grants = append(r.Grants, grant)
+		}
+	}
+	r.UpdatedAt = now
+	if err := e.store.PutRole(ctx, r); err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	if declaredRole(e, *name) {
+		fmt.Fprintf(stderr, "# note: role %q is declared in the configuration file; its grants are replaced by the declared ones at the next start\n", *name)
+	}
+	fmt.Fprintln(stdout, iam.RoleARN(e.cfg.Server.AccountID, r.Name))
+	return 0
+}
+
+type roleJSON struct {
+	Name      string        `json:"name"`
+	ARN       string        `json:"arn"`
+	Grants    []store.Grant `json:"grants"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
+}
+
+func roleList(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("role list", stderr)
+	var f commonFlags
+	f.register(fs)
+	asJSON := fs.Bool("json", false, "one JSON object per line")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return parseExit(err)
+	}
+	ctx := context.Background()
+	e, err := openCLI(ctx, &f, false)
+	if err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	defer e.Close()
+	rs, err := e.store.ListRoles(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	if !*asJSON {
+		fmt.Fprintln(tw, "NAME\tARN\tGRANTS")
+	}
+	for _, r := range rs {
+		arn := iam.RoleARN(e.cfg.Server.AccountID, r.Name)
+		if *asJSON {
+			grants := r.Grants
+			if grants == nil {
+				grants = []store.Grant{}
+			}
+			b, _ := json.Marshal(roleJSON{Name: r.Name, ARN: arn, Grants: grants, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
+			fmt.Fprintln(stdout, string(b))
+			continue
+		}
+		var gs []string
+		for _, g := range r.Grants {
+			gs = append(gs, g.Pool+": "+strings.Join(g.Actions, ","))
+		}
+		if len(gs) == 0 {
+			gs = []string{"(nothing)"}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, arn, strings.Join(gs, "; "))
+	}
+	if err := tw.Flush(); err != nil {
+		return 1
+	}
+	return 0
+}
+
+func roleDelete(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("role delete", stderr)
+	var f commonFlags
+	f.register(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return parseExit(err)
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "usage: userpool role delete NAME")
+		return 2
+	}
+	ctx := context.Background()
+	e, err := openCLI(ctx, &f, false)
+	if err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	defer e.Close()
+	if err := e.store.DeleteRole(ctx, pos[0]); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			fmt.Fprintf(stderr, "userpool: no role %q\n", pos[0])
+			return 1
+		}
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "deleted role %q and the temporary credentials issued for it (a running server stops accepting them within %s)\n", pos[0], iam.DefaultKeyringTTL)
+	if declaredRole(e, pos[0]) {
+		fmt.Fprintf(stderr, "# note: role %q is declared in the configuration file and is created again at the next start\n", pos[0])
+	}
+	return 0
+}
