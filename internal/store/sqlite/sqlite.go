@@ -29,6 +29,9 @@ type Store struct {
 	w  *sql.DB    // the one writer connection: every write runs here
 	wc *stmtCache // statements prepared on the writer (see wtx)
 	r  *stmtCache // readers
+	// creates groups concurrent CreateUser calls into one transaction
+	// (groupcreate.go).
+	creates createBatch
 }
 
 // stmtCache runs queries on a pool through prepared statements, one per

@@ -180,23 +180,27 @@ func deleteAliases(ctx context.Context, tx wtx, poolID, key string, aliases map[
 }
 
 func (s *Store) CreateUser(ctx context.Context, u store.User) error {
+	return s.creates.create(ctx, s, u)
+}
+
+// createUserTx inserts u (its row, aliases and search entries) and counts it
+// in its pool, inside tx.
+func createUserTx(ctx context.Context, tx wtx, u *store.User) error {
 	const op = "create user"
-	return s.write(ctx, op, func(tx wtx) error {
-		args := append([]any{u.PoolID, u.UsernameKey, u.Username, u.Sub}, userValues(&u)...)
-		if _, err := tx.ExecContext(ctx, userInsert, args...); err != nil {
-			return insertErr(op, err, store.ErrAlreadyExists)
-		}
-		if err := insertAliases(ctx, tx, op, u.PoolID, u.UsernameKey, u.Aliases); err != nil {
-			return err
-		}
-		if err := insertSearch(ctx, tx, u.PoolID, u.UsernameKey, store.SearchEntries(&u)); err != nil {
-			return fail(op, err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pools SET user_count = user_count + 1 WHERE id = ?`, u.PoolID); err != nil {
-			return fail(op, err)
-		}
-		return nil
-	})
+	args := append([]any{u.PoolID, u.UsernameKey, u.Username, u.Sub}, userValues(u)...)
+	if _, err := tx.ExecContext(ctx, userInsert, args...); err != nil {
+		return insertErr(op, err, store.ErrAlreadyExists)
+	}
+	if err := insertAliases(ctx, tx, op, u.PoolID, u.UsernameKey, u.Aliases); err != nil {
+		return err
+	}
+	if err := insertSearch(ctx, tx, u.PoolID, u.UsernameKey, store.SearchEntries(u)); err != nil {
+		return fail(op, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE pools SET user_count = user_count + 1 WHERE id = ?`, u.PoolID); err != nil {
+		return fail(op, err)
+	}
+	return nil
 }
 
 func (s *Store) GetUser(ctx context.Context, poolID, usernameKey string) (store.User, error) {
