@@ -410,10 +410,12 @@ func (s *signIn) webAuthnChallenge(ctx context.Context, u store.User) (*AuthOutp
 		return nil, Internal(err)
 	}
 	var allow []protocol.CredentialDescriptor
+	var creds []webauthn.Credential
 	for _, d := range docs {
 		allow = append(allow, d.Credential.Descriptor())
+		creds = append(creds, d.Credential)
 	}
-	assertion, sess, err := wa.BeginLogin(passkeyUser{u: u}, webauthn.WithAllowedCredentials(allow),
+	assertion, sess, err := wa.BeginLogin(passkeyUser{u: u, creds: creds}, webauthn.WithAllowedCredentials(allow),
 		webauthn.WithUserVerification(webAuthnConfigOf(p).verification()))
 	if err != nil {
 		return nil, Internal(err)
