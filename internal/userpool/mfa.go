@@ -33,8 +33,8 @@ import (
 // SoftwareTokenMfaConfiguration.Enabled in the pool settings; the SMS
 // configuration goes to the pool's SmsAuthenticationMessage and
 // SmsConfiguration (shared with UpdateUserPool/DescribeUserPool), the email
-// and WebAuthn configurations are stored verbatim. userpool delivers no SMS
-// or email MFA codes: those configurations are stored and echoed only.
+// and WebAuthn configurations are stored verbatim and read by the sign-in
+// (otp.go: e-mail and SMS codes; webauthn.go: the relying party).
 // Members omitted from SetUserPoolMfaConfig keep their current value.
 
 // totpSetupSkew is the tolerance of TOTP verification (±1 step of 30 s).
