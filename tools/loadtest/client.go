@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -128,6 +130,14 @@ var allTargets = []string{
 	"CreateGroup", "AdminCreateUser", "AdminGetUser", "AdminSetUserPassword", "AdminAddUserToGroup",
 	"AdminRemoveUserFromGroup", "AdminListGroupsForUser", "ListUsersInGroup", "ListUsers",
 	"InitiateAuth", "RespondToAuthChallenge", "GetUser", "AdminDeleteUser", "DeleteUserPool",
+}
+
+// TrustRoots makes the client verify HTTPS servers against roots (a
+// self-signed server certificate) instead of the system's.
+func (c *Client) TrustRoots(roots *x509.CertPool) {
+	if tr, ok := c.http.Transport.(*http.Transport); ok {
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	}
 }
 
 // Signed reports whether the client signs admin calls.

@@ -5,6 +5,7 @@
 //	loadtest run --endpoint http://127.0.0.1:9229 --credentials DATA/credentials --users 10000
 //	loadtest run --target ceiling
 //	loadtest ceiling-server --listen 127.0.0.1:0
+//	loadtest oauth --endpoint https://127.0.0.1:9229 --credentials DATA/credentials --ca-cert DATA/tls-self-signed.crt
 //	loadtest flood --endpoint http://127.0.0.1:9229 --credentials DATA/credentials --clients 100 --sources 1
 //	loadtest plot -o throughput.png results/*.json
 //	loadtest markdown results/*.json
@@ -45,18 +46,22 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	case "ceiling-server":
 		fs := flag.NewFlagSet("ceiling-server", flag.ContinueOnError)
 		listen := fs.String("listen", "127.0.0.1:0", "address to listen on (loopback only)")
+		cert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM)")
+		key := fs.String("tls-key", "", "the certificate's key (PEM)")
 		if err := fs.Parse(args); err != nil {
 			return 2
 		}
-		err = serveCeiling(ctx, *listen, stdout)
+		err = serveCeiling(ctx, *listen, *cert, *key, stdout)
 	case "flood":
 		err = cmdFlood(ctx, args, stdout, stderr)
+	case "oauth":
+		err = cmdOAuth(ctx, args, stdout, stderr)
 	case "plot":
 		err = cmdPlot(args)
 	case "markdown":
 		err = cmdMarkdown(args, stdout)
 	default:
-		fmt.Fprintf(stderr, "loadtest: unknown command %q (run, flood, ceiling-server, plot, markdown)\n", cmd)
+		fmt.Fprintf(stderr, "loadtest: unknown command %q (run, oauth, flood, ceiling-server, plot, markdown)\n", cmd)
 		return 2
 	}
 	if err != nil {
@@ -148,7 +153,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if !ceiling {
 			return fmt.Errorf("--endpoint is required")
 		}
-		u, cmd, err := startCeilingProcess()
+		u, cmd, err := startCeilingProcess("", "")
 		if err != nil {
 			return err
 		}

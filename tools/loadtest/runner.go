@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"sort"
 	"sync"
@@ -23,6 +24,10 @@ type Worker struct {
 	SubReqs int64
 	State   any
 }
+
+// errPhaseDone, returned by an operation, ends that worker's loop without
+// counting an error: its prepared inputs (authorization codes) ran out.
+var errPhaseDone = errors.New("loadtest: prepared inputs exhausted")
 
 // OpFunc runs one iteration of an operation.
 type OpFunc func(ctx context.Context, w *Worker) error
@@ -108,6 +113,9 @@ func Run(ctx context.Context, spec RunSpec) OpResult {
 					t0 := time.Now()
 					err := spec.Fn(rctx, w)
 					el := time.Since(t0)
+					if errors.Is(err, errPhaseDone) {
+						return
+					}
 					w.Iter++
 					if !record {
 						continue
