@@ -19,6 +19,7 @@ func coerce(t typeRef, v any) (any, error) {
 	if t.List {
 		list, ok := v.([]any)
 		if !ok {
+			//lint:ignore ST1005 AppSync's (graphql-java's) wording, sent to clients as is
 			return nil, fmt.Errorf("Can't resolve value (/%s) : type mismatch error, expected type LIST", t.Name)
 		}
 		out := make([]any, len(list))
@@ -51,12 +52,14 @@ func coerceScalar(name string, v any) (any, error) {
 	case "Int", "AWSTimestamp":
 		f, ok := number(v)
 		if !ok || f != math.Trunc(f) {
+			//lint:ignore ST1005 AppSync's (graphql-java's) wording, sent to clients as is
 			return nil, fmt.Errorf("Can't serialize value : Expected type 'Int' but was '%T'.", v)
 		}
 		return int64(f), nil
 	case "Float":
 		f, ok := number(v)
 		if !ok {
+			//lint:ignore ST1005 AppSync's (graphql-java's) wording, sent to clients as is
 			return nil, fmt.Errorf("Can't serialize value : Expected type 'Float' but was '%T'.", v)
 		}
 		return f, nil
@@ -69,6 +72,7 @@ func coerceScalar(name string, v any) (any, error) {
 				return p, nil
 			}
 		}
+		//lint:ignore ST1005 AppSync's (graphql-java's) wording, sent to clients as is
 		return nil, fmt.Errorf("Can't serialize value : Expected type 'Boolean' but was '%T'.", v)
 	default: // String, ID and the string-valued AWS scalars
 		switch s := v.(type) {

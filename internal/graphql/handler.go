@@ -264,6 +264,7 @@ func (x *exec) document() (*ast.QueryDocument, []gqlError) {
 		}
 		return nil, []gqlError{{Message: validationMessage(ge), Locations: locations(ge.Locations)}}
 	}
+	//lint:ignore SA1019 ValidateWithRules runs the rules in map order; Validate keeps the specified order, so the first error a client sees is stable
 	if errs := validator.Validate(x.c.schema, doc); len(errs) > 0 {
 		out := make([]gqlError, 0, len(errs))
 		for _, e := range errs {

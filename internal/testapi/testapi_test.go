@@ -258,7 +258,7 @@ func TestMintTokensVerifyWithJWKS(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"IdToken", "AccessToken"} {
-		jws, err := jose.ParseSigned(res[name].(string), []jose.SignatureAlgorithm{jose.RS256})
+		jws, err := jose.ParseSignedCompact(res[name].(string), []jose.SignatureAlgorithm{jose.RS256})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
