@@ -185,7 +185,7 @@ func (s *Service) DescribeDomain(ctx context.Context, domain string) (*Domain, e
 // hosted login and OAuth endpoints (a request's Host, or the path prefix that
 // stands for it). ResourceNotFoundException when no pool has the domain.
 func (s *Service) DomainPool(ctx context.Context, domain string) (*Pool, Domain, error) {
-	d, err := s.DescribeDomain(ctx, strings.ToLower(domain))
+	d, err := s.cachedDomain(ctx, domain)
 	if err != nil {
 		return nil, Domain{}, err
 	}
@@ -249,6 +249,7 @@ func (s *Service) UpdateDomain(ctx context.Context, in DomainInput) (Domain, err
 	if r.Name == domainPrefix && in.CustomDomainConfig != nil {
 		return Domain{}, invalidParam("CustomDomainConfig can only be updated for a custom domain.")
 	}
+	defer s.oauthc.dropDomains() // after the write
 	now := s.nowUTC()
 	var out Domain
 	_, err = s.store.UpdateResource(ctx, r.PoolID, kindDomain, r.Name, func(r *store.Resource) error {
@@ -289,6 +290,7 @@ func (s *Service) DeleteDomain(ctx context.Context, poolID, domain string) error
 	if err != nil {
 		return err
 	}
+	defer s.oauthc.dropDomains() // after the write
 	err = s.store.DeleteResource(ctx, r.PoolID, kindDomain, r.Name)
 	if errors.Is(err, store.ErrNotFound) {
 		return errDomainNotFound()

@@ -965,7 +965,7 @@ func (s *Service) clientCredentials(ctx context.Context, p *Pool, c *Client, r T
 	if !c.Settings.AllowedOAuthFlowsUserPoolClient || !slices.Contains(c.Settings.AllowedOAuthFlows, OAuthFlowClientCredentials) {
 		return nil, oauthErr(OAuthUnauthorizedClient, "")
 	}
-	custom, err := s.CustomScopes(ctx, p.ID)
+	custom, err := s.cachedCustomScopes(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -74,6 +74,7 @@ func (s *Service) CreateResourceServer(ctx context.Context, in ResourceServerInp
 	if err != nil {
 		return ResourceServer{}, err
 	}
+	defer s.oauthc.dropScopes(p.ID) // after the write
 	now := s.nowUTC()
 	rs := ResourceServer{PoolID: p.ID, Identifier: in.Identifier, Name: in.Name, Scopes: in.Scopes, CreatedAt: now, UpdatedAt: now}
 	if rs.Scopes == nil {
@@ -121,6 +122,7 @@ func (s *Service) UpdateResourceServer(ctx context.Context, in ResourceServerInp
 	if err != nil {
 		return ResourceServer{}, err
 	}
+	defer s.oauthc.dropScopes(p.ID) // after the write
 	now := s.nowUTC()
 	var out ResourceServer
 	_, err = s.store.UpdateResource(ctx, p.ID, kindResourceServer, in.Identifier, func(r *store.Resource) error {
@@ -155,6 +157,7 @@ func (s *Service) DeleteResourceServer(ctx context.Context, poolID, identifier s
 	if err != nil {
 		return err
 	}
+	defer s.oauthc.dropScopes(p.ID) // after the write
 	err = s.store.DeleteResource(ctx, p.ID, kindResourceServer, identifier)
 	if errors.Is(err, store.ErrNotFound) {
 		return errResourceServerNotFound(identifier)

@@ -64,6 +64,8 @@ type Service struct {
 	tokens *token.Issuer
 	sender Sender
 	pools  poolCache
+	// oauthc caches domains and custom scopes for the OAuth endpoints (oauthcache.go).
+	oauthc oauthCache
 	// ghosts counts attempts and sends of unknown usernames (ghost.go).
 	ghosts ghostCounters
 	// imports runs user import jobs (importjobs.go).
