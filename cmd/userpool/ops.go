@@ -40,7 +40,7 @@ func newLimiter(cfg config.Limits, m *metrics.Metrics) cognitoidp.Limiter {
 	for name, r := range cfg.Categories {
 		rc.Categories[ratelimit.Category(name)] = rateOf(r)
 	}
-	return limiter{ratelimit.New(rc, nil)}
+	return limiter{l: ratelimit.New(rc, nil), m: m}
 }
 
 func rateOf(r config.RateLimit) ratelimit.Rate {
@@ -50,22 +50,43 @@ func rateOf(r config.RateLimit) ratelimit.Rate {
 	return ratelimit.Rate{PerSecond: r.RPS, Burst: r.Burst}
 }
 
-// limiter adapts *ratelimit.Limiter to the face's seam.
-type limiter struct{ l *ratelimit.Limiter }
+// limiter adapts *ratelimit.Limiter to the face's seam (and to the
+// server's early per-source check, cognitoidp.SourceLimiter).
+type limiter struct {
+	l *ratelimit.Limiter
+	m *metrics.Metrics
+}
 
-func (a limiter) Allow(_ context.Context, c cognitoidp.LimitCall) bool {
+func (a limiter) Allow(ctx context.Context, c cognitoidp.LimitCall) bool {
 	scope := c.PoolID
 	if scope == "" && c.ClientID != "" {
 		scope = "client:" + c.ClientID
+	}
+	source := c.RemoteAddr
+	if ratelimit.SourceChecked(ctx) {
+		source = "" // the server's early check charged it
 	}
 	ok, _ := a.l.Allow(ratelimit.Request{
 		Operation:     c.Operation,
 		ChallengeName: c.ChallengeName,
 		Signed:        c.Auth == cognitoidp.AuthSigV4,
-		Source:        c.RemoteAddr,
+		Source:        source,
 		User:          ratelimit.UserKey(scope, c.Username),
 	})
 	return ok
+}
+
+// AllowSource is the server's early check of an unsigned call's source
+// (before its body is read). Its refusals are counted as the face's are:
+// throttled by source, and a request answered TooManyRequestsException
+// (with a latency of zero: the server does no work for it).
+func (a limiter) AllowSource(remoteAddr, operation string) bool {
+	if a.l.AllowSource(remoteAddr) {
+		return true
+	}
+	a.m.Throttled(operation, string(ratelimit.BySource))
+	a.m.ObserveRequest(metrics.Request{Operation: operation, ErrorType: "TooManyRequestsException", ErrorMessage: "Rate exceeded"})
+	return false
 }
 
 // observe feeds every request to the metrics.

@@ -54,3 +54,21 @@ func limitCall(r *http.Request, name string, op *operation, poolID string, in an
 	}
 	return c
 }
+
+// SourceLimiter is implemented by a Limiter that can refuse an unsigned
+// call by its source address alone, before the request is read (the
+// server's early check; cmd/userpool's adapter over
+// ratelimit.Limiter.AllowSource). It counts its own refusals.
+type SourceLimiter interface {
+	AllowSource(remoteAddr, operation string) bool
+}
+
+// EarlySourceLimit is the Limiter's early per-source check, nil when it has
+// none (server.EarlySourceLimiter). The calls it lets through are marked
+// (ratelimit.WithSourceChecked) and the Limiter does not charge them again.
+func (h *Handler) EarlySourceLimit() func(remoteAddr, operation string) bool {
+	if sl, ok := h.limit.(SourceLimiter); ok {
+		return sl.AllowSource
+	}
+	return nil
+}

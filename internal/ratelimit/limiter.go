@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"hash/maphash"
 	"math"
 	"net"
@@ -274,28 +275,34 @@ func (t *table) reserve(key string, now time.Time) *rate.Reservation {
 	s := &t.shards[maphash.String(t.seed, key)%shards]
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	e := s.m[key]
+	if e == nil {
+		e = t.insert(s, key, now)
+	}
+	e.last = now
+	return take(e.lim, now)
+}
+
+// insert adds key's bucket to shard s (locked), making room if s is full.
+func (t *table) insert(s *shard, key string, now time.Time) *entry {
 	if now.Sub(s.lastSweep) >= t.idle {
 		s.sweep(now.Add(-t.idle))
 		s.lastSweep = now
 	}
-	e := s.m[key]
-	if e == nil {
-		if len(s.m) >= t.maxPerShard {
-			s.sweep(now.Add(-t.idle))
-			// Still full: drop about 1/16 of the shard, arbitrary entries
-			// (map order), so that inserting stays cheap under a flood.
-			for k := range s.m {
-				if len(s.m) < t.maxPerShard-t.maxPerShard/16 {
-					break
-				}
-				delete(s.m, k)
+	if len(s.m) >= t.maxPerShard {
+		s.sweep(now.Add(-t.idle))
+		// Still full: drop about 1/16 of the shard, arbitrary entries
+		// (map order), so that inserting stays cheap under a flood.
+		for k := range s.m {
+			if len(s.m) < t.maxPerShard-t.maxPerShard/16 {
+				break
 			}
+			delete(s.m, k)
 		}
-		e = &entry{lim: rate.NewLimiter(rate.Limit(t.rate.PerSecond), t.rate.burst())}
-		s.m[key] = e
 	}
-	e.last = now
-	return take(e.lim, now)
+	e := &entry{lim: rate.NewLimiter(rate.Limit(t.rate.PerSecond), t.rate.burst())}
+	s.m[key] = e
+	return e
 }
 
 func (s *shard) sweep(before time.Time) {
@@ -318,4 +325,66 @@ func (t *table) len() int {
 		s.mu.Unlock()
 	}
 	return n
+}
+
+// AllowSource takes one token from the per-source bucket of the client
+// address addr (host or host:port) and reports whether it had one. It is
+// the server's early check of unsigned calls, made before the request body
+// is read: a flood from one address is refused for the price of a map
+// lookup, without allocating. No source limit, or an address that cannot
+// be parsed, is always allowed (the later Allow still applies the other
+// limits). A refusal is not reported to OnThrottle: the caller counts it.
+func (l *Limiter) AllowSource(addr string) bool {
+	if l == nil || l.source == nil {
+		return true
+	}
+	key := fastSourceKey(addr)
+	if key == "" {
+		return true
+	}
+	return l.source.allow(key, l.now())
+}
+
+// fastSourceKey is SourceKey without allocating for the common case, a
+// plain IPv4 host[:port] (its host part is already the key).
+func fastSourceKey(addr string) string {
+	host := addr
+	if i := strings.LastIndexByte(addr, ':'); i >= 0 && strings.IndexByte(addr[:i], ':') < 0 {
+		host = addr[:i]
+	}
+	// netip refuses IPv4 forms other than the dotted decimal one, so a
+	// host that parses as IPv4 is already SourceKey's string.
+	if ip, err := netip.ParseAddr(host); err == nil && ip.Is4() {
+		return host
+	}
+	return SourceKey(addr)
+}
+
+// allow takes one token of key's bucket, if it has one.
+func (t *table) allow(key string, now time.Time) bool {
+	s := &t.shards[maphash.String(t.seed, key)%shards]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.m[key]
+	if e == nil {
+		e = t.insert(s, key, now)
+	}
+	e.last = now
+	return e.lim.AllowN(now, 1)
+}
+
+// sourceCheckedKey marks, in a request's context, a call whose source
+// bucket the server already charged (AllowSource).
+type sourceCheckedKey struct{}
+
+// WithSourceChecked marks ctx: the call's source token is already taken.
+func WithSourceChecked(ctx context.Context) context.Context {
+	return context.WithValue(ctx, sourceCheckedKey{}, true)
+}
+
+// SourceChecked reports whether the server already charged the call's
+// source bucket (then Request.Source should be left empty).
+func SourceChecked(ctx context.Context) bool {
+	v, _ := ctx.Value(sourceCheckedKey{}).(bool)
+	return v
 }

@@ -59,6 +59,11 @@ type Options struct {
 	// Observe, if set, is told of every request after it is answered
 	// (metrics.Metrics.ObserveRequest through a small adapter).
 	Observe func(RequestInfo)
+	// SourceLimit, if set, is the early per-source check of unsigned
+	// Cognito calls (early.go): a refused call is answered before its body
+	// is read. Nil: the Cognito face's own, if it offers one
+	// (EarlySourceLimiter).
+	SourceLimit func(remoteAddr, operation string) bool
 	// AccessLog sets the access log's level and sampling.
 	AccessLog AccessLog
 	Logger    *slog.Logger
@@ -143,7 +148,15 @@ func Handler(opts Options) http.Handler {
 		mux.Handle("/console/", face(opts.Console, plainInternalError, opts.Console))
 		mux.Handle("/console", face(opts.Console, plainInternalError, opts.Console))
 	}
-	return withRequest(log, opts.AccessLog, opts.Observe, mux)
+	h := withRequest(log, opts.AccessLog, opts.Observe, mux)
+	early := opts.SourceLimit
+	if e, ok := opts.Cognito.(EarlySourceLimiter); ok && early == nil {
+		early = e.EarlySourceLimit()
+	}
+	if early != nil {
+		h = earlyLimit(early, h)
+	}
+	return h
 }
 
 // Cognito CORS, as observed on the real service: any origin, and the

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,12 @@ type FloodReport struct {
 	Flooders  FloodOutcome `json:"flooders"`
 	Ratio50   float64      `json:"p50_ratio"`
 	Ratio99   float64      `json:"p99_ratio"`
+	// CPU during the measured flood phase, in cores: this tool (the 100
+	// flooding clients and the legitimate one), the server (--server-pid)
+	// and everything else on the machine.
+	ToolCores   float64 `json:"tool_cores"`
+	ServerCores float64 `json:"server_cores,omitempty"`
+	OtherCores  float64 `json:"other_cores"`
 	Machine   Machine      `json:"machine"`
 }
 
@@ -68,6 +75,7 @@ func cmdFlood(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dur := fs.Duration("duration", 4*time.Second, "measured time of each phase (idle, then flood)")
 	jsonOut := fs.String("json", "", "write the JSON report here")
 	interval := fs.Duration("legit-interval", 200*time.Millisecond, "pause between the legitimate user's sign-ins (a person, not a loop)")
+	serverPID := fs.Int("server-pid", 0, "server process, to report its CPU during the flood")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -194,11 +202,18 @@ func cmdFlood(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	time.Sleep(500 * time.Millisecond) // let the flood reach its pace
 	fstart := time.Now()
 	c0 := calls.Load()
+	tool0, srv0, busy0 := selfCPU(), procCPU(*serverPID), machineBusy()
 	lctx, cancel := context.WithTimeout(ctx, *dur)
 	rep.Flood = signIns(lctx)
 	cancel()
 	floodCalls := calls.Load() - c0
 	elapsed := time.Since(fstart)
+	toolCPU, srvCPU, busy := selfCPU()-tool0, procCPU(*serverPID)-srv0, machineBusy()-busy0
+	rep.ToolCores = toolCPU.Seconds() / elapsed.Seconds()
+	if *serverPID > 0 {
+		rep.ServerCores = srvCPU.Seconds() / elapsed.Seconds()
+	}
+	rep.OtherCores = max(0, (busy-toolCPU-srvCPU).Seconds()/elapsed.Seconds())
 	stopFlood()
 	wg.Wait()
 	rep.Flooders = FloodOutcome{Calls: floodCalls, PerSec: float64(floodCalls) / elapsed.Seconds(), ByType: byType, Refused: refused.Load()}
@@ -214,6 +229,8 @@ func cmdFlood(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "legitimate sign-in, under flood: %5d sign-ins  p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  errors %v\n",
 		rep.Flood.SignIns, rep.Flood.P50Ms, rep.Flood.P99Ms, rep.Flood.MaxMs, rep.Flood.Errors)
 	fmt.Fprintf(stdout, "ratio under flood / idle: p50 %.2f×, p99 %.2f×\n", rep.Ratio50, rep.Ratio99)
+	fmt.Fprintf(stdout, "CPU during the flood (cores of %d): load tool %.2f, server %.2f, other processes %.2f\n",
+		runtime.NumCPU(), rep.ToolCores, rep.ServerCores, rep.OtherCores)
 	if *jsonOut != "" {
 		b, _ := json.MarshalIndent(rep, "", "  ")
 		if err := os.WriteFile(*jsonOut, append(b, '\n'), 0o644); err != nil {
