@@ -7,9 +7,16 @@
 // them (VerificationMessageTemplate / EmailVerificationMessage and
 // EmailVerificationSubject, with Cognito's "{####}" code placeholder and
 // "{username}"), otherwise Cognito's default texts ("Your verification code
-// is {####}."). SMS messages are not sent by this package: they go to an
-// optional fallback Sender, or fail with ErrUnsupportedMedium (the domain then
+// is {####}."). SMS messages are not sent over SMTP: they go to an optional
+// fallback Sender, or fail with ErrUnsupportedMedium (the domain then
 // answers CodeDeliveryFailureException).
+//
+// SMSWebhook (sms.go) is the userpool.SMSSender that POSTs each SMS message
+// as JSON {to, message, pool, purpose} to an HTTP endpoint in front of an
+// SMS provider, signed with X-Userpool-Signature (HMAC-SHA256 of
+// "<t>.<body>" under a secret read from the environment; Verify checks it
+// for Go receivers). A non-2xx answer, a transport error or no answer
+// within the timeout is a delivery failure.
 //
 // Transport: net/smtp with a dial timeout and a deadline over the whole
 // conversation (also cut short by the caller's context), STARTTLS whenever
