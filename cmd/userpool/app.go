@@ -150,6 +150,17 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		}
 		send = smtp
 	}
+	if c := cfg.SMS; c != nil { // text messages through the webhook; e-mail as above
+		sms, err := sender.NewSMSWebhook(sender.SMSWebhookConfig{URL: c.WebhookURL, SecretEnv: c.SecretEnv, Timeout: c.Timeout, Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("sms: %w", err)
+		}
+		email := send
+		if email == nil {
+			email = userpool.LogSender{Logger: log}
+		}
+		send = userpool.ByMedium{Email: email, SMS: sms}
+	}
 	var recorded *userpool.RecordingSender // the test API's record of what users were sent
 	if testAPIOn {
 		next := send

@@ -28,6 +28,8 @@ type Config struct {
 	Audit Audit `yaml:"audit"`
 	// SMTP is optional: without it codes and invitations go to the log.
 	SMTP *SMTP `yaml:"smtp"`
+	// SMS is optional: without it text messages go to the log (sms.go).
+	SMS *SMS `yaml:"sms"`
 	// Pools and Principals are applied at every start: what is declared is
 	// created or updated; nothing undeclared is deleted.
 	Pools      []Pool      `yaml:"pools"`

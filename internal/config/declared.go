@@ -287,6 +287,8 @@ func (c *Config) validateDeclared(p *Problems) {
 		}
 	}
 
+	c.validateSMS(p)
+
 	names := map[string]int{}
 	ids := map[string]int{}
 	clientIDs := map[string]string{}
