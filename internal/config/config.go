@@ -34,6 +34,11 @@ type Config struct {
 	// created or updated; nothing undeclared is deleted.
 	Pools      []Pool      `yaml:"pools"`
 	Principals []Principal `yaml:"principals"`
+	// Functions are the application's server-side functions, run for
+	// triggers and `userpool function invoke` (functions.go).
+	Functions []Function `yaml:"functions"`
+	// FunctionsRuntime locates the runtimes' programs (node).
+	FunctionsRuntime FunctionsRuntime `yaml:"functions_runtime"`
 	// Roles are named grants that identity pools' temporary credentials act
 	// with (identity.go); IdentityPools are Cognito identity pools. Both
 	// are applied at every start like pools and principals.
@@ -206,6 +211,7 @@ func (c *Config) Validate() error {
 	c.validateStore(&p)
 	c.validateAudit(&p)
 	c.validateDeclared(&p)
+	c.validateFunctions(&p)
 	c.validateSeed(&p)
 	c.validateConsole(&p)
 	c.validateAPIs(&p)
