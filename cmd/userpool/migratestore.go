@@ -17,7 +17,7 @@ const migrateStoreUsage = `usage: userpool migrate-store --to DST [--from SRC] [
 
 Copies everything from the store SRC into the store DST: pools, app
 clients, users (password hashes, SRP verifiers, MFA settings, aliases,
-lockout state), groups, memberships, devices, token signing keys, pool
+lockout state), groups, memberships, devices, passkeys, token signing keys, pool
 resources (domains, resource servers, identity providers, UI
 customizations, brandings, terms, risk and log-delivery configurations),
 user import jobs with their uploaded CSV, refresh tokens with their

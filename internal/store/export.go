@@ -14,7 +14,7 @@ type Membership struct {
 
 // Exporter is an optional interface of a Store: it enumerates the records
 // that Store reaches only by key (refresh tokens, codes, challenge sessions,
-// memberships) or only kind by kind (pool resources), so that a whole store
+// memberships, passkeys) or only kind by kind (pool resources), so that a whole store
 // can be copied into another one (userpool migrate-store). Everything else
 // is enumerable through Store itself (ListPools, ListClients, ListUsers,
 // ListGroups, ListDevices, ListSigningKeys, ListPrincipals, ListAccessKeys,
@@ -44,6 +44,8 @@ type Exporter interface {
 	// AllImportJobs yields the pool's import jobs, by ID, without their CSV
 	// bodies (see above).
 	AllImportJobs(ctx context.Context, poolID string) iter.Seq2[ImportJob, error]
+	// AllWebAuthnCredentials yields the pool's passkeys, by CredentialID.
+	AllWebAuthnCredentials(ctx context.Context, poolID string) iter.Seq2[WebAuthnCredential, error]
 }
 
 // ExportBatch is how many records one query of an Exporter reads.

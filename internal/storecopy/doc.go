@@ -5,7 +5,7 @@
 // servers, identity providers, UI customizations, brandings, terms, risk
 // and log-delivery configurations, the sealed code key: the kinds are the
 // domain's strings, copied without being known here), groups, users with
-// their devices, memberships, and user import jobs with their uploaded CSV
+// their devices, memberships, passkeys (WebAuthn credentials), and user import jobs with their uploaded CSV
 // (each body read and written one at a time); then refresh tokens with
 // their revocations and rotation state, one-time codes, challenge sessions
 // and the audit log. Records are copied as stored:

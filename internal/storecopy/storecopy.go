@@ -17,7 +17,7 @@ import (
 // kinds are the record kinds, in copy order.
 var kinds = []string{
 	"principals", "access keys", "pools", "clients", "signing keys", "resources", "groups",
-	"users", "devices", "memberships", "import jobs", "import CSVs",
+	"users", "devices", "memberships", "passkeys", "import jobs", "import CSVs",
 	"refresh tokens", "codes", "sessions", "audit events",
 }
 
@@ -209,7 +209,7 @@ type userRecord struct {
 // visitor receives every record of a store, parents before children:
 // principals and their access keys; then per pool the pool, its clients,
 // signing keys, resources (every kind), groups, users with devices,
-// memberships, import jobs (a store.ImportJob: its CSV body, when HasCSV,
+// memberships, passkeys, import jobs (a store.ImportJob: its CSV body, when HasCSV,
 // is the copier's to read); then refresh tokens, codes, sessions and the
 // audit log. endPoolUsers is called after the last user of a pool (before
 // its memberships).
@@ -320,6 +320,14 @@ func walkPool(ctx context.Context, st store.Store, ex store.Exporter, p store.Po
 			return err
 		}
 		if err := v.visit(ctx, "memberships", m); err != nil {
+			return err
+		}
+	}
+	for w, err := range ex.AllWebAuthnCredentials(ctx, p.ID) {
+		if err != nil {
+			return err
+		}
+		if err := v.visit(ctx, "passkeys", w); err != nil {
 			return err
 		}
 	}
@@ -495,6 +503,8 @@ func (c *copier) write(ctx context.Context, rec any) error {
 		err = c.dst.CreateGroup(ctx, r, noLimit)
 	case store.Membership:
 		err = c.dst.AddUserToGroup(ctx, r.PoolID, r.UsernameKey, r.GroupName, noLimit)
+	case store.WebAuthnCredential:
+		err = c.dst.CreateWebAuthnCredential(ctx, r)
 	case store.RefreshToken:
 		err = c.dst.CreateRefreshToken(ctx, r)
 	case store.Code:

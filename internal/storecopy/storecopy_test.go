@@ -41,7 +41,7 @@ func openPostgres(t *testing.T) store.Store {
 
 // seeded is what seed wrote.
 type seeded struct {
-	pools, users, devices, groups, resources, importJobs, importCSVs int64
+	pools, users, devices, groups, resources, importJobs, importCSVs, passkeys int64
 }
 
 // importCSV is the CSV body seed uploads for job n of pool p (n > 0): the
@@ -141,6 +141,11 @@ func seed(t *testing.T, st store.Store) seeded {
 			for g := range i % 4 {
 				must(st.AddUserToGroup(ctx, poolID, u.UsernameKey, fmt.Sprintf("g%d", g%3), 100))
 			}
+			if i%4 == 1 {
+				s.passkeys++
+				must(st.CreateWebAuthnCredential(ctx, store.WebAuthnCredential{PoolID: poolID, UsernameKey: u.UsernameKey,
+					CredentialID: fmt.Sprintf("cred-%d-%04d", p, i), Body: []byte(fmt.Sprintf(`{"signCount":%d}`, i)), CreatedAt: now}))
+			}
 			for d := range i % 3 {
 				s.devices++
 				must(st.CreateDevice(ctx, store.Device{PoolID: poolID, UsernameKey: u.UsernameKey, Key: fmt.Sprintf("us-east-1_dev-%d-%d-%d", p, i, d), GroupKey: "gk",
@@ -213,7 +218,8 @@ func TestCopyEverything(t *testing.T) {
 				t.Errorf("no complete progress bar:\n%q", progressOut.String())
 			}
 			want := Counts{"pools": s.pools, "users": s.users, "devices": s.devices, "groups": s.groups, "principals": 1, "access keys": 2, "signing keys": 4, "audit events": 5,
-				"resources": s.resources, "import jobs": s.importJobs, "import CSVs": s.importCSVs}
+				"resources": s.resources, "import jobs": s.importJobs, "import CSVs": s.importCSVs,
+				"passkeys": s.passkeys}
 			for k, n := range want {
 				if rep.Source[k] != n || rep.Destination[k] != n {
 					t.Errorf("%s: source %d, destination %d, want %d", k, rep.Source[k], rep.Destination[k], n)

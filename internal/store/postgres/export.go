@@ -126,3 +126,18 @@ func (s *Store) AllImportJobs(ctx context.Context, poolID string) iter.Seq2[stor
 			`SELECT `+importJobCols+` FROM import_jobs WHERE pool_id = $1 AND id > $2 ORDER BY id LIMIT $3`, poolID, after.ID, store.ExportBatch)
 	})
 }
+
+// AllWebAuthnCredentials implements store.Exporter.
+func (s *Store) AllWebAuthnCredentials(ctx context.Context, poolID string) iter.Seq2[store.WebAuthnCredential, error] {
+	return store.Keyset(func(after *store.WebAuthnCredential) ([]store.WebAuthnCredential, error) {
+		if !storable(poolID) {
+			return nil, nil
+		}
+		if after == nil {
+			return exportBatch(ctx, s, "export webauthn credentials", scanWebAuthn,
+				`SELECT `+webauthnCols+` FROM webauthn_credentials WHERE pool_id = $1 ORDER BY credential_id LIMIT $2`, poolID, store.ExportBatch)
+		}
+		return exportBatch(ctx, s, "export webauthn credentials", scanWebAuthn,
+			`SELECT `+webauthnCols+` FROM webauthn_credentials WHERE pool_id = $1 AND credential_id > $2 ORDER BY credential_id LIMIT $3`, poolID, after.CredentialID, store.ExportBatch)
+	})
+}

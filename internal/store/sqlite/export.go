@@ -132,3 +132,20 @@ func (s *Store) AllImportJobs(ctx context.Context, poolID string) iter.Seq2[stor
 		return items, nil
 	})
 }
+
+// AllWebAuthnCredentials implements store.Exporter.
+func (s *Store) AllWebAuthnCredentials(ctx context.Context, poolID string) iter.Seq2[store.WebAuthnCredential, error] {
+	return store.Keyset(func(after *store.WebAuthnCredential) ([]store.WebAuthnCredential, error) {
+		q := `SELECT ` + webauthnCols + ` FROM webauthn_credentials WHERE pool_id = ? ORDER BY credential_id LIMIT ?`
+		args := []any{poolID, store.ExportBatch}
+		if after != nil {
+			q = `SELECT ` + webauthnCols + ` FROM webauthn_credentials WHERE pool_id = ? AND credential_id > ? ORDER BY credential_id LIMIT ?`
+			args = []any{poolID, after.CredentialID, store.ExportBatch}
+		}
+		items, err := queryAll(ctx, s.r, scanWebAuthn, q, args...)
+		if err != nil {
+			return nil, fail("export webauthn credentials", err)
+		}
+		return items, nil
+	})
+}

@@ -183,6 +183,33 @@ func testExport(t *testing.T, newStore func(t *testing.T) store.Store) {
 		wantEqual(t, []store.ImportJob(nil), got, "import jobs of a missing pool")
 	})
 
+	t.Run("WebAuthnCredentials", func(t *testing.T) {
+		pool, other := mkPool(t, s), mkPool(t, s)
+		var users []store.User
+		for i := range 7 {
+			users = append(users, mkUser(t, s, pool, fmt.Sprintf("User%d", i)))
+		}
+		var want []store.WebAuthnCredential
+		for i := range n {
+			c := store.WebAuthnCredential{PoolID: pool, UsernameKey: users[i%len(users)].UsernameKey,
+				CredentialID: fmt.Sprintf("%s-%05d", uniq("cred"), i), Body: []byte(fmt.Sprintf(`{"i":%d}`, i)),
+				CreatedAt: at(time.Duration(i) * time.Second)}
+			must(t, s.CreateWebAuthnCredential(ctx, c))
+			want = append(want, c)
+		}
+		ou := mkUser(t, s, other, "User0")
+		oc := store.WebAuthnCredential{PoolID: other, UsernameKey: ou.UsernameKey, CredentialID: uniq("cred"), Body: []byte(`{}`), CreatedAt: base}
+		must(t, s.CreateWebAuthnCredential(ctx, oc))
+		cmpW := func(a, b store.WebAuthnCredential) int { return cmp.Compare(a.CredentialID, b.CredentialID) }
+		slices.SortFunc(want, cmpW)
+		got := drain(t, ex.AllWebAuthnCredentials(ctx, pool), cmpW)
+		wantEqual(t, want, got, "exported passkeys of the pool")
+		got = drain(t, ex.AllWebAuthnCredentials(ctx, other), cmpW)
+		wantEqual(t, []store.WebAuthnCredential{oc}, got, "passkeys of the other pool")
+		got = drain(t, ex.AllWebAuthnCredentials(ctx, newPoolID()), cmpW)
+		wantEqual(t, []store.WebAuthnCredential(nil), got, "passkeys of a missing pool")
+	})
+
 	t.Run("StopEarly", func(t *testing.T) {
 		pool := mkPool(t, s)
 		for range store.ExportBatch + 1 {
