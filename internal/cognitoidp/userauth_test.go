@@ -251,7 +251,11 @@ func authData(rpID string, flags byte, count uint32, attested []byte) []byte {
 // register answers CredentialCreationOptions with a RegistrationResponseJSON.
 func (k *softKey) register(t *testing.T, opts map[string]any, rpID, origin string) map[string]any {
 	t.Helper()
-	x, y := k.key.PublicKey.X.FillBytes(make([]byte, 32)), k.key.PublicKey.Y.FillBytes(make([]byte, 32))
+	pub, err := k.key.PublicKey.Bytes() // 0x04 ‖ X ‖ Y
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := pub[1:33], pub[33:65]
 	cose, err := webauthncbor.Marshal(map[int]any{1: 2, 3: -7, -1: 1, -2: x, -3: y})
 	if err != nil {
 		t.Fatal(err)
