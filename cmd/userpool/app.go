@@ -11,6 +11,7 @@ import (
 	"userpool/internal/audit"
 	"userpool/internal/cognitoidp"
 	"userpool/internal/config"
+	"userpool/internal/function"
 	"userpool/internal/graphql"
 	"userpool/internal/iam"
 	"userpool/internal/identity"
@@ -48,6 +49,9 @@ type app struct {
 	gql     *graphql.Handler // the declared apis:, installed by setAPIs
 	audit   *audit.Recorder
 	metrics *metrics.Metrics
+	// functions are the declared functions (set by serve after the
+	// declared configuration is applied): the Invoker triggers call.
+	functions *function.Registry
 }
 
 // aqPools holds each pool's Admin Queries configuration by pool id; it is

@@ -20,6 +20,7 @@ Usage:
   userpool principal delete NAME [--data DIR] [--config FILE] [--store DSN]
   userpool role create|list|delete ...   (identity-pool roles; see docs/identity.md)
   userpool env PRINCIPAL [--pool POOL] [--key AKID] [--endpoint URL] [--data DIR] [--config FILE] [--store DSN]
+  userpool function list|invoke NAME [--event FILE] [--data DIR] [--config FILE] [--store DSN]
   userpool audit [--actor X] [--action Y] [--pool Z] [--outcome denied] [--since RFC3339] [--limit N] [--json] [--store DSN]
   userpool keys rotate|list --pool POOL [--data DIR] [--config FILE] [--store DSN]
   userpool migrate-store --to DST [--from SRC] [--force] [--workers N] [--data DIR] [--config FILE]
@@ -49,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdRole(args[1:], stdout, stderr)
 	case "env":
 		return cmdEnv(args[1:], stdout, stderr)
+	case "function":
+		return cmdFunction(args[1:], stdout, stderr)
 	case "audit":
 		return cmdAudit(args[1:], stdout, stderr)
 	case "keys":

@@ -144,6 +144,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 	if err != nil {
 		return fmt.Errorf("creating the root principal: %w", err)
 	}
+	// The declared functions (function.go): each one's principal and access
+	// key, and its runtime (warm node workers, Lambda Invoke, webhook).
+	fns, err := buildFunctions(ctx, functionDeps{cfg: cfg, store: st, sealer: sealer, svc: a.svc, endpoint: public, log: log, now: time.Now().UTC()}, "")
+	if err != nil {
+		return err
+	}
+	defer fns.Close()
+	a.functions = fns
 	for _, name := range rep.Keyless {
 		log.Warn("principal has no access key yet; create one with: userpool env "+name, "principal", name)
 	}
