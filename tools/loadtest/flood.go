@@ -42,7 +42,7 @@ type FloodReport struct {
 	ToolCores   float64 `json:"tool_cores"`
 	ServerCores float64 `json:"server_cores,omitempty"`
 	OtherCores  float64 `json:"other_cores"`
-	Machine   Machine      `json:"machine"`
+	Machine     Machine `json:"machine"`
 }
 
 // LegitResult is the legitimate user's sign-ins in one phase.
