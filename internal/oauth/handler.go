@@ -23,18 +23,23 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-//go:embed static/oauth.css
+//go:embed static/oauth.css static/passkey.js
 var staticFS embed.FS
 
 var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
 
-var stylesheet = func() []byte {
-	b, err := fs.ReadFile(staticFS, "static/oauth.css")
+var (
+	stylesheet    = staticFile("static/oauth.css")
+	passkeyScript = staticFile("static/passkey.js")
+)
+
+func staticFile(name string) []byte {
+	b, err := fs.ReadFile(staticFS, name)
 	if err != nil {
 		panic(err)
 	}
 	return b
-}()
+}
 
 // Cookie names: the login session (Cognito's hosted UI calls its cookie
 // "cognito") and the CSRF token (Cognito's "XSRF-TOKEN").
@@ -68,7 +73,7 @@ type Handler struct {
 var Routes = []string{
 	"/oauth2/authorize", "/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke",
 	"/login", "/logout", "/signup", "/confirmUser", "/forgotPassword",
-	"/confirmForgotPassword", "/error", "/oauth.css",
+	"/confirmForgotPassword", "/error", "/oauth.css", "/login/passkey.js",
 }
 
 // New returns the face.
@@ -92,6 +97,7 @@ func New(opts Options) *Handler {
 		"/confirmForgotPassword": h.confirmForgotPassword,
 		"/error":                 h.errorPage,
 		"/oauth.css":             h.css,
+		"/login/passkey.js":      h.passkeyJS,
 	}
 	return h
 }
@@ -168,10 +174,17 @@ func hostDomain(host string) string {
 	return strings.ToLower(strings.TrimSuffix(host, "."))
 }
 
-// setSecurityHeaders: no script at all, no framing, no sniffing, no referrer
+// The pages' Content-Security-Policy: no script at all; the passkey page
+// alone may load the domain's own script file (still no inline script).
+const (
+	pageCSP    = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' https: http:; frame-ancestors 'none'; base-uri 'none'"
+	passkeyCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self' https: http:; frame-ancestors 'none'; base-uri 'none'"
+)
+
+// setSecurityHeaders: no script, no framing, no sniffing, no referrer
 // (authorization URLs carry state and codes).
 func setSecurityHeaders(h http.Header) {
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' https: http:; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", pageCSP)
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
@@ -260,15 +273,35 @@ type page struct {
 	Challenge  string
 	ErrorCode  string
 	Lang       string
+	// Factors are the passwordless buttons of the sign-in form; Choices
+	// the options of SELECT_MFA_TYPE and SELECT_CHALLENGE.
+	Factors []choice
+	Choices []choice
+	// Destination and Medium: where the code of the otp form went.
+	Destination string
+	Medium      string
+	// Options is the passkey page's CREDENTIAL_REQUEST_OPTIONS (JSON).
+	Options string
+
+	auth *userpool.Authorization // for the sign-in form's factors
 }
+
+// choice is a button of a form: the value posted and its text.
+type choice struct{ Value, Label string }
 
 func (h *Handler) render(rq *request, status int, p page) {
 	p.Base = rq.base
 	if p.Lang == "" {
 		p.Lang = "en"
 	}
+	if p.Form == "signin" && p.Factors == nil && p.auth != nil {
+		p.Factors = h.factorChoices(rq, p.auth)
+	}
 	hd := rq.w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
+	if p.Form == "passkey" {
+		hd.Set("Content-Security-Policy", passkeyCSP)
+	}
 	rq.w.WriteHeader(status)
 	if err := pages.ExecuteTemplate(rq.w, "page.html", p); err != nil {
 		h.log.Error("oauth: render", "form", p.Form, "err", err)
@@ -286,6 +319,13 @@ func (h *Handler) css(rq *request) {
 	rq.w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	rq.w.Header().Set("Cache-Control", "public, max-age=3600")
 	_, _ = rq.w.Write(stylesheet)
+}
+
+// passkeyJS serves the passkey page's script.
+func (h *Handler) passkeyJS(rq *request) {
+	rq.w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	rq.w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, _ = rq.w.Write(passkeyScript)
 }
 
 func (h *Handler) errorPage(rq *request) {

@@ -106,7 +106,7 @@ func (h *Handler) authorize(rq *request) {
 
 // formPage starts a page of the login forms for an authorization.
 func (h *Handler) formPage(rq *request, a *userpool.Authorization, q url.Values, form string) page {
-	return page{Form: form, Query: template.URL(q.Encode()), CSRF: rq.csrfToken(h), ClientName: a.ClientName, Lang: q.Get("lang")}
+	return page{Form: form, Query: template.URL(q.Encode()), CSRF: rq.csrfToken(h), ClientName: a.ClientName, Lang: q.Get("lang"), auth: a}
 }
 
 // postedForm parses a POST and checks its CSRF token; false when it answered.
@@ -167,12 +167,19 @@ func (h *Handler) login(rq *request) {
 	f := rq.r.PostForm
 	var step *userpool.HostedStep
 	var err error
-	form := "signin"
-	switch challenge := f.Get("challenge"); challenge {
+	challenge := f.Get("challenge")
+	form := challengeForm(challenge)
+	respond := func(answers map[string]string) {
+		step, err = h.svc.HostedRespond(rq.ctx, a, challenge, f.Get("session"), f.Get("username"), answers)
+	}
+	switch challenge {
 	case "":
-		step, err = h.svc.HostedSignIn(rq.ctx, a, f.Get("username"), f.Get("password"))
+		if factor := f.Get("factor"); factor != "" {
+			step, err = h.svc.HostedStartFactor(rq.ctx, a, f.Get("username"), factor)
+		} else {
+			step, err = h.svc.HostedSignIn(rq.ctx, a, f.Get("username"), f.Get("password"))
+		}
 	case userpool.ChallengeNewPasswordRequired:
-		form = "newpassword"
 		if f.Get("password") != f.Get("confirm_password") {
 			p := h.formPage(rq, a, q, form)
 			p.Challenge, p.Session, p.Username = challenge, f.Get("session"), f.Get("username")
@@ -180,12 +187,25 @@ func (h *Handler) login(rq *request) {
 			h.render(rq, http.StatusBadRequest, p)
 			return
 		}
-		step, err = h.svc.HostedRespond(rq.ctx, a, challenge, f.Get("session"), f.Get("username"),
-			map[string]string{"NEW_PASSWORD": f.Get("password")})
+		respond(map[string]string{"NEW_PASSWORD": f.Get("password")})
 	case userpool.ChallengeSoftwareTokenMFA:
-		form = "mfa"
-		step, err = h.svc.HostedRespond(rq.ctx, a, challenge, f.Get("session"), f.Get("username"),
-			map[string]string{"SOFTWARE_TOKEN_MFA_CODE": f.Get("code")})
+		respond(map[string]string{"SOFTWARE_TOKEN_MFA_CODE": f.Get("code")})
+	case userpool.ChallengeEmailOTP:
+		respond(map[string]string{"EMAIL_OTP_CODE": f.Get("code")})
+	case userpool.ChallengeSMSOTP:
+		respond(map[string]string{"SMS_OTP_CODE": f.Get("code")})
+	case userpool.ChallengeSMSMFA:
+		respond(map[string]string{"SMS_MFA_CODE": f.Get("code")})
+	case userpool.ChallengeSelectMFA:
+		respond(map[string]string{"ANSWER": f.Get("answer")})
+	case userpool.ChallengeSelect:
+		answers := map[string]string{"ANSWER": f.Get("answer")}
+		if f.Get("answer") == userpool.ChallengePassword {
+			answers["PASSWORD"] = f.Get("password")
+		}
+		respond(answers)
+	case userpool.ChallengeWebAuthn:
+		respond(map[string]string{"CREDENTIAL": f.Get("credential")})
 	default:
 		h.showError(rq, http.StatusBadRequest, "invalid_request", "")
 		return
@@ -194,12 +214,18 @@ func (h *Handler) login(rq *request) {
 		p := h.formPage(rq, a, q, form)
 		p.Error = h.domainMessage(rq, err)
 		p.Username = f.Get("username")
-		if form != "signin" {
-			p.Challenge, p.Session = f.Get("challenge"), f.Get("session")
-			// A spent or expired challenge session starts over.
+		switch form {
+		case "newpassword", "mfa", "otp":
+			// A code form stays, with its session, while the session lives.
+			p.Challenge, p.Session = challenge, f.Get("session")
+			p.Destination, p.Medium = f.Get("destination"), f.Get("medium")
 			if userpool.KindOf(err) == userpool.KindNotAuthorized {
+				// A spent or expired challenge session, or a locked-out user: start over.
 				p.Form, p.Challenge, p.Session = "signin", "", ""
 			}
+		default:
+			// The choices and the passkey ceremony are single use: start over.
+			p.Form = "signin"
 		}
 		status := http.StatusBadRequest
 		if userpool.KindOf(err) == userpool.KindInternal {
@@ -209,20 +235,7 @@ func (h *Handler) login(rq *request) {
 		return
 	}
 	if step.Cookie == "" {
-		p := h.formPage(rq, a, q, "")
-		p.Challenge, p.Session, p.Username = step.Challenge, step.Session, step.Username
-		switch step.Challenge {
-		case userpool.ChallengeNewPasswordRequired:
-			p.Form = "newpassword"
-		case userpool.ChallengeSoftwareTokenMFA:
-			p.Form = "mfa"
-		default:
-			// MFA_SETUP, device challenges: not offered by this page.
-			p.Form = "signin"
-			p.Challenge, p.Session = "", ""
-			p.Error = "This sign-in needs a step the hosted page does not support (" + step.Challenge + ")."
-		}
-		h.render(rq, http.StatusOK, p)
+		h.render(rq, http.StatusOK, h.stepPage(rq, a, q, step))
 		return
 	}
 	rq.setCookie(h, sessionCookie, step.Cookie, userpool.LoginSessionValidity)

@@ -411,9 +411,14 @@ func (s *Service) EndLoginSession(ctx context.Context, poolID, cookie string) er
 // a completed sign-in (Cookie, the new login session's value, and
 // CookieExpires).
 type HostedStep struct {
-	Challenge     string
-	Session       string
-	Username      string
+	Challenge string
+	Session   string
+	Username  string
+	// Parameters are the challenge's parameters (CODE_DELIVERY_DESTINATION,
+	// MFAS_CAN_CHOOSE, CREDENTIAL_REQUEST_OPTIONS, ...); Available the
+	// factors of SELECT_CHALLENGE.
+	Parameters    map[string]string
+	Available     []string
 	Cookie        string
 	CookieExpires time.Time
 }
@@ -464,9 +469,12 @@ func (s *Service) HostedSignIn(ctx context.Context, a *Authorization, username, 
 	return s.hostedStep(ctx, p, username, out)
 }
 
-// HostedRespond answers a challenge of the hosted login (NEW_PASSWORD
-// for NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA_CODE for
-// SOFTWARE_TOKEN_MFA) through RespondToAuthChallenge's own steps.
+// HostedRespond answers a challenge of the hosted login through
+// RespondToAuthChallenge's own steps: NEW_PASSWORD for
+// NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA_CODE for SOFTWARE_TOKEN_MFA,
+// EMAIL_OTP_CODE / SMS_OTP_CODE / SMS_MFA_CODE for the code challenges,
+// ANSWER for SELECT_MFA_TYPE and SELECT_CHALLENGE (with PASSWORD for the
+// password factor), CREDENTIAL for WEB_AUTHN (oauth_choices.go).
 func (s *Service) HostedRespond(ctx context.Context, a *Authorization, challenge, session, username string, answers map[string]string) (*HostedStep, error) {
 	p, c, err := s.authorizationClient(ctx, a)
 	if err != nil {
@@ -485,6 +493,17 @@ func (s *Service) HostedRespond(ctx context.Context, a *Authorization, challenge
 		out, err = s.signIn(p, c).answerNewPassword(ctx, r, session)
 	case ChallengeSoftwareTokenMFA:
 		out, err = s.signIn(p, c).answerSoftwareToken(ctx, r, session)
+	case ChallengeEmailOTP, ChallengeSMSOTP, ChallengeSMSMFA:
+		out, err = s.signIn(p, c).answerOTP(ctx, challenge, r, session)
+	case ChallengeSelectMFA:
+		out, err = s.signIn(p, c).answerSelectMFA(ctx, r, session)
+	case ChallengeSelect:
+		if r["ANSWER"] == ChallengePasswordSRP {
+			return nil, invalidParam("Invalid ANSWER %s.", r["ANSWER"])
+		}
+		out, err = s.signIn(p, c).answerSelectChallenge(ctx, r, session)
+	case ChallengeWebAuthn:
+		out, err = s.signIn(p, c).answerWebAuthn(ctx, r, session)
 	default:
 		return nil, Errorf(KindInvalidParameter, "Invalid challenge name %s.", challenge)
 	}
@@ -504,7 +523,8 @@ func (s *Service) hostedStep(ctx context.Context, p *Pool, username string, out 
 		if v := out.ChallengeParameters["USER_ID_FOR_SRP"]; v != "" {
 			name = v
 		}
-		return &HostedStep{Challenge: out.ChallengeName, Session: out.Session, Username: name}, nil
+		return &HostedStep{Challenge: out.ChallengeName, Session: out.Session, Username: name,
+			Parameters: out.ChallengeParameters, Available: out.AvailableChallenges}, nil
 	}
 	claims, err := s.tokens.Verify(ctx, p.ID, out.Result.AccessToken, token.UseAccess)
 	if err != nil {
