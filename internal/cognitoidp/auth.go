@@ -110,24 +110,28 @@ func authResult(o *userpool.AuthOutput, err error) (*AuthOutput, error) {
 }
 
 func (h *Handler) initiateAuth(ctx context.Context, in *InitiateAuthInput) (*AuthOutput, error) {
+	ctx = withTrigger(ctx, in.ClientMetadata, nil)
 	return authResult(h.svc.InitiateAuth(ctx, userpool.InitiateAuthInput{
 		ClientID: in.ClientId, AuthFlow: in.AuthFlow, AuthParameters: in.AuthParameters,
 	}))
 }
 
 func (h *Handler) respondToAuthChallenge(ctx context.Context, in *RespondToAuthChallengeInput) (*AuthOutput, error) {
+	ctx = withTrigger(ctx, in.ClientMetadata, nil)
 	return authResult(h.svc.RespondToAuthChallenge(ctx, userpool.RespondInput{
 		ClientID: in.ClientId, ChallengeName: in.ChallengeName, Responses: in.ChallengeResponses, Session: uStr(in.Session),
 	}))
 }
 
 func (h *Handler) adminInitiateAuth(ctx context.Context, in *AdminInitiateAuthInput) (*AuthOutput, error) {
+	ctx = withTrigger(ctx, in.ClientMetadata, nil)
 	return authResult(h.svc.InitiateAuth(ctx, userpool.InitiateAuthInput{
 		Admin: true, PoolID: in.UserPoolId, ClientID: in.ClientId, AuthFlow: in.AuthFlow, AuthParameters: in.AuthParameters,
 	}))
 }
 
 func (h *Handler) adminRespondToAuthChallenge(ctx context.Context, in *AdminRespondToAuthChallengeInput) (*AuthOutput, error) {
+	ctx = withTrigger(ctx, in.ClientMetadata, nil)
 	return authResult(h.svc.RespondToAuthChallenge(ctx, userpool.RespondInput{
 		Admin: true, PoolID: in.UserPoolId, ClientID: in.ClientId, ChallengeName: in.ChallengeName,
 		Responses: in.ChallengeResponses, Session: uStr(in.Session),

@@ -220,7 +220,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(&awsjson.Error{Type: string(userpool.KindInvalidParameter), Message: msg, Status: http.StatusBadRequest})
 		return
 	}
-	out, err := op.call(h, ctx, in)
+	out, err := op.call(h, context.WithValue(ctx, userAgentKey{}, r.Header.Get("User-Agent")), in)
 	if h.audit != nil && op.auth == AuthSigV4 && op.audit == auditWrites {
 		h.audit.Record(ctx, auditEvent(req, caller, targetOf(op, in), err))
 	}

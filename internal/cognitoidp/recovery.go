@@ -37,6 +37,7 @@ type AdminSetUserPasswordInput struct {
 }
 
 func (h *Handler) forgotPassword(ctx context.Context, in *ClientUserInput) (*CodeDeliveryOutput, error) {
+	ctx = withTrigger(ctx, in.ClientMetadata, nil)
 	d, err := h.svc.ForgotPassword(ctx, userpool.ForgotPasswordInput{
 		ClientID: in.ClientId, SecretHash: uStr(in.SecretHash), Username: in.Username,
 	})
@@ -47,6 +48,7 @@ func (h *Handler) forgotPassword(ctx context.Context, in *ClientUserInput) (*Cod
 }
 
 func (h *Handler) confirmForgotPassword(ctx context.Context, in *ConfirmForgotPasswordInput) (*struct{}, error) {
+	ctx = withTrigger(ctx, in.ClientMetadata, nil)
 	return nil, h.svc.ConfirmForgotPassword(ctx, userpool.ConfirmForgotPasswordInput{
 		ClientID:   in.ClientId,
 		SecretHash: uStr(in.SecretHash),

@@ -74,6 +74,7 @@ type CodeDeliveryOutput struct {
 }
 
 func (h *Handler) signUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, error) {
+	ctx = withTrigger(ctx, in.ClientMetadata, in.ValidationData)
 	res, err := h.svc.SignUp(ctx, userpool.SignUpInput{
 		ClientID:   in.ClientId,
 		SecretHash: uStr(in.SecretHash),
@@ -88,6 +89,7 @@ func (h *Handler) signUp(ctx context.Context, in *SignUpInput) (*SignUpOutput, e
 }
 
 func (h *Handler) confirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*struct{}, error) {
+	ctx = withTrigger(ctx, in.ClientMetadata, nil)
 	return nil, h.svc.ConfirmSignUp(ctx, userpool.ConfirmSignUpInput{
 		ClientID:           in.ClientId,
 		SecretHash:         uStr(in.SecretHash),
@@ -98,6 +100,7 @@ func (h *Handler) confirmSignUp(ctx context.Context, in *ConfirmSignUpInput) (*s
 }
 
 func (h *Handler) resendConfirmationCode(ctx context.Context, in *ClientUserInput) (*CodeDeliveryOutput, error) {
+	ctx = withTrigger(ctx, in.ClientMetadata, nil)
 	d, err := h.svc.ResendConfirmationCode(ctx, userpool.ResendConfirmationCodeInput{
 		ClientID: in.ClientId, SecretHash: uStr(in.SecretHash), Username: in.Username,
 	})

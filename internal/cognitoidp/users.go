@@ -232,6 +232,7 @@ func mfaSetting(in *MfaSettingsType) *userpool.MFAFactorSetting {
 }
 
 func (h *Handler) adminCreateUser(ctx context.Context, in *AdminCreateUserInput) (*AdminCreateUserOutput, error) {
+	ctx = withTrigger(ctx, in.ClientMetadata, in.ValidationData)
 	res, err := h.svc.AdminCreateUser(ctx, userpool.CreateUserInput{
 		PoolID:             in.UserPoolId,
 		Username:           in.Username,
@@ -289,6 +290,7 @@ func (h *Handler) adminEnableUser(ctx context.Context, in *AdminUserRef) (*struc
 }
 
 func (h *Handler) adminConfirmSignUp(ctx context.Context, in *AdminConfirmSignUpInput) (*struct{}, error) {
+	ctx = withTrigger(ctx, in.ClientMetadata, nil)
 	return nil, h.svc.AdminConfirmSignUp(ctx, in.UserPoolId, in.Username)
 }
 
