@@ -52,6 +52,19 @@ type app struct {
 	// functions are the declared functions (set by serve after the
 	// declared configuration is applied): the Invoker triggers call.
 	functions *function.Registry
+	// lateFns is what the domain's triggers and the GraphQL handler call
+	// (nil when no function is declared: LambdaConfig is then stored,
+	// never run); setFunctions points it at the registry.
+	lateFns *function.Late
+}
+
+// setFunctions installs the declared functions (built after the declared
+// configuration is applied) for the triggers and the GraphQL handlers.
+func (a *app) setFunctions(reg *function.Registry) {
+	a.functions = reg
+	if a.lateFns != nil {
+		a.lateFns.Set(reg)
+	}
 }
 
 // aqPools holds each pool's Admin Queries configuration by pool id; it is
@@ -174,6 +187,15 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		recorded = userpool.NewRecordingSender(next, userpool.RecordingOptions{Now: clock.NowFunc(), Render: sender.Render})
 		send = recorded
 	}
+	// Triggers (LambdaConfig) run the declared functions, set once serve
+	// has built them (app.setFunctions). No function declared: no invoker,
+	// LambdaConfig stored and echoed only.
+	var lateFns *function.Late
+	var triggers userpool.TriggerOptions
+	if len(cfg.Functions) > 0 {
+		lateFns = &function.Late{}
+		triggers.Invoker = lateFns
+	}
 	svc := userpool.New(st, userpool.Options{
 		Region:         cfg.Server.Region,
 		AccountID:      cfg.Server.AccountID,
@@ -188,7 +210,8 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 			Seal:    func(b []byte) ([]byte, error) { return sealer.Seal(b, importKeyAD) },
 			Open:    func(b []byte) ([]byte, error) { return sealer.Open(b, importKeyAD) },
 		},
-		Now: clock.NowFunc(),
+		Triggers: triggers,
+		Now:      clock.NowFunc(),
 	})
 	tokens.SetPoolIssuerType(svc.PoolIssuerType) // IssuerConfiguration per pool
 	keys := iam.NewKeyring(st, sealer, 0, nil)
@@ -228,9 +251,12 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		m.AddOperations(name)
 	}
 	aq := &aqPools{}
-	// Functions: nil until the function runtime is wired (then its
-	// Registry, which implements graphql.FunctionInvoker).
-	gql := graphql.New(svc, graphql.Options{Logger: log, MaxBody: cfg.Server.MaxBodyBytes})
+	// Functions: the declared functions' registry, through lateFns.
+	gqlOpts := graphql.Options{Logger: log, MaxBody: cfg.Server.MaxBodyBytes}
+	if lateFns != nil {
+		gqlOpts.Functions = lateFns
+	}
+	gql := graphql.New(svc, gqlOpts)
 	h := server.Handler(server.Options{
 		GraphQL:        gql,
 		Cognito:        cog,
@@ -259,5 +285,5 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		AccessLog:       accessLog(cfg.Log.Access),
 		Logger:          log,
 	})
-	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq, gql: gql, audit: rec, metrics: m}, nil
+	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq, gql: gql, audit: rec, metrics: m, lateFns: lateFns}, nil
 }

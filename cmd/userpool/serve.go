@@ -151,7 +151,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, notice io.W
 		return err
 	}
 	defer fns.Close()
-	a.functions = fns
+	a.setFunctions(fns) // the triggers and GraphQL handlers run them from now on
 	for _, name := range rep.Keyless {
 		log.Warn("principal has no access key yet; create one with: userpool env "+name, "principal", name)
 	}

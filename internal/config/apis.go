@@ -91,6 +91,10 @@ func (a *API) GraphQL(poolID string) graphql.API {
 // pool must be declared (by name or id).
 func (c *Config) validateAPIs(p *Problems) {
 	names := map[string]bool{}
+	fnNames := make([]string, 0, len(c.Functions)) // a handler names a declared function
+	for _, f := range c.Functions {
+		fnNames = append(fnNames, f.Name)
+	}
 	for i, a := range c.APIs {
 		path := fmt.Sprintf("apis[%d]", i)
 		if names[a.Name] {
@@ -102,7 +106,7 @@ func (c *Config) validateAPIs(p *Problems) {
 		} else if !c.declaresPool(a.Pool) {
 			*p = append(*p, fmt.Sprintf("%s.pool: %q is not a declared pool", path, a.Pool))
 		}
-		if err := a.GraphQL("").Validate(nil); err != nil {
+		if err := a.GraphQL("").Validate(fnNames); err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
 				*p = append(*p, path+"."+line)
 			}

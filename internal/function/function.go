@@ -39,12 +39,57 @@ func (e *FunctionError) Error() string {
 	return "function error: " + e.Message
 }
 
+// FunctionErrorMessage is the function's message: the method by which the
+// user-pool triggers (userpool.TriggerInvoker) recognise a function that
+// threw.
+func (e *FunctionError) FunctionErrorMessage() string { return e.Message }
+
 var (
-	// ErrTimeout (wrapped) means the function did not answer in time.
-	ErrTimeout = errors.New("function timed out")
-	// ErrNotFound means no function of that name (or ARN) is declared.
-	ErrNotFound = errors.New("function not found")
+	// ErrTimeout (wrapped) means the function did not answer in time. It
+	// has Timeout() true, as the user-pool triggers classify timeouts.
+	ErrTimeout error = timeoutError{}
+	// ErrNotFound means no function of that name (or ARN) is declared. Its
+	// ErrorCode() is Lambda's "ResourceNotFoundException", the code the
+	// user-pool triggers put in UnexpectedLambdaException.
+	ErrNotFound error = notFoundError{}
 )
+
+type timeoutError struct{}
+
+func (timeoutError) Error() string { return "function timed out" }
+func (timeoutError) Timeout() bool { return true }
+
+type notFoundError struct{}
+
+func (notFoundError) Error() string     { return "function not found" }
+func (notFoundError) ErrorCode() string { return "ResourceNotFoundException" }
+
+// Late is an Invoker whose target is set after it is handed out: the
+// server builds the domain before the declared functions exist and sets
+// the Registry once they do. Before Set (or after Set(nil)) every call
+// answers ErrNotFound.
+type Late struct {
+	mu  sync.RWMutex
+	inv Invoker
+}
+
+// Set makes inv the target of later calls.
+func (l *Late) Set(inv Invoker) {
+	l.mu.Lock()
+	l.inv = inv
+	l.mu.Unlock()
+}
+
+// Invoke runs name on the target set last.
+func (l *Late) Invoke(ctx context.Context, name string, event []byte) ([]byte, error) {
+	l.mu.RLock()
+	inv := l.inv
+	l.mu.RUnlock()
+	if inv == nil {
+		return nil, fmt.Errorf("%w: %q (the functions are not running yet)", ErrNotFound, name)
+	}
+	return inv.Invoke(ctx, name, event)
+}
 
 // Registry is the set of declared functions by name. It implements
 // Invoker; names and Lambda ARNs both resolve to a declared function.
