@@ -79,7 +79,7 @@ func TestHostedLoginChoicesInBrowser(t *testing.T) {
 		SupportedIdentityProviders: []string{"COGNITO"}, CallbackURLs: []string{callback},
 		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthScopes: []string{"openid", "email"},
 		AllowedOAuthFlowsUserPoolClient: true,
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{"ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+		ExplicitAuthFlows:               []types.ExplicitAuthFlowsType{"ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
 	})
 	if err != nil {
 		t.Fatal(err)
