@@ -114,6 +114,9 @@ type appOptions struct {
 	devAuth bool
 	// now is the clock of signature date checks (tests; default time.Now).
 	now func() time.Time
+	// triggers wires the function invoker even when the configuration
+	// declares no function (tests that build functions themselves).
+	triggers bool
 }
 
 func passwordParams(cfg config.Config) password.Params {
@@ -192,7 +195,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 	// LambdaConfig stored and echoed only.
 	var lateFns *function.Late
 	var triggers userpool.TriggerOptions
-	if len(cfg.Functions) > 0 {
+	if len(cfg.Functions) > 0 || opts.triggers {
 		lateFns = &function.Late{}
 		triggers.Invoker = lateFns
 	}
