@@ -2,8 +2,12 @@
 // login") and its OAuth 2.0 / OpenID Connect endpoints:
 //
 //	GET       /oauth2/authorize   authorization request (code, implicit token)
-//	GET|POST  /login              sign-in form, then NEW_PASSWORD_REQUIRED and
-//	                              SOFTWARE_TOKEN_MFA forms
+//	GET|POST  /login              sign-in form (password, and the passwordless
+//	                              USER_AUTH factors the pool and client allow),
+//	                              then the NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA,
+//	                              EMAIL_OTP / SMS_OTP / SMS_MFA code,
+//	                              SELECT_MFA_TYPE, SELECT_CHALLENGE and
+//	                              WEB_AUTHN (passkey) forms
 //	GET|POST  /signup, /confirmUser, /forgotPassword, /confirmForgotPassword
 //	POST      /oauth2/token       authorization_code, refresh_token, client_credentials
 //	GET|POST  /oauth2/userInfo
@@ -11,6 +15,7 @@
 //	GET       /logout
 //	GET       /error              the page of errors that must not be redirected
 //	GET       /oauth.css          the pages' stylesheet
+//	GET       /login/passkey.js   the passkey page's script
 //
 // Each pool domain (CreateUserPoolDomain) is served twice: at the root of a
 // request whose Host is the domain (a custom domain, or
@@ -22,7 +27,9 @@
 // the token endpoint's grants, userInfo, revocation) and internal/reqctx for
 // request-scoped names. It never imports internal/store. Pages are
 // html/template documents embedded with embed.FS; they need no JavaScript
-// (the CSP forbids every script), carry a CSRF token in each form and are
+// (the CSP forbids every script, except that the passkey page may load the
+// domain's own /login/passkey.js — no inline script anywhere, and every
+// other factor works without it), carry a CSRF token in each form and are
 // served with frame-ancestors 'none', X-Content-Type-Options: nosniff and
 // Referrer-Policy: no-referrer.
 package oauth
