@@ -183,6 +183,24 @@ func TestPasswordlessCodes(t *testing.T) {
 	of := pageForm(t, e, submit(t, b, sc, "answer", "EMAIL_OTP"), "otp")
 	exchange(t, e, c, submit(t, b, of, "code", e.sent.lastCode(t, "EMAIL")))
 
+	// With PreventUserExistenceErrors an unknown username gets a code form
+	// like a known one's, and wrong codes the same answer.
+	pue := e.newClient(t, userpool.ClientInput{
+		Name: "pue", ExplicitAuthFlows: []string{"ALLOW_USER_AUTH"}, PreventUserExistenceErrors: "ENABLED",
+		SupportedIdentityProviders: []string{"COGNITO"}, CallbackURLs: []string{callback},
+		AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid"}, AllowedOAuthFlowsUserPoolClient: true,
+	})
+	pueURL := e.authorizeURL("response_type", "code", "client_id", pue.ID, "redirect_uri", callback)
+	gb := browser(t)
+	gf := pageForm(t, e, submit(t, gb, signInForm(t, gb, e, pueURL), "username", "nobody", "factor", "EMAIL_OTP"), "otp")
+	if gf.fields.Get("challenge") != "EMAIL_OTP" || gf.fields.Get("medium") != "EMAIL" || gf.fields.Get("destination") == "" {
+		t.Errorf("unknown user's code form: %v", gf.fields)
+	}
+	resp = submit(t, gb, gf, "code", "123456")
+	if body := read(t, resp); resp.StatusCode != 400 || pageError(body) != "Invalid code received for user" {
+		t.Errorf("unknown user's code: %d %q", resp.StatusCode, pageError(body))
+	}
+
 	// A factor the pool does not allow is refused.
 	resp = submit(t, b, signInForm(t, b, e, authURL+"&prompt=login"), "username", "alice", "factor", "WEB_AUTHN")
 	if body := read(t, resp); resp.StatusCode != 400 || pageError(body) != "Invalid PREFERRED_CHALLENGE WEB_AUTHN." {
