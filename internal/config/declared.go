@@ -140,7 +140,7 @@ type Client struct {
 	AuthSessionValidity *int `yaml:"auth_session_validity"`
 	// RefreshTokenRotation: a new refresh token with every refresh.
 	RefreshTokenRotation *RefreshTokenRotation `yaml:"refresh_token_rotation"`
-	// OAuth 2.0 members (stored and reported; the hosted UI is a later issue).
+	// OAuth 2.0 members: enforced by the hosted login and /oauth2 endpoints (docs/oauth.md).
 	SupportedIdentityProviders      []string                `yaml:"supported_identity_providers"`
 	CallbackURLs                    []string                `yaml:"callback_urls"`
 	LogoutURLs                      []string                `yaml:"logout_urls"`
