@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"io"
@@ -27,7 +28,7 @@ import (
 
 // newTriggerTestApp is the real wiring with the trigger invoker on and the
 // test API's message recorder (codes for ConfirmSignUp).
-func newTriggerTestApp(t *testing.T) *testApp {
+func newTriggerTestApp(t testing.TB) *testApp {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.Server.Data = t.TempDir()
@@ -40,7 +41,13 @@ func newTriggerTestApp(t *testing.T) *testApp {
 	t.Cleanup(func() { _ = st.Close() })
 	srv := httptest.NewUnstartedServer(nil)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := newApp(cfg, log, st, newTestSealer(t), appOptions{publicURL: "http://" + srv.Listener.Addr().String(), triggers: true})
+	key := make([]byte, iam.MasterKeySize)
+	_, _ = rand.Read(key)
+	sealer, err := iam.NewSealer(key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(cfg, log, st, sealer, appOptions{publicURL: "http://" + srv.Listener.Addr().String(), triggers: true})
 	if err != nil {
 		t.Fatal(err)
 	}
