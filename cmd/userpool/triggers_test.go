@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -261,5 +262,129 @@ func TestPostConfirmationTriggerThroughTheRuntimes(t *testing.T) {
 	denied := listAudit(t, ta.store, store.AuditFilter{Outcome: "denied", Actor: "pc-denied"})
 	if len(denied) != 1 || denied[0].Action != "cognito-idp:AdminAddUserToGroup" {
 		t.Errorf("audit of the refusal: %+v", denied)
+	}
+}
+
+// The seed's handler (a GraphQL resolver reading event.arguments) behind
+// the custom mutation addUserToGroup (issue 18), run unmodified through each
+// of the three runtimes: an ADMINS member's ID token calls POST
+// /graphql/<api> and the target user lands in the group.
+func TestSeedHandlerBehindGraphQLThroughTheRuntimes(t *testing.T) {
+	t.Parallel()
+	dir := handlerProject(t)
+	ta := newTriggerTestApp(t)
+	ctx := context.Background()
+	rootID, rootSecret := ta.principal(t, "root", store.Grant{Pool: "*", Actions: []string{iam.ActionAll}})
+	root := ta.client(rootID, rootSecret, nil)
+	pool, err := root.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("amplify-app")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := *pool.UserPool.Id
+	app, err := root.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowAdminUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []string{"ADMINS", "node", "lambda", "webhook"} {
+		if _, err := root.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: &poolID, GroupName: aws.String(g)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, u := range []string{"alice", "target"} {
+		if _, err := root.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: &poolID, Username: aws.String(u), MessageAction: types.MessageActionTypeSuppress}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := root.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &poolID, Username: aws.String("alice"), Password: aws.String("Passw0rd!"), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &poolID, Username: aws.String("alice"), GroupName: aws.String("ADMINS")}); err != nil {
+		t.Fatal(err)
+	}
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	deps := functionDeps{cfg: ta.cfg, store: ta.store, sealer: ta.sealer, svc: ta.svc, endpoint: ta.srv.URL, log: log, now: time.Now().UTC()}
+	handler := filepath.Join(dir, "handler.mjs")
+	secret := []byte("0123456789abcdef-webhook")
+	secretFile := filepath.Join(t.TempDir(), "hook.secret")
+	if err := os.WriteFile(secretFile, secret, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runtimes := []string{config.RuntimeNode, config.RuntimeLambda, config.RuntimeWebhook}
+	for _, rt := range runtimes {
+		f := config.Function{Name: "seed-" + rt, Runtime: rt, Timeout: 30 * time.Second,
+			Grants: []config.Grant{{Pool: poolID, Actions: []string{"addUserToGroup"}}}}
+		switch rt {
+		case config.RuntimeNode:
+			f.Handler = handler
+		case config.RuntimeLambda:
+			f.Endpoint = invokeAPIServer(t, nodeWorker(t, deps, f, handler)).URL
+		case config.RuntimeWebhook:
+			f.URL, f.SecretFile = webhookReceiver(t, secret, nodeWorker(t, deps, f, handler)).URL, secretFile
+		}
+		ta.cfg.Functions = append(ta.cfg.Functions, f)
+		ta.cfg.APIs = append(ta.cfg.APIs, config.API{Name: rt, Pool: poolID, Operations: []config.APIOperation{{
+			Name: "addUserToGroup", Kind: "mutation", Returns: "AWSJSON",
+			Arguments:     []config.APIArgument{{Name: "userId", Type: "String!"}, {Name: "groupName", Type: "String!"}},
+			Authorization: config.APIAuthorization{Groups: []string{"ADMINS"}},
+			Handler:       config.APIHandler{Function: "seed-" + rt},
+		}}})
+	}
+	deps.cfg = ta.cfg
+	reg, err := buildFunctions(ctx, deps, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = reg.Close() })
+	ta.setFunctions(reg)
+	if err := ta.setAPIs(ta.cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	auth, err := root.AdminInitiateAuth(ctx, &cip.AdminInitiateAuthInput{UserPoolId: &poolID, ClientId: app.UserPoolClient.ClientId,
+		AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth, AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "Passw0rd!"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idToken := *auth.AuthenticationResult.IdToken
+
+	for _, rt := range runtimes {
+		body := `{"query":"mutation Add($u: String!, $g: String!) { addUserToGroup(userId: $u, groupName: $g) }","variables":{"u":"target","g":"` + rt + `"}}`
+		req, _ := http.NewRequest(http.MethodPost, ta.srv.URL+"/graphql/"+rt, strings.NewReader(body))
+		req.Header.Set("Authorization", idToken)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var out struct {
+			Data   map[string]string `json:"data"`
+			Errors []any             `json:"errors"`
+		}
+		if err := json.Unmarshal(raw, &out); err != nil || resp.StatusCode != 200 || len(out.Errors) != 0 {
+			t.Fatalf("%s: %d %s", rt, resp.StatusCode, raw)
+		}
+		var result struct {
+			Metadata struct {
+				HTTPStatusCode int `json:"httpStatusCode"`
+			} `json:"$metadata"`
+		}
+		if err := json.Unmarshal([]byte(out.Data["addUserToGroup"]), &result); err != nil || result.Metadata.HTTPStatusCode != 200 {
+			t.Errorf("%s: result %s", rt, raw)
+		}
+	}
+	groups, err := root.AdminListGroupsForUser(ctx, &cip.AdminListGroupsForUserInput{UserPoolId: &poolID, Username: aws.String("target")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, g := range groups.Groups {
+		names = append(names, *g.GroupName)
+	}
+	sort.Strings(names)
+	if strings.Join(names, ",") != "lambda,node,webhook" {
+		t.Errorf("target's groups: %v", names)
 	}
 }
