@@ -58,6 +58,21 @@ func newTriggerTestApp(t testing.TB) *testApp {
 	return &testApp{app: a, srv: srv}
 }
 
+// startFunctions builds the functions ta.cfg declares, as serve does
+// (each one's principal, key and runtime), and hands them to the triggers
+// and the GraphQL handlers.
+func (ta *testApp) startFunctions(t testing.TB) *function.Registry {
+	t.Helper()
+	reg, err := buildFunctions(context.Background(), functionDeps{cfg: ta.cfg, store: ta.store, sealer: ta.sealer, svc: ta.svc,
+		endpoint: ta.srv.URL, log: slog.New(slog.NewTextHandler(io.Discard, nil)), now: time.Now().UTC()}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = reg.Close() })
+	ta.setFunctions(reg)
+	return reg
+}
+
 // handlerProject is a directory with the test handlers and the AWS SDK for
 // JavaScript (e2e/js/node_modules) beside them, as an Amplify project has.
 func handlerProject(t *testing.T) string {
@@ -200,13 +215,7 @@ func TestPostConfirmationTriggerThroughTheRuntimes(t *testing.T) {
 	if err := ta.cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	deps.cfg = ta.cfg
-	reg, err := buildFunctions(ctx, deps, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = reg.Close() })
-	ta.setFunctions(reg)
+	ta.startFunctions(t)
 
 	for _, c := range cases {
 		t.Run(c.fn, func(t *testing.T) {
@@ -331,13 +340,7 @@ func TestSeedHandlerBehindGraphQLThroughTheRuntimes(t *testing.T) {
 			Handler:       config.APIHandler{Function: "seed-" + rt},
 		}}})
 	}
-	deps.cfg = ta.cfg
-	reg, err := buildFunctions(ctx, deps, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = reg.Close() })
-	ta.setFunctions(reg)
+	ta.startFunctions(t)
 	if err := ta.setAPIs(ta.cfg, nil); err != nil {
 		t.Fatal(err)
 	}
