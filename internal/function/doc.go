@@ -9,7 +9,13 @@
 // to its exceptions: a *FunctionError (the function threw or returned an
 // error: UserLambdaValidationException), ErrTimeout (Cognito's 5-second
 // cut-off: UnexpectedLambdaException "Socket timeout"), ErrNotFound, or any
-// other error (the runtime failed).
+// other error (the runtime failed). The domain (userpool.TriggerInvoker)
+// tells them apart by methods, not types: FunctionError has
+// FunctionErrorMessage(), ErrTimeout has Timeout() true and ErrNotFound has
+// ErrorCode() "ResourceNotFoundException". Late is an Invoker whose target
+// (the Registry) is set after the domain that calls it was built: the
+// server builds the domain first and the declared functions once the
+// configuration is applied.
 //
 // This package holds the contract (Invoker, Runner, the errors), the
 // Registry of declared functions, and the Node.js runtime: a pool of warm
