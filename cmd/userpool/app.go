@@ -229,6 +229,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 	// Identity pools: temporary credentials sealed for the keyring, which
 	// forgets revoked ones at once (global sign-out, user deletion).
 	svc.SetIdentityOptions(userpool.IdentityOptions{
+		CredentialsDuration:  cfg.Tokens.IdentityCredentialsValidity, // zero: 1 hour
 		SealSessionSecret:    sealer.SealSessionSecret,
 		NewSessionCredential: func() (string, string, string) { return iam.NewSessionCredential(nil) },
 		TokenHash:            iam.SessionTokenHash,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
+	"userpool/internal/config"
 	"userpool/internal/iam"
 	"userpool/internal/store"
 )
@@ -26,7 +28,8 @@ import (
 // credentials at once, although the keyring caches credentials for 30 s.
 func TestIdentityPoolsWired(t *testing.T) {
 	t.Parallel()
-	ta := newTestApp(t, nil)
+	// tokens.identity_credentials_validity reaches GetCredentialsForIdentity.
+	ta := newTestApp(t, nil, func(c *config.Config) { c.Tokens.IdentityCredentialsValidity = 30 * time.Minute })
 	ctx := context.Background()
 	akid, secret := ta.principal(t, "admin", store.Grant{Pool: "*", Actions: []string{iam.ActionAll}})
 	root := credentials.NewStaticCredentialsProvider(akid, secret, "")
@@ -104,6 +107,9 @@ func TestIdentityPoolsWired(t *testing.T) {
 		cr, err := anon.GetCredentialsForIdentity(ctx, &ci.GetCredentialsForIdentityInput{IdentityId: id.IdentityId, Logins: logins})
 		must(err)
 		c := cr.Credentials
+		if d := time.Until(*c.Expiration); d < 29*time.Minute || d > 31*time.Minute {
+			t.Fatalf("credentials expire in %v, want the configured 30m", d)
+		}
 		return out.AuthenticationResult, credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretKey, *c.SessionToken)
 	}
 	addToEditors := func(c aws.CredentialsProvider, user string) error {

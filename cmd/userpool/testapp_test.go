@@ -26,7 +26,7 @@ type testApp struct {
 	srv *httptest.Server
 }
 
-func newTestApp(t *testing.T, now func() time.Time) *testApp {
+func newTestApp(t *testing.T, now func() time.Time, opts ...func(*config.Config)) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	cfg := config.Defaults()
@@ -36,7 +36,7 @@ func newTestApp(t *testing.T, now func() time.Time) *testApp {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	return newTestAppOn(t, st, newTestSealer(t), now)
+	return newTestAppOn(t, st, newTestSealer(t), now, opts...)
 }
 
 // newTestSealer returns a sealer with a random master key.

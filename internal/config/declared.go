@@ -36,6 +36,10 @@ const (
 type Tokens struct {
 	// Issuer is "base" (default) or "aws".
 	Issuer string `yaml:"issuer"`
+	// IdentityCredentialsValidity is how long the temporary credentials of
+	// an identity pool (GetCredentialsForIdentity) live: 15m to 12h,
+	// default 1h as in Cognito.
+	IdentityCredentialsValidity time.Duration `yaml:"identity_credentials_validity"`
 }
 
 // SMTP configures e-mail delivery of codes and invitations. Absent: codes are
@@ -264,6 +268,9 @@ func (c *Config) validateDeclared(p *Problems) {
 	case IssuerBase, IssuerAWS:
 	default:
 		p.add("tokens.issuer", "%q is not one of base, aws", c.Tokens.Issuer)
+	}
+	if v := c.Tokens.IdentityCredentialsValidity; v != 0 && (v < 15*time.Minute || v > 12*time.Hour) {
+		p.add("tokens.identity_credentials_validity", "%s is not between 15m and 12h", v)
 	}
 	if c.SMTP != nil {
 		s := c.SMTP

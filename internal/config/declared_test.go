@@ -168,3 +168,19 @@ func TestDeclaredNamesFollowTheModel(t *testing.T) {
 		}
 	}
 }
+
+func TestIdentityCredentialsValidityBounds(t *testing.T) {
+	for v, ok := range map[string]bool{"": true, "15m": true, "12h": true, "1h": true, "14m": false, "13h": false} {
+		text := "tokens: {}\n"
+		if v != "" {
+			text = "tokens: {identity_credentials_validity: " + v + "}\n"
+		}
+		c, err := Parse(strings.NewReader(text))
+		if err == nil {
+			err = c.Validate()
+		}
+		if (err == nil) != ok || (!ok && !strings.Contains(err.Error(), "tokens.identity_credentials_validity")) {
+			t.Errorf("identity_credentials_validity %q: err %v, want ok=%v", v, err, ok)
+		}
+	}
+}
