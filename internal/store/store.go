@@ -284,6 +284,8 @@ type AuditFilter struct {
 	Outcome string
 	Since   time.Time
 	Until   time.Time
+	// Newest lists by ID descending (newest first) instead of ascending.
+	Newest bool
 }
 
 // ---------------------------------------------------------------- interfaces
@@ -441,7 +443,7 @@ type IAMStore interface {
 	// AppendAuditBatch stores the events in one transaction, in order (their
 	// ids increase in slice order); all or none are stored.
 	AppendAuditBatch(ctx context.Context, es []AuditEvent) error
-	// ListAudit orders by ID ascending.
+	// ListAudit orders by ID ascending (descending with AuditFilter.Newest).
 	ListAudit(ctx context.Context, f AuditFilter, page Page) ([]AuditEvent, string, error)
 }
 

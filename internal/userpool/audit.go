@@ -34,6 +34,8 @@ type AuditFilter struct {
 	Outcome string
 	Since   time.Time
 	Until   time.Time
+	// Newest lists newest first (by ID descending).
+	Newest bool
 }
 
 // AppendAudit stores the events in one transaction, in order.
@@ -54,7 +56,8 @@ func (s *Service) AppendAudit(ctx context.Context, es []AuditEvent) error {
 	return nil
 }
 
-// ListAudit lists matching events oldest first (by ID), limit per page (0 or
+// ListAudit lists matching events oldest first (by ID; newest first with
+// f.Newest), limit per page (0 or
 // more than the page maximum: the maximum). A token that this store did not
 // issue is InvalidParameterException.
 func (s *Service) ListAudit(ctx context.Context, f AuditFilter, limit int, token string) ([]AuditEvent, string, error) {

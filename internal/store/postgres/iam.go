@@ -188,7 +188,8 @@ func (s *Store) AppendAuditBatch(ctx context.Context, es []store.AuditEvent) err
 	return nil
 }
 
-// ListAudit returns matching events by id. Since and Until are inclusive.
+// ListAudit returns matching events by id (descending with f.Newest).
+// Since and Until are inclusive.
 func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter, page store.Page) ([]store.AuditEvent, string, error) {
 	const op, kind = "list audit", "audit"
 	after, err := decodeToken(page.Token, kind, 1)
@@ -204,6 +205,13 @@ func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter, page store.P
 	limit := pageLimit(page)
 	args := []any{last}
 	where := []string{"id > $1"}
+	order := "id"
+	if f.Newest {
+		where, args, order = nil, nil, "id DESC"
+		if after != nil {
+			where, args = []string{"id < $1"}, []any{last}
+		}
+	}
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where = append(where, cond+" $"+strconv.Itoa(len(args)))
@@ -220,7 +228,10 @@ func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter, page store.P
 		add("time <=", f.Until)
 	}
 	args = append(args, limit+1)
-	q := `SELECT ` + auditCols + ` FROM audit WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id LIMIT $` + strconv.Itoa(len(args))
+	if len(where) == 0 {
+		where = []string{"TRUE"}
+	}
+	q := `SELECT ` + auditCols + ` FROM audit WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT $` + strconv.Itoa(len(args))
 	var items []store.AuditEvent
 	err = s.run(ctx, idempotent, func(ctx context.Context) (err error) {
 		items, err = queryAll(ctx, s.pool, scanAudit, q, args...)

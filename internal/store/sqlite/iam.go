@@ -153,7 +153,8 @@ func (s *Store) AppendAuditBatch(ctx context.Context, es []store.AuditEvent) err
 const auditInsert = `INSERT INTO audit (time, actor_type, actor, action, pool_id, target, outcome, request_id, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// ListAudit returns matching events by id. Since and Until are inclusive.
+// ListAudit returns matching events by id (descending with f.Newest).
+// Since and Until are inclusive.
 func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter, page store.Page) ([]store.AuditEvent, string, error) {
 	const op, kind = "list audit", "audit"
 	after, err := decodeToken(page.Token, kind, 1)
@@ -169,6 +170,13 @@ func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter, page store.P
 	limit := pageLimit(page)
 	where := []string{"id > ?"}
 	args := []any{cursor}
+	order := "id"
+	if f.Newest {
+		where, args, order = []string{"1"}, nil, "id DESC"
+		if after != nil {
+			where, args = []string{"id < ?"}, []any{cursor}
+		}
+	}
 	for _, c := range []struct{ col, v string }{{"actor", f.Actor}, {"action", f.Action}, {"pool_id", f.PoolID}, {"outcome", f.Outcome}} {
 		if c.v != "" {
 			where = append(where, c.col+" = ?")
@@ -184,7 +192,7 @@ func (s *Store) ListAudit(ctx context.Context, f store.AuditFilter, page store.P
 		args = append(args, f.Until.UnixMicro())
 	}
 	items, err := queryPage(ctx, s.r, scanAudit, limit,
-		`SELECT `+auditCols+` FROM audit WHERE `+strings.Join(where, " AND ")+` ORDER BY id`+pageSQL, args...)
+		`SELECT `+auditCols+` FROM audit WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+pageSQL, args...)
 	if err != nil {
 		return nil, "", fail(op, err)
 	}

@@ -199,6 +199,20 @@ func testAudit(t *testing.T, newStore func(t *testing.T) store.Store) {
 			checkPaging(t, ids(c.want), func(e store.AuditEvent) string { return strconv.FormatInt(e.ID, 10) },
 				func(p store.Page) ([]store.AuditEvent, string, error) { return s.ListAudit(ctx, c.f, p) })
 		})
+		// Newest: the same events by id descending, paged the same way.
+		t.Run(c.name+"/newest", func(t *testing.T) {
+			f := c.f
+			f.Newest = true
+			want := ids(c.want)
+			slices.Reverse(want)
+			checkPaging(t, want, func(e store.AuditEvent) string { return strconv.FormatInt(e.ID, 10) },
+				func(p store.Page) ([]store.AuditEvent, string, error) { return s.ListAudit(ctx, f, p) })
+		})
+	}
+	// No filter, newest first: the first event is the last one appended
+	// (or a later one of another test sharing the store).
+	if first, _, err := s.ListAudit(ctx, store.AuditFilter{Newest: true}, store.Page{Limit: 1}); err != nil || len(first) != 1 || first[0].ID < lastID {
+		t.Fatalf("newest first without a filter: %+v %v (last appended %d)", first, err, lastID)
 	}
 	got := collect(t, 0, func(p store.Page) ([]store.AuditEvent, string, error) {
 		return s.ListAudit(ctx, store.AuditFilter{PoolID: poolB}, p)
