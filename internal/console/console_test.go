@@ -40,7 +40,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env { return newEnvB(t) }
 
-func newEnvB(t testing.TB) *env {
+func newEnvB(t testing.TB, opts ...func(*console.Options)) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
@@ -67,8 +67,12 @@ func newEnvB(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := console.New(console.Options{Service: svc, Keys: e.keys, Auditor: e.rec, Logger: log,
-		AdminGroups: func(string) []string { return []string{"Admins"} }, PublicURL: "http://console.test"})
+	o := console.Options{Service: svc, Keys: e.keys, Auditor: e.rec, Logger: log,
+		AdminGroups: func(string) []string { return []string{"Admins"} }, PublicURL: "http://console.test"}
+	for _, f := range opts {
+		f(&o)
+	}
+	h := console.New(o)
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
 	return e

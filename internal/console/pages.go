@@ -614,7 +614,8 @@ func (h *Handler) auditPage(c *call) {
 	if !c.s.operator() {
 		v.Pool, v.PoolFixed = c.s.poolID, true // a pool's admin sees their pool's events only
 	}
-	f := userpool.AuditFilter{Actor: v.Actor, Action: v.Action, PoolID: v.Pool, Outcome: v.Outcome}
+	// Newest first; the pager sits above the table, so paging never moves it.
+	f := userpool.AuditFilter{Actor: v.Actor, Action: v.Action, PoolID: v.Pool, Outcome: v.Outcome, Newest: true}
 	code := http.StatusOK
 	parse := func(s string) time.Time {
 		if s == "" {
