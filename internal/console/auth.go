@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -79,6 +80,17 @@ func (h *Handler) loginKey(w http.ResponseWriter, r *http.Request) {
 	id := strings.TrimSpace(r.PostFormValue("access_key_id"))
 	secret := r.PostFormValue("secret_access_key")
 	v := loginView{CSRF: h.loginCSRFToken(w, r), Next: safeNext(r.PostFormValue("next")), KeyID: id}
+	if !h.guard.allowSource(r.RemoteAddr) {
+		v.KeyError = tooManyFromSource
+		h.tooMany(w, r, v, time.Minute)
+		return
+	}
+	if until := h.guard.lockedUntil(id); !until.IsZero() {
+		h.auditSignIn(r, "access-key", id, "", "denied", "locked")
+		v.KeyError = lockedMessage(until)
+		h.tooMany(w, r, v, until.Sub(h.now()))
+		return
+	}
 	fail := func(msg string) {
 		h.auditSignIn(r, "access-key", id, "", "denied", "")
 		v.KeyError = msg
@@ -101,13 +113,33 @@ func (h *Handler) loginKey(w http.ResponseWriter, r *http.Request) {
 		if err != nil && userpool.KindOf(err) == userpool.KindInternal && !strings.Contains(err.Error(), "access key") {
 			h.log.Error("console: resolving an access key", "err", err)
 		}
+		if h.guard.failed(id) {
+			h.auditSignIn(r, "access-key", id, "", "denied", "locked")
+			v.KeyError = lockedMessage(h.guard.lockedUntil(id))
+			h.tooMany(w, r, v, h.guard.lock)
+			return
+		}
 		fail("The access key id or the secret access key is not valid.")
 		return
 	}
+	h.guard.succeeded(id)
 	reqctx.SetCaller(r.Context(), reqctx.Caller{Principal: cred.Principal.Name})
 	h.newSession(w, r, &session{keyID: id, principal: cred.Principal.Name})
 	h.auditSignIn(r, "principal", cred.Principal.Name, "", "allowed", "key="+id)
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
+}
+
+const tooManyFromSource = "Too many sign-in attempts from your address. Wait a minute and try again."
+
+func lockedMessage(until time.Time) string {
+	return "Too many failed sign-ins with this access key id: it may not sign in to the console until " +
+		until.UTC().Format("15:04 UTC") + "."
+}
+
+// tooMany answers a limited sign-in: 429 with Retry-After and the form.
+func (h *Handler) tooMany(w http.ResponseWriter, r *http.Request, v loginView, after time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(after.Round(time.Second)/time.Second))))
+	h.render(w, r, http.StatusTooManyRequests, "login", "Sign in", nil, v)
 }
 
 func (h *Handler) auditSignIn(r *http.Request, typ, actor, poolID, outcome, detail string) {
@@ -179,6 +211,11 @@ func (h *Handler) loginPool(w http.ResponseWriter, r *http.Request) {
 	}
 	poolID := strings.TrimSpace(r.PostFormValue("pool"))
 	v := loginView{CSRF: h.loginCSRFToken(w, r), Next: Prefix, PoolID: poolID}
+	if !h.guard.allowSource(r.RemoteAddr) {
+		v.PoolErr = tooManyFromSource
+		h.tooMany(w, r, v, time.Minute)
+		return
+	}
 	fail := func(code int, msg string) {
 		v.PoolErr = msg
 		h.render(w, r, code, "login", "Sign in", nil, v)

@@ -113,6 +113,8 @@ type Options struct {
 	// Rand is the source of session ids, CSRF tokens and PKCE verifiers
 	// (default crypto/rand).
 	Rand func([]byte) error
+	// SignIn limits the sign-in forms (zero value: the defaults).
+	SignIn SignInLimits
 }
 
 // Handler is the console.
@@ -123,6 +125,7 @@ type Handler struct {
 	rand  func([]byte) error
 	mux   *http.ServeMux
 	pages map[string]*template.Template
+	guard *signInGuard
 
 	mu       sync.Mutex
 	sessions map[[32]byte]*session
@@ -169,6 +172,7 @@ func New(o Options) *Handler {
 		h.rand = func(b []byte) error { _, err := rand.Read(b); return err }
 	}
 	h.pages = parsePages()
+	h.guard = newSignInGuard(o.SignIn, h.now)
 	h.mux = http.NewServeMux()
 	for _, r := range h.routes() {
 		h.mux.Handle(r.pattern, r.h)
