@@ -66,3 +66,35 @@ func TestAuditNewestFirst(t *testing.T) {
 		t.Errorf("last page's pager:\n%s", body)
 	}
 }
+
+// fakeKeys is a pool's signing keys in memory.
+type fakeKeys struct{ n int }
+
+func (f *fakeKeys) ListSigningKeys(context.Context, string) ([]console.SigningKey, error) {
+	var out []console.SigningKey
+	for i := range f.n {
+		out = append(out, console.SigningKey{KID: fmt.Sprintf("kid-%d", i), Use: "sig"})
+	}
+	return out, nil
+}
+
+func (f *fakeKeys) RotateSigningKeys(context.Context, string) error { f.n++; return nil }
+
+// Rotating keys is audited as console:rotateKeys (not console:console:…).
+func TestRotateKeysAudited(t *testing.T) {
+	keys := &fakeKeys{n: 1}
+	e := newEnvB(t, func(o *console.Options) { o.SigningKeys = keys })
+	id, secret := e.principal("root", store.Grant{Pool: "*", Actions: []string{"cognito-idp:*"}})
+	b := e.browser()
+	csrf := b.signIn(id, secret)
+	if code, body, _ := b.post("/console/pools/"+e.pool.ID+"/keys/rotate", map[string][]string{"_csrf": {csrf}}); code != 303 {
+		t.Fatalf("rotate: %d %s", code, body)
+	}
+	if _, body := b.get("/console/pools/" + e.pool.ID + "/keys?done=rotate"); !strings.Contains(body, "kid-1") || !strings.Contains(body, "Signing keys rotated.") {
+		t.Errorf("keys page after rotating:\n%s", body)
+	}
+	evs := e.auditEvents("console:rotateKeys")
+	if len(evs) != 1 || evs[0].Actor != "root" || evs[0].Outcome != "allowed" || evs[0].PoolID != e.pool.ID {
+		t.Errorf("audit: %+v", evs)
+	}
+}

@@ -513,8 +513,12 @@ func (c *call) audit(op, poolID, target, detail string, err error) {
 	if c.s.operator() {
 		detail = strings.TrimSpace("key=" + c.s.keyID + " " + detail)
 	}
+	action := op // console-only permissions are already console:<name>
+	if !strings.HasPrefix(op, "console:") {
+		action = "console:" + op
+	}
 	h.o.Auditor.Record(c.r.Context(), userpool.AuditEvent{
-		Time: h.now().UTC(), ActorType: typ, Actor: name, Action: "console:" + op,
+		Time: h.now().UTC(), ActorType: typ, Actor: name, Action: action,
 		PoolID: poolID, Target: target, Outcome: outcome, RequestID: reqctx.RequestID(c.r.Context()), Detail: detail,
 	})
 }
