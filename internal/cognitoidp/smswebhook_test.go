@@ -14,6 +14,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"userpool/internal/function/webhook"
 	"userpool/internal/password"
 	"userpool/internal/sender"
 	"userpool/internal/token"
@@ -35,7 +36,7 @@ func (h *smsHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if err := sender.Verify([]byte(smsSecret), r.Header.Get(sender.SignatureHeader), body, time.Now(), 5*time.Minute); err != nil {
+	if err := webhook.Verify([]byte(smsSecret), r.Header.Get(webhook.SignatureHeader), body, time.Now(), 5*time.Minute); err != nil {
 		h.bad++
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return

@@ -14,9 +14,10 @@
 // SMSWebhook (sms.go) is the userpool.SMSSender that POSTs each SMS message
 // as JSON {to, message, pool, purpose} to an HTTP endpoint in front of an
 // SMS provider, signed with X-Userpool-Signature (HMAC-SHA256 of
-// "<t>.<body>" under a secret read from the environment; Verify checks it
-// for Go receivers). A non-2xx answer, a transport error or no answer
-// within the timeout is a delivery failure.
+// "<t>.<body>" under a secret read from the environment): the function
+// webhooks' scheme, so it signs with internal/function/webhook's Sign and
+// Go receivers check it with that package's Verify. A non-2xx answer, a
+// transport error or no answer within the timeout is a delivery failure.
 //
 // Transport: net/smtp with a dial timeout and a deadline over the whole
 // conversation (also cut short by the caller's context), STARTTLS whenever

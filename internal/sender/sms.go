@@ -3,9 +3,6 @@ package sender
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,10 +11,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
+	"userpool/internal/function/webhook"
 	"userpool/internal/userpool"
 )
 
@@ -25,8 +21,9 @@ import (
 const (
 	DefaultSMSTimeout = 10 * time.Second
 	// SignatureHeader carries "t=<unix seconds>,v1=<hex HMAC-SHA256 of
-	// "<t>.<body>">", the scheme of the function webhooks.
-	SignatureHeader = "X-Userpool-Signature"
+	// "<t>.<body>">": the function webhooks' scheme, signed by webhook.Sign
+	// and checked by webhook.Verify.
+	SignatureHeader = webhook.SignatureHeader
 	// minSecret is the shortest secret accepted (bytes).
 	minSecret = 16
 )
@@ -123,7 +120,7 @@ func (w *SMSWebhook) SendSMS(ctx context.Context, m userpool.Message) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(SignatureHeader, Sign(w.secret, w.cfg.Now(), body))
+	req.Header.Set(SignatureHeader, webhook.Sign(w.secret, w.cfg.Now(), body))
 	resp, err := w.cfg.Client.Do(req)
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
@@ -139,60 +136,4 @@ func (w *SMSWebhook) SendSMS(ctx context.Context, m userpool.Message) error {
 	w.cfg.Logger.Info("message sent", "pool", m.PoolID, "purpose", m.Purpose, "medium", "SMS",
 		"destination", userpool.MaskDestination("phone_number", m.Destination))
 	return nil
-}
-
-// Sign returns the X-Userpool-Signature value for body at time t.
-func Sign(secret []byte, t time.Time, body []byte) string {
-	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + hex.EncodeToString(signatureMAC(secret, ts, body))
-}
-
-func signatureMAC(secret []byte, ts string, body []byte) []byte {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(ts))
-	m.Write([]byte{'.'})
-	m.Write(body)
-	return m.Sum(nil)
-}
-
-// ErrBadSignature is Verify's answer to a missing, malformed, wrong or
-// stale signature.
-var ErrBadSignature = errors.New("sender: bad signature")
-
-// Verify checks header (an X-Userpool-Signature value) against body for a
-// Go receiver: a v1 HMAC under secret, compared in constant time, stamped
-// within tolerance of now.
-func Verify(secret []byte, header string, body []byte, now time.Time, tolerance time.Duration) error {
-	var ts string
-	var sigs [][]byte
-	for _, part := range strings.Split(header, ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok {
-			return ErrBadSignature
-		}
-		switch k {
-		case "t":
-			ts = v
-		case "v1":
-			b, err := hex.DecodeString(v)
-			if err != nil {
-				return ErrBadSignature
-			}
-			sigs = append(sigs, b)
-		}
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || len(sigs) == 0 {
-		return ErrBadSignature
-	}
-	if d := now.Sub(time.Unix(sec, 0)); d > tolerance || d < -tolerance {
-		return ErrBadSignature
-	}
-	want := signatureMAC(secret, ts, body)
-	for _, s := range sigs {
-		if hmac.Equal(s, want) {
-			return nil
-		}
-	}
-	return ErrBadSignature
 }

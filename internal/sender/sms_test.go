@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"userpool/internal/function/webhook"
 	"userpool/internal/userpool"
 )
 
@@ -76,16 +77,16 @@ func TestSMSWebhookSignsAndFails(t *testing.T) {
 	if err := w.SendSMS(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
-	if err := Verify([]byte(testSecret), gotSig, gotBody, time.Now(), time.Minute); err != nil {
+	if err := webhook.Verify([]byte(testSecret), gotSig, gotBody, time.Now(), time.Minute); err != nil {
 		t.Fatalf("signature %q does not verify: %v", gotSig, err)
 	}
-	if Verify([]byte("another-secret-of-16+"), gotSig, gotBody, time.Now(), time.Minute) == nil {
+	if webhook.Verify([]byte("another-secret-of-16+"), gotSig, gotBody, time.Now(), time.Minute) == nil {
 		t.Fatal("verified under another secret")
 	}
-	if Verify([]byte(testSecret), gotSig, append(gotBody, ' '), time.Now(), time.Minute) == nil {
+	if webhook.Verify([]byte(testSecret), gotSig, append(gotBody, ' '), time.Now(), time.Minute) == nil {
 		t.Fatal("verified another body")
 	}
-	if Verify([]byte(testSecret), gotSig, gotBody, time.Now().Add(time.Hour), time.Minute) == nil {
+	if webhook.Verify([]byte(testSecret), gotSig, gotBody, time.Now().Add(time.Hour), time.Minute) == nil {
 		t.Fatal("verified a stale timestamp")
 	}
 	if want := `{"to":"+15555550100","message":"Your authentication code is 123456.","pool":"us-east-1_X","purpose":"mfa"}`; string(gotBody) != want {
