@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -62,15 +60,14 @@ func (a limiter) Allow(ctx context.Context, c cognitoidp.LimitCall) bool {
 	if scope == "" && c.ClientID != "" {
 		scope = "client:" + c.ClientID
 	}
-	source := c.RemoteAddr
-	if ratelimit.SourceChecked(ctx) {
-		source = "" // the server's early check charged it
-	}
 	ok, _ := a.l.Allow(ratelimit.Request{
 		Operation:     c.Operation,
 		ChallengeName: c.ChallengeName,
 		Signed:        c.Auth == cognitoidp.AuthSigV4,
-		Source:        source,
+		Source:        c.RemoteAddr,
+		// The server's early check already charged the source bucket; the
+		// address still keys the category's fair share.
+		SourceCharged: ratelimit.SourceChecked(ctx),
 		User:          ratelimit.UserKey(scope, c.Username),
 	})
 	return ok
@@ -112,30 +109,9 @@ func accessLog(c config.AccessLog) server.AccessLog {
 // append its own (the audit queue).
 func readinessChecks(st store.Store, sealer *iam.Sealer) []server.ReadinessCheck {
 	return []server.ReadinessCheck{
-		{Name: "store-writable", Check: func(ctx context.Context) error { return storeWritable(ctx, st) }},
+		{Name: "store-writable", Check: func(ctx context.Context) error { return store.ProbeWritable(ctx, st, time.Now()) }},
 		{Name: "signing-keys", Check: func(ctx context.Context) error { return checkSigningKeys(ctx, st, sealer) }},
 	}
-}
-
-// storeWritable writes and deletes a short-lived challenge session, on
-// every backend: a full disk, a read-only file system or a read-only
-// PostgreSQL standby fails it. A session the delete misses expires in a
-// minute and is pruned with the others.
-func storeWritable(ctx context.Context, st store.Store) error {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	now := time.Now().UTC()
-	id := "readyz-" + hex.EncodeToString(b[:])
-	if err := st.CreateSession(ctx, store.Session{
-		ID: id, PoolID: "-", ClientID: "-", UsernameKey: "-", Challenge: "READYZ",
-		CreatedAt: now, ExpiresAt: now.Add(time.Minute),
-	}); err != nil {
-		return fmt.Errorf("write probe: %w", err)
-	}
-	if _, err := st.TakeSession(ctx, id); err != nil {
-		return fmt.Errorf("write probe (delete): %w", err)
-	}
-	return nil
 }
 
 // metricsRoute is the handler the main listener serves at /metrics: nil

@@ -94,13 +94,19 @@ func TestOpsWiring(t *testing.T) {
 	}
 }
 
+// TestStoreWritableProbe: /readyz's store-writable check probes the store
+// it is handed, and fails once that store is closed.
 func TestStoreWritableProbe(t *testing.T) {
 	st := mustStore(t)
-	if err := storeWritable(context.Background(), st); err != nil {
+	check := readinessChecks(st, nil)[0]
+	if check.Name != "store-writable" {
+		t.Fatalf("first readiness check %q", check.Name)
+	}
+	if err := check.Check(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
-	if err := storeWritable(context.Background(), st); err == nil {
+	if err := check.Check(context.Background()); err == nil {
 		t.Fatal("a closed store passed the write probe")
 	} else if errors.Is(err, context.Canceled) {
 		t.Fatal(err)
