@@ -138,8 +138,13 @@ func newIssuer(st store.Store, sealer *iam.Sealer, issuerURL, updatedIssuerURL f
 		IssuerURL:        issuerURL,
 		UpdatedIssuerURL: updatedIssuerURL,
 		Seal:             func(b []byte) ([]byte, error) { return sealer.Seal(b, signingKeyAD) },
-		Open:             func(b []byte) ([]byte, error) { return sealer.Open(b, signingKeyAD) },
+		Open:             openSigningKey(sealer),
 	})
+}
+
+// openSigningKey opens the token signing keys sealer sealed.
+func openSigningKey(sealer *iam.Sealer) func([]byte) ([]byte, error) {
+	return func(b []byte) ([]byte, error) { return sealer.Open(b, signingKeyAD) }
 }
 
 // newApp wires the server over an open store and a master-key sealer.

@@ -14,6 +14,7 @@ import (
 	"userpool/internal/config"
 	"userpool/internal/iam"
 	"userpool/internal/store"
+	"userpool/internal/token"
 )
 
 // rootPrincipal is created on a first start without any principal.
@@ -93,31 +94,9 @@ func checkMasterKey(ctx context.Context, st store.IAMStore, s *iam.Sealer) error
 }
 
 // checkSigningKeys fails when the master key does not open a stored token
-// signing key (the first key of the first pools that have one): another
-// instance sealed it with another key, and this one could neither sign nor
-// verify that pool's tokens.
-func checkSigningKeys(ctx context.Context, st interface {
-	ListPools(context.Context, store.Page) ([]store.Pool, string, error)
-	ListSigningKeys(context.Context, string) ([]store.SigningKey, error)
-}, s *iam.Sealer) error {
-	pools, _, err := st.ListPools(ctx, store.Page{Limit: 10})
-	if err != nil {
-		return err
-	}
-	for _, p := range pools {
-		keys, err := st.ListSigningKeys(ctx, p.ID)
-		if err != nil {
-			return err
-		}
-		if len(keys) == 0 {
-			continue
-		}
-		if _, err := s.Open(keys[0].PrivateKey, signingKeyAD); err != nil {
-			return fmt.Errorf("the master key does not open signing key %s of pool %s: it is not the key the stored signing keys were sealed with", keys[0].KID, p.ID)
-		}
-		return nil
-	}
-	return nil
+// signing key (token.CheckSealedKeys).
+func checkSigningKeys(ctx context.Context, st store.Store, s *iam.Sealer) error {
+	return token.CheckSealedKeys(ctx, st, openSigningKey(s))
 }
 
 // ensureRoot creates principal root (cognito-idp:* on every pool) with an
