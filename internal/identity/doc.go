@@ -10,7 +10,8 @@
 // cognito-identity).
 //
 // It depends on the domain (internal/userpool) for every rule, on awsjson
-// for framing, and on sigv4 and iam for the signed operations' caller;
-// never on internal/store. Its operation table is one literal
-// (operations.go).
+// for framing, on sigv4 and iam for the signed operations' caller, on
+// reqctx (request id, operation, caller) and on audit (the one recorder's
+// outcome and actor spellings); never on internal/store nor another face.
+// Its operation table is one literal (operations.go).
 package identity

@@ -9,7 +9,8 @@
 // the 100 MB limit). The x-amz-server-side-encryption header that clients
 // send with Cognito's URLs is accepted and ignored.
 //
-// Depends on: the domain only (userpool: the signature check, the size
-// limit and the storage of the body are its rules) through the narrow
-// Uploader interface; never the store, never another face.
+// Depends on: the domain (userpool: the signature check, the size limit
+// and the storage of the body are its rules) through the narrow Uploader
+// interface, and reqctx (the request id and error type of S3-style error
+// answers); never the store, never another face.
 package importupload

@@ -29,4 +29,8 @@
 //
 // The code in a message is never logged: the log line for a delivery names
 // the pool, purpose, medium and the masked destination only.
+//
+// Dependencies: net/smtp, net/http; the domain's message types
+// (internal/userpool) and the webhook signature (internal/function/webhook).
+// No store, no face.
 package sender
