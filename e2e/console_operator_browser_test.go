@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"crypto/tls"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -190,20 +191,13 @@ func TestConsoleOperatorInBrowser(t *testing.T) {
 	}
 	// The API's JWKS serves the new key too.
 	resp, err := hc.Get(base + "/" + poolID + "/.well-known/jwks.json")
-	if err == nil {
-		var sb strings.Builder
-		buf := make([]byte, 4096)
-		for {
-			n, rerr := resp.Body.Read(buf)
-			sb.Write(buf[:n])
-			if rerr != nil {
-				break
-			}
-		}
-		resp.Body.Close()
-		if newKid != "" && !strings.Contains(sb.String(), newKid) {
-			t.Errorf("JWKS lacks the new key %s: %s", newKid, sb.String())
-		}
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwks, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || newKid == "" || !strings.Contains(string(jwks), newKid) {
+		t.Errorf("JWKS (%d, %v) lacks the new key %q: %s", resp.StatusCode, err, newKid, jwks)
 	}
 
 	// The audit log with each filter. Events are group-committed: reload
