@@ -42,11 +42,14 @@
 // Security: a per-session CSRF token on every form (double-submit cookie
 // before sign-in), Sec-Fetch-Site cross-site POSTs refused, a strict
 // Content-Security-Policy (script-src 'self', no inline script or style),
-// frame-ancestors 'none', X-Frame-Options DENY, no-store.
+// frame-ancestors 'none', X-Frame-Options DENY, no-store. The sign-in
+// forms are limited like the API (SignInLimits): a bucket per source
+// address (ratelimit's per-source limiter) and a lockout of an access key
+// id after repeated failures, answered 429 with Retry-After.
 //
 // Depends on: userpool (the domain and its read types; never
 // internal/store), iam (the keyring and policies), audit (the recorder's
-// spellings) and reqctx. The principals list and the signing keys come
+// spellings), ratelimit (the per-source bucket) and reqctx. The principals list and the signing keys come
 // through narrow interfaces (Principals, SigningKeys) wired in cmd/userpool.
 // It imports no other face and no backend.
 package console
