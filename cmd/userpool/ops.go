@@ -73,15 +73,18 @@ func (a limiter) Allow(ctx context.Context, c cognitoidp.LimitCall) bool {
 	return ok
 }
 
-// AllowSource is the server's early check of an unsigned call's source
-// (before its body is read). Its refusals are counted as the face's are:
-// throttled by source, and a request answered TooManyRequestsException
-// (with a latency of zero: the server does no work for it).
+// AllowSource is the server's early check of an unsigned call (before its
+// body is read): its source's bucket, and its category's fair share
+// (ratelimit.Limiter.AllowEarly). Its refusals are counted as the face's
+// are: throttled by the limit that refused, and a request answered
+// TooManyRequestsException (with a latency of zero: the server does no
+// work for it).
 func (a limiter) AllowSource(remoteAddr, operation string) bool {
-	if a.l.AllowSource(remoteAddr) {
+	ok, by := a.l.AllowEarly(remoteAddr, operation)
+	if ok {
 		return true
 	}
-	a.m.Throttled(operation, string(ratelimit.BySource))
+	a.m.Throttled(operation, string(by))
 	a.m.ObserveRequest(metrics.Request{Operation: operation, ErrorType: "TooManyRequestsException", ErrorMessage: "Rate exceeded"})
 	return false
 }

@@ -54,3 +54,51 @@ func TestSourceCheckedMark(t *testing.T) {
 		t.Fatal("mark lost")
 	}
 }
+
+// AllowEarly refuses, before the body is read, a call its category would
+// refuse by fair share, taking nothing; otherwise it charges the source.
+func TestAllowEarly(t *testing.T) {
+	c := newClock()
+	l := New(Config{Categories: map[Category]Rate{UserAuthentication: {PerSecond: 1, Burst: 10}}, Source: Rate{PerSecond: 1, Burst: 100}, User: Disabled}, c.now)
+	heavy, quiet := "10.0.0.1:1", "10.0.0.2:1"
+	for range 6 {
+		if ok, by := l.AllowEarly(heavy, "InitiateAuth"); !ok {
+			t.Fatalf("early check refused by %q with the bucket full", by)
+		}
+		l.Allow(Request{Operation: "InitiateAuth", Source: heavy, SourceCharged: true})
+	}
+	// 4 tokens left: the heavy source is refused early by the category,
+	// without a token taken from its source bucket or the category.
+	for range 20 {
+		if ok, by := l.AllowEarly(heavy, "InitiateAuth"); ok || by != ByCategory {
+			t.Fatalf("heavy source early: %v %q, want refused by category", ok, by)
+		}
+	}
+	if ok, by := l.AllowEarly(quiet, "InitiateAuth"); !ok {
+		t.Fatalf("quiet source refused early by %q", by)
+	}
+	if ok, _ := l.Allow(Request{Operation: "InitiateAuth", Source: quiet, SourceCharged: true}); !ok {
+		t.Fatal("quiet source refused by Allow")
+	}
+	// The category check took nothing: 3 tokens remain for new sources.
+	for i := range 3 {
+		if ok, _ := l.Allow(Request{Operation: "InitiateAuth", Source: "10.0.1." + string(rune('1'+i)) + ":1"}); !ok {
+			t.Fatalf("token %d taken by an early refusal", i)
+		}
+	}
+	// A challenge response's category depends on its body: not checked early.
+	if ok, _ := l.AllowEarly(heavy, "RespondToAuthChallenge"); !ok {
+		t.Fatal("challenge response refused early by category")
+	}
+	// The source bucket still applies.
+	l2 := New(Config{Source: Rate{PerSecond: 1, Burst: 1}, User: Disabled}, c.now)
+	if ok, _ := l2.AllowEarly(heavy, "SignUp"); !ok {
+		t.Fatal("first call refused")
+	}
+	if ok, by := l2.AllowEarly(heavy, "SignUp"); ok || by != BySource {
+		t.Fatalf("second call: %v %q, want refused by source", ok, by)
+	}
+	if n := testing.AllocsPerRun(100, func() { l.AllowEarly(heavy, "InitiateAuth") }); n != 0 {
+		t.Errorf("AllowEarly allocates %v times per refusal", n)
+	}
+}

@@ -87,7 +87,11 @@ type Request struct {
 	// Signed calls (SigV4) are not limited per source.
 	Signed bool
 	// Source is the client's address (host or host:port), "" when unknown.
+	// It keys the per-source bucket and the fair share of a category.
 	Source string
+	// SourceCharged: the server already took this call's token from the
+	// per-source bucket (AllowSource); Source still keys the fair share.
+	SourceCharged bool
 	// User is the sign-in key (see UserKey), "" for calls that name no user.
 	User string
 }
@@ -104,7 +108,7 @@ func UserKey(scope, username string) string {
 // Limiter decides whether calls may proceed. It is safe for concurrent use.
 type Limiter struct {
 	now        func() time.Time
-	categories map[Category]*rate.Limiter
+	categories map[Category]*fairBucket
 	source     *table
 	user       *table
 	onThrottle func(string, Limit)
@@ -119,19 +123,19 @@ func New(cfg Config, now func() time.Time) *Limiter {
 	if factor <= 0 {
 		factor = DefaultCategoryFactor
 	}
-	l := &Limiter{now: now, categories: map[Category]*rate.Limiter{}, onThrottle: cfg.OnThrottle}
+	maxKeys := cfg.MaxKeys
+	if maxKeys <= 0 {
+		maxKeys = DefaultMaxKeys
+	}
+	l := &Limiter{now: now, categories: map[Category]*fairBucket{}, onThrottle: cfg.OnThrottle}
 	for _, c := range Categories() {
 		r, ok := cfg.Categories[c]
 		if !ok {
 			r = Rate{PerSecond: cognitoRPS[c] * factor}
 		}
 		if r.PerSecond > 0 {
-			l.categories[c] = rate.NewLimiter(rate.Limit(r.PerSecond), r.burst())
+			l.categories[c] = newFairBucket(r, maxKeys)
 		}
-	}
-	maxKeys := cfg.MaxKeys
-	if maxKeys <= 0 {
-		maxKeys = DefaultMaxKeys
 	}
 	idle := cfg.IdleTimeout
 	if idle <= 0 {
@@ -176,7 +180,7 @@ func (l *Limiter) Allow(req Request) (bool, Limit) {
 		}
 		taken = append(taken, r)
 	}
-	if l.source != nil && !req.Signed {
+	if l.source != nil && !req.Signed && !req.SourceCharged {
 		if key := SourceKey(req.Source); key != "" {
 			r := l.source.reserve(key, now)
 			if r == nil {
@@ -186,8 +190,12 @@ func (l *Limiter) Allow(req Request) (bool, Limit) {
 		}
 	}
 	if c, ok := CategoryFor(req.Operation, req.ChallengeName); ok {
-		if lim := l.categories[c]; lim != nil {
-			if r := take(lim, now); r == nil {
+		if f := l.categories[c]; f != nil {
+			var key string
+			if !req.Signed {
+				key = fastSourceKey(req.Source)
+			}
+			if !f.take(key, !req.Signed, now) {
 				return refuse(ByCategory)
 			}
 		}
@@ -343,6 +351,38 @@ func (l *Limiter) AllowSource(addr string) bool {
 		return true
 	}
 	return l.source.allow(key, l.now())
+}
+
+// AllowEarly is the server's early check of an unsigned call, made before
+// its body is read, by what is known then: the source address addr (host or
+// host:port) and the operation. It refuses, taking nothing, when the
+// operation's category would refuse the source now (its bucket is empty, or
+// low and the source has had more than its share: see fair.go), and
+// otherwise takes one token from the source's bucket (as AllowSource). It
+// returns the limit that refused. The category token itself is taken later,
+// by Allow (with Request.SourceCharged). A challenge response's category
+// depends on its body (NEW_PASSWORD_REQUIRED), so it is not checked early.
+// Refusals are not reported to OnThrottle: the caller counts them. It does
+// not allocate.
+func (l *Limiter) AllowEarly(addr, operation string) (bool, Limit) {
+	if l == nil {
+		return true, ""
+	}
+	key := fastSourceKey(addr)
+	if operation != "RespondToAuthChallenge" && operation != "AdminRespondToAuthChallenge" {
+		if c, ok := categoryOf[operation]; ok {
+			if f := l.categories[c]; f != nil && !f.wouldServe(key, l.now()) {
+				return false, ByCategory
+			}
+		}
+	}
+	if l.source == nil || key == "" {
+		return true, ""
+	}
+	if !l.source.allow(key, l.now()) {
+		return false, BySource
+	}
+	return true, ""
 }
 
 // fastSourceKey is SourceKey without allocating for the common case, a

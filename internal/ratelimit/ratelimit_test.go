@@ -77,9 +77,18 @@ func TestLimits(t *testing.T) {
 		{
 			name: "category shared by every caller",
 			cfg:  Config{Categories: map[Category]Rate{UserCreation: {PerSecond: 5, Burst: 5}}, Source: Disabled, User: Disabled},
-			req:  Request{Operation: "SignUp", Source: "10.0.0.1:1234"},
+			req:  Request{Operation: "AdminCreateUser", Source: "10.0.0.1:1234", Signed: true},
 			n:    8, wantOK: 5, wantBy: ByCategory,
 			refill: time.Second, refillN: 5,
+		},
+		{
+			// Unsigned: below half the bucket a source is served only if it
+			// has had no more than its share (fair.go); alone, it has had
+			// all of it, and the rest is kept for other sources.
+			name: "category, unsigned: a lone source leaves the lower half to others",
+			cfg:  Config{Categories: map[Category]Rate{UserCreation: {PerSecond: 5, Burst: 5}}, Source: Disabled, User: Disabled},
+			req:  Request{Operation: "SignUp", Source: "10.0.0.1:1234"},
+			n:    8, wantOK: 3, wantBy: ByCategory,
 		},
 		{
 			name: "per source for unsigned calls",
