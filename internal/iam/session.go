@@ -111,22 +111,6 @@ func RoleARN(account, name string) string {
 	return "arn:aws:iam::" + account + ":role/" + name
 }
 
-// RoleNameFromARN returns the name of arn:aws:iam::<account>:role/<path/>name
-// when the account is account ("" for DefaultAccount).
-func RoleNameFromARN(account, arn string) (string, bool) {
-	if account == "" {
-		account = DefaultAccount
-	}
-	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::"+account+":role/")
-	if !ok || rest == "" {
-		return "", false
-	}
-	if i := strings.LastIndexByte(rest, '/'); i >= 0 {
-		rest = rest[i+1:]
-	}
-	return rest, rest != ""
-}
-
 // Messages of AWS's answers to bad session tokens.
 const (
 	msgTokenExpired = "The security token included in the request is expired"
