@@ -22,7 +22,13 @@
 //
 // What it adds, because a self-hosted server faces the internet without
 // AWS's edge in front of it: a bucket per source address for the
-// unauthenticated operations (those not signed with SigV4).
+// unauthenticated operations (those not signed with SigV4); and a fair
+// share of each category among the sources of unsigned calls when its
+// bucket runs low (below half its burst a source is served only if it has
+// recently had no more than the others, so a flood from many addresses
+// cannot spend the shared quota alone and a quiet caller is served first:
+// fair.go). Limiter.AllowEarly makes the per-source and fair-share checks
+// before a request's body is read (the server's early refusal).
 //
 // Limits are token buckets (golang.org/x/time/rate) and are held in memory:
 // they are per instance, not shared between instances on one PostgreSQL
