@@ -127,33 +127,45 @@ func (s *Service) authenticate(ctx context.Context, raw string) (*accessCtx, err
 	if !claims.HasScope(token.DefaultScope) {
 		return nil, Errorf(KindNotAuthorized, "Access Token does not have required scopes")
 	}
-	// Deleting an app client ends its tokens (its refresh tokens already
-	// cannot be used: REFRESH_TOKEN_AUTH names the client).
-	switch _, err := s.store.GetClient(ctx, p.ID, claims.ClientID); {
-	case errors.Is(err, store.ErrNotFound):
-		return nil, errInvalidAccessToken()
-	case err != nil:
-		return nil, Internal(err)
-	}
-	u, err := s.store.GetUser(ctx, p.ID, p.UsernameKey(claims.Username))
-	if errors.Is(err, store.ErrNotFound) || err == nil && u.Sub != claims.Sub {
-		// Deleted (and maybe re-created under the same name: another sub).
-		return nil, Errorf(KindNotAuthorized, "User does not exist.")
-	}
-	if err != nil {
-		return nil, Internal(err)
-	}
-	revoked, err := s.accessRevoked(ctx, p, u, claims)
+	u, err := s.tokenHolder(ctx, p, claims, errInvalidAccessToken(), Errorf(KindNotAuthorized, "Access Token has been revoked"))
 	if err != nil {
 		return nil, err
 	}
-	if revoked {
-		return nil, Errorf(KindNotAuthorized, "Access Token has been revoked")
+	return &accessCtx{Pool: p, User: u, Claims: claims}, nil
+}
+
+// tokenHolder is the user a verified token names, checked as every user
+// token is: its app client still exists (deleting an app client ends its
+// tokens; its refresh tokens already cannot be used, REFRESH_TOKEN_AUTH
+// names the client), the user exists with the token's sub (not deleted,
+// nor re-created under the same name), the token is not revoked and the
+// user is enabled. invalid and revoked are the caller's answers for a
+// token of a deleted client and for a revoked token.
+func (s *Service) tokenHolder(ctx context.Context, p *Pool, claims token.Claims, invalid, revoked *Error) (store.User, error) {
+	switch _, err := s.store.GetClient(ctx, p.ID, claims.ClientID); {
+	case errors.Is(err, store.ErrNotFound):
+		return store.User{}, invalid
+	case err != nil:
+		return store.User{}, Internal(err)
+	}
+	u, err := s.store.GetUser(ctx, p.ID, p.UsernameKey(claims.Username))
+	if errors.Is(err, store.ErrNotFound) || err == nil && u.Sub != claims.Sub {
+		return store.User{}, Errorf(KindNotAuthorized, "User does not exist.")
+	}
+	if err != nil {
+		return store.User{}, Internal(err)
+	}
+	isRevoked, err := s.accessRevoked(ctx, p, u, claims)
+	if err != nil {
+		return store.User{}, err
+	}
+	if isRevoked {
+		return store.User{}, revoked
 	}
 	if !u.Enabled {
-		return nil, Errorf(KindNotAuthorized, "User is disabled.")
+		return store.User{}, Errorf(KindNotAuthorized, "User is disabled.")
 	}
-	return &accessCtx{Pool: p, User: u, Claims: claims}, nil
+	return u, nil
 }
 
 // accessRevoked applies the revocation model described at the top of this file.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"strings"
 
-	"userpool/internal/store"
 	"userpool/internal/token"
 )
 
@@ -54,28 +53,9 @@ func (s *Service) AuthenticateUserToken(ctx context.Context, raw string) (*Acces
 	default:
 		return nil, Internal(err)
 	}
-	switch _, err := s.store.GetClient(ctx, p.ID, claims.ClientID); {
-	case errors.Is(err, store.ErrNotFound):
-		return nil, Errorf(KindNotAuthorized, "Invalid token")
-	case err != nil:
-		return nil, Internal(err)
-	}
-	u, err := s.store.GetUser(ctx, p.ID, p.UsernameKey(claims.Username))
-	if errors.Is(err, store.ErrNotFound) || err == nil && u.Sub != claims.Sub {
-		return nil, Errorf(KindNotAuthorized, "User does not exist.")
-	}
-	if err != nil {
-		return nil, Internal(err)
-	}
-	revoked, err := s.accessRevoked(ctx, p, u, claims)
+	u, err := s.tokenHolder(ctx, p, claims, Errorf(KindNotAuthorized, "Invalid token"), Errorf(KindNotAuthorized, "Token has been revoked."))
 	if err != nil {
 		return nil, err
-	}
-	if revoked {
-		return nil, Errorf(KindNotAuthorized, "Token has been revoked.")
-	}
-	if !u.Enabled {
-		return nil, Errorf(KindNotAuthorized, "User is disabled.")
 	}
 	view, err := userView(u)
 	if err != nil {
