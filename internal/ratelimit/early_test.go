@@ -102,3 +102,19 @@ func TestAllowEarly(t *testing.T) {
 		t.Errorf("AllowEarly allocates %v times per refusal", n)
 	}
 }
+
+// The early check of a source over its own rate, while the category is
+// not under pressure, costs what AllowSource does.
+func BenchmarkEarlyRefusal(b *testing.B) {
+	l := New(Config{Source: Rate{PerSecond: 1, Burst: 1}}, nil)
+	b.Run("AllowSource", func(b *testing.B) {
+		for b.Loop() {
+			l.AllowSource("192.0.2.7:4000")
+		}
+	})
+	b.Run("AllowEarly", func(b *testing.B) {
+		for b.Loop() {
+			l.AllowEarly("192.0.2.7:4000", "InitiateAuth")
+		}
+	})
+}

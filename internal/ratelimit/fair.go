@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -39,6 +40,11 @@ type fairBucket struct {
 	lim     *rate.Limiter
 	low     float64 // below this many tokens, sources are served in turn
 	maxKeys int
+
+	// pressed is set when the last call left the bucket below low: until
+	// then wouldServe need not lock (a stale false only defers the
+	// decision to take, which always locks).
+	pressed atomic.Bool
 
 	mu        sync.Mutex
 	use       map[string]*usage
@@ -89,6 +95,7 @@ func newFairBucket(r Rate, maxKeys int) *fairBucket {
 func (f *fairBucket) take(source string, fair bool, now time.Time) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	defer func() { f.pressed.Store(f.lim.TokensAt(now) < f.low) }()
 	if !fair {
 		return take(f.lim, now) != nil
 	}
@@ -108,6 +115,9 @@ func (f *fairBucket) take(source string, fair bool, now time.Time) bool {
 // wouldServe reports whether take(source, true, now) would serve the call
 // now, taking nothing (the server's early check, before the body is read).
 func (f *fairBucket) wouldServe(source string, now time.Time) bool {
+	if !f.pressed.Load() {
+		return true
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	_, mine := f.usageOf(source, now)

@@ -369,9 +369,10 @@ func (l *Limiter) AllowEarly(addr, operation string) (bool, Limit) {
 		return true, ""
 	}
 	key := fastSourceKey(addr)
+	now := l.now()
 	if operation != "RespondToAuthChallenge" && operation != "AdminRespondToAuthChallenge" {
 		if c, ok := categoryOf[operation]; ok {
-			if f := l.categories[c]; f != nil && !f.wouldServe(key, l.now()) {
+			if f := l.categories[c]; f != nil && !f.wouldServe(key, now) {
 				return false, ByCategory
 			}
 		}
@@ -379,7 +380,7 @@ func (l *Limiter) AllowEarly(addr, operation string) (bool, Limit) {
 	if l.source == nil || key == "" {
 		return true, ""
 	}
-	if !l.source.allow(key, l.now()) {
+	if !l.source.allow(key, now) {
 		return false, BySource
 	}
 	return true, ""
