@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -24,6 +25,38 @@ type cliEnv struct {
 	store  store.Store
 	sealer *iam.Sealer // nil unless requested
 	svc    *userpool.Service
+}
+
+// storeCommand is the preamble the store subcommands share: the common
+// flags plus the command's own (registered by flags, which may be nil),
+// exactly want positional arguments (-1: any number; otherwise usage is
+// printed and the exit code is 2), the store opened (with the master key when
+// needKey) and closed after run, and an open failure printed as
+// "userpool: ...". run returns the command's exit code.
+func storeCommand(name, usage string, want int, needKey bool, args []string, stderr io.Writer,
+	flags func(*flag.FlagSet), run func(ctx context.Context, e *cliEnv, pos []string) int) int {
+	fs := newFlagSet(name, stderr)
+	var f commonFlags
+	f.register(fs)
+	if flags != nil {
+		flags(fs)
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return parseExit(err)
+	}
+	if want >= 0 && len(pos) != want {
+		fmt.Fprintln(stderr, usage)
+		return 2
+	}
+	ctx := context.Background()
+	e, err := openCLI(ctx, &f, needKey)
+	if err != nil {
+		fmt.Fprintln(stderr, "userpool:", err)
+		return 1
+	}
+	defer e.Close()
+	return run(ctx, e, pos)
 }
 
 func openCLI(ctx context.Context, f *commonFlags, needKey bool) (*cliEnv, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -194,93 +195,68 @@ type keyJSON struct {
 }
 
 func principalList(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("principal list", stderr)
-	var f commonFlags
-	f.register(fs)
-	asJSON := fs.Bool("json", false, "one JSON object per line")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		return parseExit(err)
-	}
-	ctx := context.Background()
-	e, err := openCLI(ctx, &f, false)
-	if err != nil {
-		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
-	}
-	defer e.Close()
-	ps, err := e.store.ListPrincipals(ctx)
-	if err != nil {
-		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	if !*asJSON {
-		fmt.Fprintln(tw, "NAME\tGRANTS\tACCESS KEYS")
-	}
-	for _, p := range ps {
-		keys, err := e.store.ListAccessKeys(ctx, p.Name)
-		if err != nil {
-			fmt.Fprintln(stderr, "userpool:", err)
-			return 1
-		}
-		if *asJSON {
-			pj := principalJSON{Name: p.Name, Grants: p.Grants, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Keys: []keyJSON{}}
-			for _, k := range keys {
-				pj.Keys = append(pj.Keys, keyJSON{ID: k.ID, CreatedAt: k.CreatedAt, Disabled: k.Disabled})
+	var asJSON *bool
+	return storeCommand("principal list", "", -1, false, args, stderr,
+		func(fs *flag.FlagSet) { asJSON = fs.Bool("json", false, "one JSON object per line") },
+		func(ctx context.Context, e *cliEnv, _ []string) int {
+			ps, err := e.store.ListPrincipals(ctx)
+			if err != nil {
+				fmt.Fprintln(stderr, "userpool:", err)
+				return 1
 			}
-			b, _ := json.Marshal(pj)
-			fmt.Fprintln(stdout, string(b))
-			continue
-		}
-		var gs, ks []string
-		for _, g := range p.Grants {
-			gs = append(gs, g.Pool+": "+strings.Join(g.Actions, ","))
-		}
-		for _, k := range keys {
-			s := k.ID
-			if k.Disabled {
-				s += " (disabled)"
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			if !*asJSON {
+				fmt.Fprintln(tw, "NAME\tGRANTS\tACCESS KEYS")
 			}
-			ks = append(ks, s)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Name, strings.Join(gs, "; "), strings.Join(ks, ", "))
-	}
-	if err := tw.Flush(); err != nil {
-		return 1
-	}
-	return 0
+			for _, p := range ps {
+				keys, err := e.store.ListAccessKeys(ctx, p.Name)
+				if err != nil {
+					fmt.Fprintln(stderr, "userpool:", err)
+					return 1
+				}
+				if *asJSON {
+					pj := principalJSON{Name: p.Name, Grants: p.Grants, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Keys: []keyJSON{}}
+					for _, k := range keys {
+						pj.Keys = append(pj.Keys, keyJSON{ID: k.ID, CreatedAt: k.CreatedAt, Disabled: k.Disabled})
+					}
+					b, _ := json.Marshal(pj)
+					fmt.Fprintln(stdout, string(b))
+					continue
+				}
+				var gs, ks []string
+				for _, g := range p.Grants {
+					gs = append(gs, g.Pool+": "+strings.Join(g.Actions, ","))
+				}
+				for _, k := range keys {
+					s := k.ID
+					if k.Disabled {
+						s += " (disabled)"
+					}
+					ks = append(ks, s)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Name, strings.Join(gs, "; "), strings.Join(ks, ", "))
+			}
+			if err := tw.Flush(); err != nil {
+				return 1
+			}
+			return 0
+		})
 }
 
 func principalDelete(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("principal delete", stderr)
-	var f commonFlags
-	f.register(fs)
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return parseExit(err)
-	}
-	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: userpool principal delete NAME")
-		return 2
-	}
-	ctx := context.Background()
-	e, err := openCLI(ctx, &f, false)
-	if err != nil {
-		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
-	}
-	defer e.Close()
-	if err := e.store.DeletePrincipal(ctx, pos[0]); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			fmt.Fprintf(stderr, "userpool: no principal %q\n", pos[0])
+	return storeCommand("principal delete", "usage: userpool principal delete NAME", 1, false, args, stderr, nil, func(ctx context.Context, e *cliEnv, pos []string) int {
+		if err := e.store.DeletePrincipal(ctx, pos[0]); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				fmt.Fprintf(stderr, "userpool: no principal %q\n", pos[0])
+				return 1
+			}
+			fmt.Fprintln(stderr, "userpool:", err)
 			return 1
 		}
-		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "deleted principal %q and its access keys (a running server stops accepting them within %s)\n", pos[0], iam.DefaultKeyringTTL)
-	if _, declared := declaredPrincipal(e, pos[0]); declared {
-		fmt.Fprintf(stderr, "# note: principal %q is declared in the configuration file and is created again at the next start\n", pos[0])
-	}
-	return 0
+		fmt.Fprintf(stdout, "deleted principal %q and its access keys (a running server stops accepting them within %s)\n", pos[0], iam.DefaultKeyringTTL)
+		if _, declared := declaredPrincipal(e, pos[0]); declared {
+			fmt.Fprintf(stderr, "# note: principal %q is declared in the configuration file and is created again at the next start\n", pos[0])
+		}
+		return 0
+	})
 }

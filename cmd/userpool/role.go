@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -154,85 +155,60 @@ type roleJSON struct {
 }
 
 func roleList(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("role list", stderr)
-	var f commonFlags
-	f.register(fs)
-	asJSON := fs.Bool("json", false, "one JSON object per line")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		return parseExit(err)
-	}
-	ctx := context.Background()
-	e, err := openCLI(ctx, &f, false)
-	if err != nil {
-		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
-	}
-	defer e.Close()
-	rs, err := e.store.ListRoles(ctx)
-	if err != nil {
-		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	if !*asJSON {
-		fmt.Fprintln(tw, "NAME\tARN\tGRANTS")
-	}
-	for _, r := range rs {
-		arn := iam.RoleARN(e.cfg.Server.AccountID, r.Name)
-		if *asJSON {
-			grants := r.Grants
-			if grants == nil {
-				grants = []store.Grant{}
+	var asJSON *bool
+	return storeCommand("role list", "", -1, false, args, stderr,
+		func(fs *flag.FlagSet) { asJSON = fs.Bool("json", false, "one JSON object per line") },
+		func(ctx context.Context, e *cliEnv, _ []string) int {
+			rs, err := e.store.ListRoles(ctx)
+			if err != nil {
+				fmt.Fprintln(stderr, "userpool:", err)
+				return 1
 			}
-			b, _ := json.Marshal(roleJSON{Name: r.Name, ARN: arn, Grants: grants, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
-			fmt.Fprintln(stdout, string(b))
-			continue
-		}
-		var gs []string
-		for _, g := range r.Grants {
-			gs = append(gs, g.Pool+": "+strings.Join(g.Actions, ","))
-		}
-		if len(gs) == 0 {
-			gs = []string{"(nothing)"}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, arn, strings.Join(gs, "; "))
-	}
-	if err := tw.Flush(); err != nil {
-		return 1
-	}
-	return 0
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			if !*asJSON {
+				fmt.Fprintln(tw, "NAME\tARN\tGRANTS")
+			}
+			for _, r := range rs {
+				arn := iam.RoleARN(e.cfg.Server.AccountID, r.Name)
+				if *asJSON {
+					grants := r.Grants
+					if grants == nil {
+						grants = []store.Grant{}
+					}
+					b, _ := json.Marshal(roleJSON{Name: r.Name, ARN: arn, Grants: grants, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
+					fmt.Fprintln(stdout, string(b))
+					continue
+				}
+				var gs []string
+				for _, g := range r.Grants {
+					gs = append(gs, g.Pool+": "+strings.Join(g.Actions, ","))
+				}
+				if len(gs) == 0 {
+					gs = []string{"(nothing)"}
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, arn, strings.Join(gs, "; "))
+			}
+			if err := tw.Flush(); err != nil {
+				return 1
+			}
+			return 0
+		})
 }
 
 func roleDelete(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("role delete", stderr)
-	var f commonFlags
-	f.register(fs)
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return parseExit(err)
-	}
-	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: userpool role delete NAME")
-		return 2
-	}
-	ctx := context.Background()
-	e, err := openCLI(ctx, &f, false)
-	if err != nil {
-		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
-	}
-	defer e.Close()
-	if err := e.store.DeleteRole(ctx, pos[0]); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			fmt.Fprintf(stderr, "userpool: no role %q\n", pos[0])
+	return storeCommand("role delete", "usage: userpool role delete NAME", 1, false, args, stderr, nil, func(ctx context.Context, e *cliEnv, pos []string) int {
+		if err := e.store.DeleteRole(ctx, pos[0]); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				fmt.Fprintf(stderr, "userpool: no role %q\n", pos[0])
+				return 1
+			}
+			fmt.Fprintln(stderr, "userpool:", err)
 			return 1
 		}
-		fmt.Fprintln(stderr, "userpool:", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "deleted role %q and the temporary credentials issued for it (a running server stops accepting them within %s)\n", pos[0], iam.DefaultKeyringTTL)
-	if declaredRole(e, pos[0]) {
-		fmt.Fprintf(stderr, "# note: role %q is declared in the configuration file and is created again at the next start\n", pos[0])
-	}
-	return 0
+		fmt.Fprintf(stdout, "deleted role %q and the temporary credentials issued for it (a running server stops accepting them within %s)\n", pos[0], iam.DefaultKeyringTTL)
+		if declaredRole(e, pos[0]) {
+			fmt.Fprintf(stderr, "# note: role %q is declared in the configuration file and is created again at the next start\n", pos[0])
+		}
+		return 0
+	})
 }
