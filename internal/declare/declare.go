@@ -374,12 +374,15 @@ func (a *applier) client(path, poolID string, dc *config.Client) {
 	}
 }
 
-func (a *applier) principal(path string, dp *config.Principal, cfg *config.Config, now time.Time) {
-	for k, g := range dp.Grants {
+// grants turns declared grants (of a principal or a role) into stored ones:
+// a pool is "*", a declared pool, or the id of a pool that exists. ok is
+// false when a problem was recorded.
+func (a *applier) grants(path string, declared []config.Grant, cfg *config.Config) (grants []store.Grant, ok bool) {
+	for k, g := range declared {
 		if g.Pool == "*" {
 			continue
 		}
-		if _, declared := cfg.PoolByRef(g.Pool); declared {
+		if _, isDeclared := cfg.PoolByRef(g.Pool); isDeclared {
 			continue
 		}
 		// An undeclared pool id: it must exist.
@@ -389,12 +392,20 @@ func (a *applier) principal(path string, dp *config.Principal, cfg *config.Confi
 			} else {
 				a.fail(path, err)
 			}
-			return
+			return nil, false
 		}
 	}
-	grants := make([]store.Grant, len(dp.Grants))
-	for k, g := range dp.Grants {
+	grants = make([]store.Grant, len(declared))
+	for k, g := range declared {
 		grants[k] = store.Grant{Pool: g.Pool, Actions: slices.Clone(g.Actions)}
+	}
+	return grants, true
+}
+
+func (a *applier) principal(path string, dp *config.Principal, cfg *config.Config, now time.Time) {
+	grants, ok := a.grants(path, dp.Grants, cfg)
+	if !ok {
+		return
 	}
 	cur, err := a.iam.GetPrincipal(a.ctx, dp.Name)
 	switch {

@@ -14,25 +14,9 @@ import (
 
 // role creates a declared role or replaces its grants.
 func (a *applier) role(path string, dr *config.Role, cfg *config.Config, now time.Time) {
-	for k, g := range dr.Grants {
-		if g.Pool == "*" {
-			continue
-		}
-		if _, declared := cfg.PoolByRef(g.Pool); declared {
-			continue
-		}
-		if _, err := a.svc.GetPool(a.ctx, g.Pool); err != nil {
-			if isNotFound(err) {
-				a.problems = append(a.problems, fmt.Sprintf("%s.grants[%d].pool: pool %s does not exist", path, k, g.Pool))
-			} else {
-				a.fail(path, err)
-			}
-			return
-		}
-	}
-	grants := make([]store.Grant, len(dr.Grants))
-	for k, g := range dr.Grants {
-		grants[k] = store.Grant{Pool: g.Pool, Actions: slices.Clone(g.Actions)}
+	grants, ok := a.grants(path, dr.Grants, cfg)
+	if !ok {
+		return
 	}
 	cur, err := a.iam.GetRole(a.ctx, dr.Name)
 	switch {
