@@ -27,6 +27,34 @@ type cliEnv struct {
 	svc    *userpool.Service
 }
 
+// subcommand is one verb of a command group ("principal create").
+type subcommand struct {
+	name string
+	run  func(args []string, stdout, stderr io.Writer) int
+}
+
+// dispatch runs the verb args[0] of the command group group: usage on
+// -h/--help/help (exit 0), usage and exit 2 without a verb or with an
+// unknown one.
+func dispatch(group, usage string, subs []subcommand, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+		return 0
+	}
+	for _, sc := range subs {
+		if sc.name == args[0] {
+			return sc.run(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "userpool: unknown %s command %q\n%s\n", group, args[0], usage)
+	return 2
+}
+
 // storeCommand is the preamble the store subcommands share: the common
 // flags plus the command's own (registered by flags, which may be nil),
 // exactly want positional arguments (-1: any number; otherwise usage is

@@ -192,21 +192,10 @@ error message and exits 1; on a timeout or a runtime failure, exits 2.
 See docs/functions.md.`
 
 func cmdFunction(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, functionUsage)
-		return 2
-	}
-	switch args[0] {
-	case "list":
-		return functionList(args[1:], stdout, stderr)
-	case "invoke":
-		return functionInvoke(args[1:], stdout, stderr)
-	case "-h", "--help", "help":
-		fmt.Fprintln(stdout, functionUsage)
-		return 0
-	}
-	fmt.Fprintf(stderr, "userpool: unknown function command %q\n%s\n", args[0], functionUsage)
-	return 2
+	return dispatch("function", functionUsage, []subcommand{
+		{"list", functionList},
+		{"invoke", functionInvoke},
+	}, args, stdout, stderr)
 }
 
 func functionList(args []string, stdout, stderr io.Writer) int {

@@ -36,23 +36,11 @@ file get their declared grants back at the server's next start.
 Every subcommand takes --data DIR and --config FILE like "userpool serve".`
 
 func cmdPrincipal(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, principalUsage)
-		return 2
-	}
-	switch args[0] {
-	case "create":
-		return principalCreate(args[1:], stdout, stderr)
-	case "list":
-		return principalList(args[1:], stdout, stderr)
-	case "delete":
-		return principalDelete(args[1:], stdout, stderr)
-	case "-h", "--help", "help":
-		fmt.Fprintln(stdout, principalUsage)
-		return 0
-	}
-	fmt.Fprintf(stderr, "userpool: unknown principal command %q\n%s\n", args[0], principalUsage)
-	return 2
+	return dispatch("principal", principalUsage, []subcommand{
+		{"create", principalCreate},
+		{"list", principalList},
+		{"delete", principalDelete},
+	}, args, stdout, stderr)
 }
 
 func principalCreate(args []string, stdout, stderr io.Writer) int {

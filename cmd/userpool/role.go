@@ -35,23 +35,11 @@ grants back at the server's next start.
 Every subcommand takes --data DIR and --config FILE like "userpool serve".`
 
 func cmdRole(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, roleUsage)
-		return 2
-	}
-	switch args[0] {
-	case "create":
-		return roleCreate(args[1:], stdout, stderr)
-	case "list":
-		return roleList(args[1:], stdout, stderr)
-	case "delete":
-		return roleDelete(args[1:], stdout, stderr)
-	case "-h", "--help", "help":
-		fmt.Fprintln(stdout, roleUsage)
-		return 0
-	}
-	fmt.Fprintf(stderr, "userpool: unknown role command %q\n%s\n", args[0], roleUsage)
-	return 2
+	return dispatch("role", roleUsage, []subcommand{
+		{"create", roleCreate},
+		{"list", roleList},
+		{"delete", roleDelete},
+	}, args, stdout, stderr)
 }
 
 func declaredRole(e *cliEnv, name string) bool {
