@@ -9,19 +9,8 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"userpool/internal/store"
+	"userpool/internal/store/storetest"
 )
-
-// auditSpellingRows are audit rows as stored before migration 2, and their
-// outcome after it: Admin Queries' "error: <Kind>" loses its space, nothing
-// else changes.
-var auditSpellingRows = []struct{ action, before, after string }{
-	{"adminqueries:addUserToGroup", "error: UserNotFoundException", "error:UserNotFoundException"},
-	{"adminqueries:disableUser", "error: InvalidParameterException", "error:InvalidParameterException"},
-	{"adminqueries:enableUser", "denied", "denied"},
-	{"adminqueries:enableUser", "allowed", "allowed"},
-	{"cognito-idp:AdminGetUser", "error:UserNotFoundException", "error:UserNotFoundException"},
-	{"cognito-idp:CreateGroup", "allowed", "allowed"},
-}
 
 // Rows written with the old outcome spelling at schema version 1 read back
 // with the new one after Open migrates; migrating down restores them.
@@ -45,9 +34,9 @@ func TestMigrateAuditOutcomeSpelling(t *testing.T) {
 	if _, err := p.UpTo(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
-	for i, r := range auditSpellingRows {
+	for i, r := range storetest.AuditSpellingRows {
 		if _, err := db.ExecContext(ctx, `INSERT INTO audit (time, actor_type, actor, action, pool_id, target, outcome, request_id, detail)
-			VALUES (?, 'user', 'admin', ?, 'us-east-1_AbCdEfGhI', ?, ?, ?, '')`, 1714564800000000+i, r.action, "t", r.before, "req"); err != nil {
+			VALUES (?, 'user', 'admin', ?, 'us-east-1_AbCdEfGhI', ?, ?, ?, '')`, 1714564800000000+i, r.Action, "t", r.Before, "req"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -61,12 +50,12 @@ func TestMigrateAuditOutcomeSpelling(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(auditSpellingRows) {
-		t.Fatalf("%d rows after migrating, want %d", len(got), len(auditSpellingRows))
+	if len(got) != len(storetest.AuditSpellingRows) {
+		t.Fatalf("%d rows after migrating, want %d", len(got), len(storetest.AuditSpellingRows))
 	}
-	for i, r := range auditSpellingRows {
-		if got[i].Outcome != r.after || got[i].Action != r.action {
-			t.Errorf("row %d (%s %q): outcome %q after migrating, want %q", i, r.action, r.before, got[i].Outcome, r.after)
+	for i, r := range storetest.AuditSpellingRows {
+		if got[i].Outcome != r.After || got[i].Action != r.Action {
+			t.Errorf("row %d (%s %q): outcome %q after migrating, want %q", i, r.Action, r.Before, got[i].Outcome, r.After)
 		}
 	}
 
@@ -83,8 +72,8 @@ func TestMigrateAuditOutcomeSpelling(t *testing.T) {
 		if err := rows.Scan(&o); err != nil {
 			t.Fatal(err)
 		}
-		if o != auditSpellingRows[i].before {
-			t.Errorf("row %d: outcome %q after migrating down, want %q", i, o, auditSpellingRows[i].before)
+		if o != storetest.AuditSpellingRows[i].Before {
+			t.Errorf("row %d: outcome %q after migrating down, want %q", i, o, storetest.AuditSpellingRows[i].Before)
 		}
 	}
 	if err := rows.Err(); err != nil {
