@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,6 +25,53 @@ import (
 // amplifyImportMap returns the import map that loads aws-amplify's ES
 // modules from e2e/js/node_modules in a browser (js/lib/importmap.mjs).
 // It skips without Node or the npm packages, and fails instead under CI.
+// amplifyApp is the HTTPS app server of a browser test: it serves e2e/js's
+// node_modules (Amplify's ES modules, as JavaScript) and one page, rendered
+// by setPage once the test knows its pool and client.
+type amplifyApp struct {
+	*httptest.Server
+	importMap []byte
+	page      atomic.Pointer[[]byte]
+}
+
+// startAmplifyApp starts the app server with the certificate of s.
+func startAmplifyApp(t *testing.T, s *httpsServer) *amplifyApp {
+	t.Helper()
+	a := &amplifyApp{importMap: amplifyImportMap(t)}
+	nodeModules, err := filepath.Abs(filepath.Join("js", "node_modules"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	files := http.StripPrefix("/node_modules/", http.FileServer(http.Dir(nodeModules)))
+	mux.Handle("/node_modules/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".js") || strings.HasSuffix(r.URL.Path, ".mjs") {
+			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		}
+		files.ServeHTTP(w, r)
+	}))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if p := a.page.Load(); p != nil {
+			_, _ = w.Write(*p)
+		}
+	})
+	a.Server = appServer(t, s.CertFile, filepath.Join(filepath.Dir(s.CertFile), tlscert.KeyFileName), mux)
+	return a
+}
+
+// setPage renders the app page; the import map (JSON) replaces IMPORT-MAP
+// as is, since html/template would escape it.
+func (a *amplifyApp) setPage(t *testing.T, tmpl *template.Template, data any) {
+	t.Helper()
+	var buf strings.Builder
+	if err := tmpl.Execute(&buf, data); err != nil {
+		t.Fatal(err)
+	}
+	page := []byte(strings.Replace(buf.String(), "IMPORT-MAP", string(a.importMap), 1))
+	a.page.Store(&page)
+}
+
 func amplifyImportMap(t *testing.T) []byte {
 	t.Helper()
 	missing := func(msg string) {
@@ -95,27 +144,8 @@ if (!location.search.includes("code=")) show("ready");
 func TestAmplifySignInWithRedirect(t *testing.T) {
 	t.Parallel()
 	browser.Require(t)
-	importMap := amplifyImportMap(t)
 	s := startHTTPS(t)
-	data := filepath.Dir(s.CertFile)
-	nodeModules, err := filepath.Abs(filepath.Join("js", "node_modules"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var page []byte
-	mux := http.NewServeMux()
-	files := http.StripPrefix("/node_modules/", http.FileServer(http.Dir(nodeModules)))
-	mux.Handle("/node_modules/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, ".js") || strings.HasSuffix(r.URL.Path, ".mjs") {
-			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		}
-		files.ServeHTTP(w, r)
-	}))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(page)
-	})
-	app := appServer(t, s.CertFile, filepath.Join(data, tlscert.KeyFileName), mux)
+	app := startAmplifyApp(t, s)
 	appURL := app.URL + "/"
 	a := setupOAuthApp(t, s, "e2e-amplify", appURL)
 	ctx := context.Background()
@@ -131,15 +161,10 @@ func TestAmplifySignInWithRedirect(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var buf strings.Builder
-	if err := amplifyPage.Execute(&buf, map[string]any{
+	app.setPage(t, amplifyPage, map[string]any{
 		"PoolID": a.PoolID, "ClientID": a.ClientID, "Endpoint": s.Base, "AppURL": appURL,
 		"Domain": strings.TrimPrefix(s.Base, "https://") + "/" + a.Domain,
-	}); err != nil {
-		t.Fatal(err)
-	}
-	// The import map is JSON, inserted as is (html/template would escape it).
-	page = []byte(strings.Replace(buf.String(), "IMPORT-MAP", string(importMap), 1))
+	})
 
 	b := browser.New(t, browser.Options{TrustCert: s.CertFile})
 	b.Navigate(appURL)

@@ -3,8 +3,6 @@ package e2e
 import (
 	"context"
 	"html/template"
-	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"userpool/e2e/browser"
-	"userpool/internal/tlscert"
 )
 
 // The passkey app page: aws-amplify v6 (ES modules through the import map)
@@ -65,28 +62,9 @@ document.getElementById("out").textContent = "ready";
 func TestAmplifyPasskeyInBrowser(t *testing.T) {
 	t.Parallel()
 	browser.Require(t)
-	importMap := amplifyImportMap(t)
 	s := startHTTPS(t)
 	endpoint := strings.Replace(s.Base, "127.0.0.1", "localhost", 1)
-	data := filepath.Dir(s.CertFile)
-	nodeModules, err := filepath.Abs(filepath.Join("js", "node_modules"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var page []byte
-	mux := http.NewServeMux()
-	files := http.StripPrefix("/node_modules/", http.FileServer(http.Dir(nodeModules)))
-	mux.Handle("/node_modules/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, ".js") || strings.HasSuffix(r.URL.Path, ".mjs") {
-			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		}
-		files.ServeHTTP(w, r)
-	}))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(page)
-	})
-	app := appServer(t, s.CertFile, filepath.Join(data, tlscert.KeyFileName), mux)
+	app := startAmplifyApp(t, s)
 	appURL := strings.Replace(app.URL, "127.0.0.1", "localhost", 1) + "/"
 
 	ctx := context.Background()
@@ -115,12 +93,8 @@ func TestAmplifyPasskeyInBrowser(t *testing.T) {
 		Password: aws.String(password), Permanent: true}); err != nil {
 		t.Fatal(err)
 	}
-	var buf strings.Builder
-	if err := passkeyPage.Execute(&buf, map[string]any{"PoolID": poolID, "ClientID": aws.ToString(client.UserPoolClient.ClientId),
-		"Endpoint": endpoint, "Username": username, "Password": password}); err != nil {
-		t.Fatal(err)
-	}
-	page = []byte(strings.Replace(buf.String(), "IMPORT-MAP", string(importMap), 1))
+	app.setPage(t, passkeyPage, map[string]any{"PoolID": poolID, "ClientID": aws.ToString(client.UserPoolClient.ClientId),
+		"Endpoint": endpoint, "Username": username, "Password": password})
 
 	b := browser.New(t, browser.Options{TrustCert: s.CertFile})
 	authn := b.AddVirtualAuthenticator(browser.DefaultAuthenticator)
