@@ -2,21 +2,16 @@ package e2e
 
 import (
 	"context"
-	"crypto/tls"
 	"io"
-	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"userpool/e2e/browser"
-	"userpool/internal/tlscert"
 )
 
 // Issue 20's operator path in a real browser: the root principal signs in
@@ -30,18 +25,9 @@ import (
 func TestConsoleOperatorInBrowser(t *testing.T) {
 	t.Parallel()
 	browser.Require(t)
-	data := t.TempDir()
 	cfg := writeConfig(t, fastConfig+"console:\n  admin_groups: [Admins]\n")
-	p := startServer(t, data, "--tls-self-signed", "--config", cfg)
-	cert := filepath.Join(data, tlscert.CertFileName)
-	pool, err := tlscert.Pool(cert)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}, Timeout: 30 * time.Second}
-	base := "https://" + strings.TrimPrefix(p.URL, "http://")
-	sdk := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(base), HTTPClient: hc,
-		Credentials: credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretKey, "")})
+	s := startHTTPS(t, "--config", cfg)
+	p, data, cert, hc, base, sdk := s.proc, s.Data, s.CertFile, s.HTTP, s.Base, s.SDK
 	ctx := context.Background()
 
 	out, err := sdk.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("ops-e2e")})

@@ -31,16 +31,18 @@ import (
 // HTTP client and an SDK client that trust it.
 type httpsServer struct {
 	*proc
+	Data     string // the data directory
 	Base     string // https://127.0.0.1:port
 	CertFile string
 	HTTP     *http.Client
 	SDK      *cip.Client
 }
 
-func startHTTPS(t *testing.T) *httpsServer {
+// startHTTPS starts userpool serve --tls-self-signed with extra serve args.
+func startHTTPS(t *testing.T, args ...string) *httpsServer {
 	t.Helper()
 	data := t.TempDir()
-	p := startServer(t, data, "--tls-self-signed")
+	p := startServer(t, data, append([]string{"--tls-self-signed"}, args...)...)
 	cert := filepath.Join(data, tlscert.CertFileName)
 	pool, err := tlscert.Pool(cert)
 	if err != nil {
@@ -53,7 +55,7 @@ func startHTTPS(t *testing.T) *httpsServer {
 		Timeout:       30 * time.Second,
 	}
 	base := "https://" + strings.TrimPrefix(p.URL, "http://")
-	return &httpsServer{proc: p, Base: base, CertFile: cert, HTTP: hc, SDK: cip.New(cip.Options{
+	return &httpsServer{proc: p, Data: data, Base: base, CertFile: cert, HTTP: hc, SDK: cip.New(cip.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(base),
 		Credentials:  credentials.NewStaticCredentialsProvider(p.AccessKeyID, p.SecretKey, ""),
