@@ -134,12 +134,13 @@ func (s *Store) AppendAudit(ctx context.Context, e store.AuditEvent) (int64, err
 	return res.LastInsertId()
 }
 
-// AppendAuditBatch stores the events in one write transaction.
+// AppendAuditBatch stores the events in one write transaction, which it may
+// share with concurrent user creations (groupcommit.go).
 func (s *Store) AppendAuditBatch(ctx context.Context, es []store.AuditEvent) error {
 	if len(es) == 0 {
 		return nil
 	}
-	return s.write(ctx, "append audit batch", func(tx wtx) error {
+	return s.group.do(ctx, s, "append audit batch", func(ctx context.Context, tx wtx) error {
 		for _, e := range es {
 			if _, err := tx.ExecContext(ctx, auditInsert,
 				tv(e.Time), e.ActorType, e.Actor, e.Action, e.PoolID, e.Target, e.Outcome, e.RequestID, e.Detail); err != nil {

@@ -29,9 +29,11 @@ type Store struct {
 	w  *sql.DB    // the one writer connection: every write runs here
 	wc *stmtCache // statements prepared on the writer (see wtx)
 	r  *stmtCache // readers
-	// creates groups concurrent CreateUser calls into one transaction
-	// (groupcreate.go).
-	creates createBatch
+	// group runs concurrent CreateUser and AppendAuditBatch calls in
+	// shared transactions (groupcommit.go).
+	group groupCommit
+	// ckpt checkpoints the WAL off the write path (checkpoint.go).
+	ckpt *checkpointer
 }
 
 // stmtCache runs queries on a pool through prepared statements, one per
@@ -125,6 +127,7 @@ var writerPragmas = []string{
 	"foreign_keys(1)",
 	"cache_size(-16384)",           // 16 MiB page cache
 	"journal_size_limit(67108864)", // truncate the WAL back to 64 MiB after a big transaction
+	fmt.Sprintf("wal_autocheckpoint(%d)", walBackstopPages),
 }
 
 // Pragmas of the reader connections. journal_mode is persistent in the file:
@@ -198,7 +201,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &Store{w: w, wc: &stmtCache{db: w, stmts: map[string]*sql.Stmt{}}, r: &stmtCache{db: r, stmts: map[string]*sql.Stmt{}}}, nil
+	ckpt, err := startCheckpointer(ctx, path)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return &Store{w: w, wc: &stmtCache{db: w, stmts: map[string]*sql.Stmt{}}, r: &stmtCache{db: r, stmts: map[string]*sql.Stmt{}}, ckpt: ckpt}, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -216,9 +225,10 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// Close closes both connection pools.
+// Close stops the checkpointer and closes the connection pools (the last
+// connection closed checkpoints what is left).
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.wc.Close())
+	return errors.Join(s.ckpt.close(), s.r.Close(), s.wc.Close())
 }
 
 // Ping checks both pools.

@@ -180,7 +180,7 @@ func deleteAliases(ctx context.Context, tx wtx, poolID, key string, aliases map[
 }
 
 func (s *Store) CreateUser(ctx context.Context, u store.User) error {
-	return s.creates.create(ctx, s, u)
+	return s.group.do(ctx, s, "create user", func(ctx context.Context, tx wtx) error { return createUserTx(ctx, tx, &u) })
 }
 
 // createUserTx inserts u (its row, aliases and search entries) and counts it

@@ -82,3 +82,74 @@ func TestGroupedCreateUser(t *testing.T) {
 		t.Fatalf("pool count %d (%v), %d users created", count, err, ok)
 	}
 }
+
+// Audit batches and user creations that arrive together share transactions
+// and keep every write: each creation's user and each batch's events are
+// stored, in order within a batch, and a creation that fails (a clash)
+// takes no audit row with it.
+func TestGroupedAuditAndCreates(t *testing.T) {
+	t.Parallel()
+	s := openTemp(t)
+	ctx := t.Context()
+	if err := s.CreatePool(ctx, store.Pool{ID: "p", Name: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 120
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 0 {
+				k := fmt.Sprintf("u%d", i/4) // pairs of creations clash
+				errs[i] = s.CreateUser(ctx, store.User{PoolID: "p", Username: k, UsernameKey: k, Sub: fmt.Sprintf("sub-%d", i), Status: "CONFIRMED"})
+				return
+			}
+			errs[i] = s.AppendAuditBatch(ctx, []store.AuditEvent{
+				{ActorType: "principal", Actor: "a", Action: "x:first", PoolID: "p", Target: fmt.Sprint(i), Outcome: "allowed", RequestID: fmt.Sprintf("r%d-1", i)},
+				{ActorType: "principal", Actor: "a", Action: "x:second", PoolID: "p", Target: fmt.Sprint(i), Outcome: "allowed", RequestID: fmt.Sprintf("r%d-2", i)},
+			})
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for i, err := range errs {
+		switch {
+		case err == nil && i%2 == 0:
+			created++
+		case err == nil:
+		case i%2 == 0 && errors.Is(err, store.ErrAlreadyExists):
+		default:
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
+	if created != n/4 {
+		t.Errorf("%d users created, want %d (one per clashing pair)", created, n/4)
+	}
+	var events []store.AuditEvent
+	for token := ""; ; {
+		page, next, err := s.ListAudit(ctx, store.AuditFilter{}, store.Page{Token: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, page...)
+		if token = next; token == "" {
+			break
+		}
+	}
+	if len(events) != n {
+		t.Fatalf("%d audit events stored, want %d", len(events), n)
+	}
+	seen := map[string]int64{}
+	for _, e := range events {
+		seen[e.RequestID] = e.ID
+	}
+	for i := 1; i < n; i += 2 {
+		first, ok1 := seen[fmt.Sprintf("r%d-1", i)]
+		second, ok2 := seen[fmt.Sprintf("r%d-2", i)]
+		if !ok1 || !ok2 || second != first+1 {
+			t.Errorf("batch %d: ids %d, %d (stored %v %v): want consecutive", i, first, second, ok1, ok2)
+		}
+	}
+}
