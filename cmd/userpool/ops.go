@@ -89,6 +89,16 @@ func (a limiter) AllowSource(remoteAddr, operation string) bool {
 	return false
 }
 
+// refusalHold turns limits.refusal_delay and max_held_refusals into the
+// server's setting; none while throttling is off.
+func refusalHold(cfg config.Limits) server.RefusalHold {
+	if !cfg.LimitsEnabled() {
+		return server.RefusalHold{}
+	}
+	delay, max := cfg.Hold()
+	return server.RefusalHold{Delay: delay, Max: max}
+}
+
 // observe feeds every request to the metrics.
 func observe(m *metrics.Metrics) func(server.RequestInfo) {
 	return func(ri server.RequestInfo) {

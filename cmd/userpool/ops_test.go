@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/prometheus/common/expfmt"
@@ -124,4 +125,23 @@ func mustStore(t *testing.T) store.Store {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	return st
+}
+
+// limits.refusal_delay reaches the server: the default hold while limits
+// are on, the configured one, and none when throttling is off.
+func TestRefusalHoldWiring(t *testing.T) {
+	cfg := config.Defaults()
+	if h := refusalHold(cfg.Limits); h.Delay != config.DefaultRefusalDelay || h.Max != config.DefaultMaxHeldRefusals {
+		t.Fatalf("default hold %+v", h)
+	}
+	d := 40 * time.Millisecond
+	cfg.Limits.RefusalDelay, cfg.Limits.MaxHeldRefusals = &d, 7
+	if h := refusalHold(cfg.Limits); h.Delay != d || h.Max != 7 {
+		t.Fatalf("configured hold %+v", h)
+	}
+	off := false
+	cfg.Limits.Enabled = &off
+	if h := refusalHold(cfg.Limits); h.Delay != 0 || h.Max != 0 {
+		t.Fatalf("hold with limits off: %+v", h)
+	}
 }

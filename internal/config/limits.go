@@ -26,6 +26,31 @@ type Limits struct {
 	MaxKeys int `yaml:"max_keys"`
 	// IdleTimeout drops a source or user bucket unused this long (default 10m).
 	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	// RefusalDelay holds back the answer to an unsigned call refused by its
+	// source's limit or share this long (default 250ms; 0s answers at once),
+	// so that a flooding client that waits for its answers slows down.
+	RefusalDelay *time.Duration `yaml:"refusal_delay"`
+	// MaxHeldRefusals bounds the refusals held back at once (default 1000);
+	// past it a refusal is answered at once.
+	MaxHeldRefusals int `yaml:"max_held_refusals"`
+}
+
+// Defaults of the held refusals.
+const (
+	DefaultRefusalDelay    = 250 * time.Millisecond
+	DefaultMaxHeldRefusals = 1000
+)
+
+// Hold is the resolved refusal delay and bound (defaults applied).
+func (l Limits) Hold() (delay time.Duration, max int) {
+	delay, max = DefaultRefusalDelay, DefaultMaxHeldRefusals
+	if l.RefusalDelay != nil {
+		delay = *l.RefusalDelay
+	}
+	if l.MaxHeldRefusals > 0 {
+		max = l.MaxHeldRefusals
+	}
+	return delay, max
 }
 
 // RateLimit is a token bucket: RPS on average, Burst at once (default 2×RPS).
@@ -87,6 +112,12 @@ func (c *Config) validateOps(p *Problems) {
 	}
 	if l.IdleTimeout < 0 {
 		*p = append(*p, "limits.idle_timeout: must not be negative")
+	}
+	if d := l.RefusalDelay; d != nil && (*d < 0 || *d > 10*time.Second) {
+		*p = append(*p, "limits.refusal_delay: must be between 0s and 10s")
+	}
+	if l.MaxHeldRefusals < 0 {
+		*p = append(*p, "limits.max_held_refusals: must not be negative")
 	}
 }
 

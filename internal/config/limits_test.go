@@ -19,6 +19,8 @@ limits:
   source: {rps: 5}
   user: {rps: -1}
   idle_timeout: 5m
+  refusal_delay: 100ms
+  max_held_refusals: 50
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -34,8 +36,21 @@ limits:
 		l.Source.RPS != 5 || l.User.RPS != -1 || l.IdleTimeout != 5*time.Minute {
 		t.Fatalf("limits %+v", l)
 	}
+	if d, m := l.Hold(); d != 100*time.Millisecond || m != 50 {
+		t.Fatalf("hold %v %d, want 100ms 50", d, m)
+	}
 	if d := Defaults(); !d.Limits.LimitsEnabled() {
 		t.Fatal("limits are off by default")
+	}
+	if d, m := Defaults().Limits.Hold(); d != DefaultRefusalDelay || m != DefaultMaxHeldRefusals {
+		t.Fatalf("default hold %v %d", d, m)
+	}
+	off, err := Parse(strings.NewReader("limits: {refusal_delay: 0s}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := off.Limits.Hold(); d != 0 {
+		t.Fatalf("refusal_delay: 0s gave %v", d)
 	}
 
 	bad, err := Parse(strings.NewReader(`
@@ -45,6 +60,8 @@ limits:
   enabled: false
   categories: {UserAuth: {rps: 1}}
   source: {rps: -3, burst: -1}
+  refusal_delay: -1s
+  max_held_refusals: -2
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +73,7 @@ limits:
 	if verr == nil {
 		t.Fatal("no problems found")
 	}
-	for _, want := range []string{"server.metrics_listen", "log.access.level", "log.access.sample", `"UserAuth" is not a Cognito quota category`, "limits.source.rps", "limits.source.burst"} {
+	for _, want := range []string{"server.metrics_listen", "log.access.level", "log.access.sample", `"UserAuth" is not a Cognito quota category`, "limits.source.rps", "limits.source.burst", "limits.refusal_delay", "limits.max_held_refusals"} {
 		if !strings.Contains(verr.Error(), want) {
 			t.Errorf("problems lack %q:\n%v", want, verr)
 		}

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"userpool/internal/awsjson"
 	"userpool/internal/ratelimit"
@@ -19,6 +21,15 @@ import (
 // (ratelimit.WithSourceChecked) so the face's limiter does not charge the
 // source twice; their other limits (per user, per category) are checked
 // there as before.
+//
+// A refusal may be held back before it is answered (RefusalHold): a
+// flooding client that waits for each answer before it sends again (every
+// SDK, and most attack tools, run a fixed number of such loops) then sends
+// a few calls a second per loop instead of thousands, and the CPU its
+// refusals and its own loops took is left to the calls that pass. A held
+// refusal costs a parked goroutine and a timer, no CPU; at most Max are held
+// at once, past that a refusal is answered at once, so a client that does
+// not wait (or opens ever more connections) gets what it got before.
 
 // cognitoTarget is the X-Amz-Target prefix of the Cognito user pools API.
 const cognitoTarget = "AWSCognitoIdentityProviderService."
@@ -41,14 +52,67 @@ type EarlySourceLimiter interface {
 	EarlySourceLimit() func(remoteAddr, operation string) bool
 }
 
+// RefusalHold holds an early refusal back before answering it.
+type RefusalHold struct {
+	// Delay is how long a refusal is held; 0 answers at once.
+	Delay time.Duration
+	// Max bounds the refusals held at once (0: none are held).
+	Max int
+	// Sleep waits d or until ctx ends; nil uses a timer (tests inject it).
+	Sleep func(ctx context.Context, d time.Duration)
+}
+
+// holder holds refusals back per a RefusalHold; a nil holder holds none.
+type holder struct {
+	delay time.Duration
+	slots chan struct{}
+	sleep func(ctx context.Context, d time.Duration)
+}
+
+func newHolder(h RefusalHold) *holder {
+	if h.Delay <= 0 || h.Max <= 0 {
+		return nil
+	}
+	if h.Sleep == nil {
+		h.Sleep = sleepCtx
+	}
+	return &holder{delay: h.Delay, slots: make(chan struct{}, h.Max), sleep: h.Sleep}
+}
+
+// hold waits the delay if a slot is free, and reports whether it did.
+func (h *holder) hold(ctx context.Context) bool {
+	if h == nil {
+		return false
+	}
+	select {
+	case h.slots <- struct{}{}:
+	default:
+		return false
+	}
+	h.sleep(ctx, h.delay)
+	<-h.slots
+	return true
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
 // earlyLimit refuses the unsigned POST / Cognito calls whose source has no
-// token left (allow, which also counts its refusals). A call with an
-// Authorization header is a signed one and is not limited by source.
-func earlyLimit(allow func(remoteAddr, operation string) bool, next http.Handler) http.Handler {
+// token left (allow, which also counts its refusals), after holding the
+// refusal back when hold has room. A call with an Authorization header is a
+// signed one and is not limited by source.
+func earlyLimit(allow func(remoteAddr, operation string) bool, hold *holder, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && r.URL.Path == "/" && len(r.Header["Authorization"]) == 0 {
 			if op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), cognitoTarget); ok {
 				if !allow(r.RemoteAddr, op) {
+					hold.hold(r.Context())
 					writeThrottled(w)
 					return
 				}

@@ -1,11 +1,14 @@
 package server
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"userpool/internal/awsjson"
 	"userpool/internal/ratelimit"
@@ -94,5 +97,78 @@ func TestEarlySourceLimit(t *testing.T) {
 		if w.Code != 200 || len(marked) != 1 || marked[0] != c.mark {
 			t.Errorf("%s: %d, marked %v (want %v)", c.name, w.Code, marked, c.mark)
 		}
+	}
+}
+
+// A refusal is held back for the configured delay while a slot is free;
+// with every slot taken, the next refusal is answered at once; allowed and
+// signed calls are never held.
+func TestRefusalHold(t *testing.T) {
+	var mu sync.Mutex
+	var slept []time.Duration
+	release := make(chan struct{})
+	entered := make(chan struct{}, 4)
+	h := Handler(Options{
+		Logger: quietLog(),
+		Cognito: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			awsjson.WriteJSON(w, "id", map[string]string{})
+		}),
+		SourceLimit: func(addr, op string) bool { return addr == "192.0.2.1:1000" },
+		RefusalHold: RefusalHold{Delay: 250 * time.Millisecond, Max: 2, Sleep: func(ctx context.Context, d time.Duration) {
+			mu.Lock()
+			slept = append(slept, d)
+			mu.Unlock()
+			entered <- struct{}{}
+			<-release
+		}},
+	})
+	call := func(addr, auth string) int {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`))
+		r.RemoteAddr = addr
+		r.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	// Two refusals take the two slots and wait in Sleep.
+	codes := make(chan int, 2)
+	for range 2 {
+		go func() { codes <- call("192.0.2.9:1000", "") }()
+	}
+	<-entered
+	<-entered
+	// The third finds no slot: answered at once, not held.
+	if c := call("192.0.2.9:1000", ""); c != 400 {
+		t.Fatalf("unheld refusal: %d", c)
+	}
+	// Allowed and signed calls pass without a hold.
+	if c := call("192.0.2.1:1000", ""); c != 200 {
+		t.Fatalf("allowed call: %d", c)
+	}
+	if c := call("192.0.2.9:1000", "AWS4-HMAC-SHA256 Credential=x"); c != 200 {
+		t.Fatalf("signed call: %d", c)
+	}
+	close(release)
+	for range 2 {
+		if c := <-codes; c != 400 {
+			t.Fatalf("held refusal answered %d", c)
+		}
+	}
+	mu.Lock()
+	if len(slept) != 2 || slept[0] != 250*time.Millisecond || slept[1] != 250*time.Millisecond {
+		t.Fatalf("held %v, want two holds of 250ms", slept)
+	}
+	mu.Unlock()
+	// The slots were given back: the next refusal is held again.
+	if c := call("192.0.2.9:1000", ""); c != 400 {
+		t.Fatalf("refusal: %d", c)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(slept) != 3 {
+		t.Fatalf("%d holds, want 3: the slots were not given back", len(slept))
 	}
 }

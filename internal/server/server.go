@@ -64,6 +64,9 @@ type Options struct {
 	// is read. Nil: the Cognito face's own, if it offers one
 	// (EarlySourceLimiter).
 	SourceLimit func(remoteAddr, operation string) bool
+	// RefusalHold holds the early refusals back before answering them
+	// (early.go); zero answers them at once.
+	RefusalHold RefusalHold
 	// AccessLog sets the access log's level and sampling.
 	AccessLog AccessLog
 	Logger    *slog.Logger
@@ -154,7 +157,7 @@ func Handler(opts Options) http.Handler {
 		early = e.EarlySourceLimit()
 	}
 	if early != nil {
-		h = earlyLimit(early, h)
+		h = earlyLimit(early, newHolder(opts.RefusalHold), h)
 	}
 	return h
 }
