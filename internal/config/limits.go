@@ -30,7 +30,7 @@ type Limits struct {
 	// source's limit or share this long (default 250ms; 0s answers at once),
 	// so that a flooding client that waits for its answers slows down.
 	RefusalDelay *time.Duration `yaml:"refusal_delay"`
-	// MaxHeldRefusals bounds the refusals held back at once (default 1000);
+	// MaxHeldRefusals bounds the refusals held back at once (default 10000);
 	// past it a refusal is answered at once.
 	MaxHeldRefusals int `yaml:"max_held_refusals"`
 }
@@ -38,7 +38,7 @@ type Limits struct {
 // Defaults of the held refusals.
 const (
 	DefaultRefusalDelay    = 250 * time.Millisecond
-	DefaultMaxHeldRefusals = 1000
+	DefaultMaxHeldRefusals = 10000
 )
 
 // Hold is the resolved refusal delay and bound (defaults applied).

@@ -27,9 +27,11 @@ import (
 // SDK, and most attack tools, run a fixed number of such loops) then sends
 // a few calls a second per loop instead of thousands, and the CPU its
 // refusals and its own loops took is left to the calls that pass. A held
-// refusal costs a parked goroutine and a timer, no CPU; at most Max are held
-// at once, past that a refusal is answered at once, so a client that does
-// not wait (or opens ever more connections) gets what it got before.
+// refusal costs a timer and no CPU: its goroutine and buffers are the
+// connection's, which exist whether it waits here or for its next request.
+// At most Max are held at once, past that a refusal is answered at once, so
+// a client that does not wait (or opens ever more connections) gets what it
+// got before.
 
 // cognitoTarget is the X-Amz-Target prefix of the Cognito user pools API.
 const cognitoTarget = "AWSCognitoIdentityProviderService."
