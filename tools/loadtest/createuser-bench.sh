@@ -2,6 +2,8 @@
 # Measures AdminCreateUser (chosen, generated+suppressed, generated+delivered) at the default
 # argon2id cost against one userpool binary, with the ceiling in the same run (BENCHMARKS.md).
 #   tools/loadtest/createuser-bench.sh BIN LABEL PORT   (EXTRA_YAML="limits: {enabled: false}" for builds with limits)
+# MOTO_SERVER=/path/to/moto_server also measures moto on PORT+1 in the same run, right after
+# userpool, with the same operations, clients and duration (moto does not check signatures).
 # Needs /tmp/loadtest (cd tools/loadtest && go build -o /tmp/loadtest .); writes /tmp/bench/LABEL.
 # run.sh BIN LABEL PORT: AdminCreateUser variants at the default argon2id cost, ceiling in the same run.
 set -euo pipefail
@@ -29,3 +31,15 @@ for _ in $(seq 1 100); do [ -s "$W/data/credentials" ] && (echo >/dev/tcp/127.0.
   --server-pid $PID --data-dir "$W/data" --compare "$W/ceiling.json" --json "$W/result.json" > "$W/result.txt" 2>"$W/lt.err" || true
 kill $PID; wait $PID 2>/dev/null || true
 cat "$W/result.txt"
+if [ -n "${MOTO_SERVER:-}" ]; then
+  MPORT=$((PORT + 1))
+  "$MOTO_SERVER" -H 127.0.0.1 -p $MPORT >"$W/moto.log" 2>&1 &
+  MPID=$!
+  for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/$MPORT) 2>/dev/null && break; sleep 0.2; done
+  /tmp/loadtest run --target moto --endpoint http://127.0.0.1:$MPORT \
+    --users 50 --auth-users 2 --duration 4s --warmup 1s --concurrency 8 \
+    --ops AdminCreateUser,AdminCreateUser-generated,AdminCreateUser-generated-delivered \
+    --server-pid $MPID --compare "$W/ceiling.json" --json "$W/moto.json" > "$W/moto.txt" 2>"$W/moto.err" || true
+  kill $MPID; wait $MPID 2>/dev/null || true
+  cat "$W/moto.txt"
+fi
