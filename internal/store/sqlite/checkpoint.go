@@ -37,9 +37,11 @@ const (
 )
 
 type checkpointer struct {
-	db   *sql.DB
-	stop chan struct{}
-	done sync.WaitGroup
+	db     *sql.DB
+	stop   chan struct{}
+	done   sync.WaitGroup
+	closer sync.Once
+	err    error // of the first close
 }
 
 func checkpointDSN(path string) string {
@@ -107,8 +109,13 @@ func (c *checkpointer) checkpoint(ctx context.Context, mode checkpointMode) (wal
 	return w, nil
 }
 
+// close stops the loop and closes the connection; later calls return the
+// first one's result (Store.Close may be called more than once).
 func (c *checkpointer) close() error {
-	close(c.stop)
-	c.done.Wait()
-	return c.db.Close()
+	c.closer.Do(func() {
+		close(c.stop)
+		c.done.Wait()
+		c.err = c.db.Close()
+	})
+	return c.err
 }

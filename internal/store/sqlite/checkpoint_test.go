@@ -63,6 +63,9 @@ func TestCheckpointOffTheWritePath(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Close(); err != nil { // a second Close is harmless
+		t.Fatalf("second Close: %v", err)
+	}
 	if _, err := os.Stat(path + "-wal"); !os.IsNotExist(err) {
 		t.Errorf("WAL left after Close: %v", err)
 	}
