@@ -17,7 +17,12 @@
 //     of reader connections. Every write runs on the writer; multi-statement
 //     writes run in one BEGIN IMMEDIATE transaction, so read-check-write
 //     sequences (limits, idempotent adds, updaters) are atomic and never
-//     retried.
+//     retried. CreateUser and the audit log's batches that arrive while a
+//     write transaction runs share the next one, a savepoint each
+//     (groupcommit.go).
+//   - WAL checkpoints run every 100 ms on a connection of their own, off the
+//     writer's commits; the writer's automatic checkpoint is only a 64 MiB
+//     backstop (checkpoint.go).
 //   - ListUsers filters read the user_search table, keyed (pool_id, attr,
 //     value, username_key): "=" is an equality on the key prefix, a prefix
 //     filter a range [prefix, successor(prefix)), both already in result
