@@ -27,8 +27,9 @@ type Limits struct {
 	// IdleTimeout drops a source or user bucket unused this long (default 10m).
 	IdleTimeout time.Duration `yaml:"idle_timeout"`
 	// RefusalDelay holds back the answer to an unsigned call refused by its
-	// source's limit or share this long (default 250ms; 0s answers at once),
-	// so that a flooding client that waits for its answers slows down.
+	// source's limit or share this long on average, each hold drawn from half
+	// to one and a half times it (default 250ms; 0s answers at once), so that
+	// a flooding client that waits for its answers slows down.
 	RefusalDelay *time.Duration `yaml:"refusal_delay"`
 	// MaxHeldRefusals bounds the refusals held back at once (default 10000);
 	// past it a refusal is answered at once.

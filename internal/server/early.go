@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -56,12 +57,16 @@ type EarlySourceLimiter interface {
 
 // RefusalHold holds an early refusal back before answering it.
 type RefusalHold struct {
-	// Delay is how long a refusal is held; 0 answers at once.
+	// Delay is how long a refusal is held on average: each hold is drawn
+	// uniformly from [Delay/2, 3·Delay/2), so that the flooding loops do not
+	// come back together; 0 answers at once.
 	Delay time.Duration
 	// Max bounds the refusals held at once (0: none are held).
 	Max int
 	// Sleep waits d or until ctx ends; nil uses a timer (tests inject it).
 	Sleep func(ctx context.Context, d time.Duration)
+	// Rand returns a number in [0, n); nil uses math/rand/v2 (tests inject it).
+	Rand func(n int64) int64
 }
 
 // holder holds refusals back per a RefusalHold; a nil holder holds none.
@@ -69,6 +74,7 @@ type holder struct {
 	delay time.Duration
 	slots chan struct{}
 	sleep func(ctx context.Context, d time.Duration)
+	rand  func(n int64) int64
 }
 
 func newHolder(h RefusalHold) *holder {
@@ -78,7 +84,10 @@ func newHolder(h RefusalHold) *holder {
 	if h.Sleep == nil {
 		h.Sleep = sleepCtx
 	}
-	return &holder{delay: h.Delay, slots: make(chan struct{}, h.Max), sleep: h.Sleep}
+	if h.Rand == nil {
+		h.Rand = rand.Int64N
+	}
+	return &holder{delay: h.Delay, slots: make(chan struct{}, h.Max), sleep: h.Sleep, rand: h.Rand}
 }
 
 // hold waits the delay if a slot is free, and reports whether it did.
@@ -91,7 +100,7 @@ func (h *holder) hold(ctx context.Context) bool {
 	default:
 		return false
 	}
-	h.sleep(ctx, h.delay)
+	h.sleep(ctx, h.delay/2+time.Duration(h.rand(int64(h.delay))))
 	<-h.slots
 	return true
 }

@@ -114,7 +114,12 @@ func TestRefusalHold(t *testing.T) {
 			awsjson.WriteJSON(w, "id", map[string]string{})
 		}),
 		SourceLimit: func(addr, op string) bool { return addr == "192.0.2.1:1000" },
-		RefusalHold: RefusalHold{Delay: 250 * time.Millisecond, Max: 2, Sleep: func(ctx context.Context, d time.Duration) {
+		RefusalHold: RefusalHold{Delay: 250 * time.Millisecond, Max: 2, Rand: func(n int64) int64 {
+			if n != int64(250*time.Millisecond) {
+				t.Errorf("jitter drawn from [0, %d), want [0, 250ms)", n)
+			}
+			return n / 5
+		}, Sleep: func(ctx context.Context, d time.Duration) {
 			mu.Lock()
 			slept = append(slept, d)
 			mu.Unlock()
@@ -158,8 +163,9 @@ func TestRefusalHold(t *testing.T) {
 		}
 	}
 	mu.Lock()
-	if len(slept) != 2 || slept[0] != 250*time.Millisecond || slept[1] != 250*time.Millisecond {
-		t.Fatalf("held %v, want two holds of 250ms", slept)
+	// Each hold is Delay/2 plus the drawn jitter: 125ms + 50ms.
+	if len(slept) != 2 || slept[0] != 175*time.Millisecond || slept[1] != 175*time.Millisecond {
+		t.Fatalf("held %v, want two holds of 175ms", slept)
 	}
 	mu.Unlock()
 	// The slots were given back: the next refusal is held again.
