@@ -292,7 +292,7 @@ func newApp(cfg config.Config, log *slog.Logger, st store.Store, sealer *iam.Sea
 		Metrics:         metricsRoute(cfg, m),
 		Observe:         observe(m),
 		AccessLog:       accessLog(cfg.Log.Access),
-		RefusalHold:     refusalHold(cfg.Limits),
+		RefusalHold:     refusalHold(cfg.Limits, m),
 		Logger:          log,
 	})
 	return &app{cfg: cfg, log: log, store: st, sealer: sealer, tokens: tokens, keys: keys, svc: svc, cognito: cog, handler: h, aq: aq, gql: gql, audit: rec, metrics: m, lateFns: lateFns}, nil

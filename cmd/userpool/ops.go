@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"userpool/internal/cognitoidp"
@@ -90,13 +91,19 @@ func (a limiter) AllowSource(remoteAddr, operation string) bool {
 }
 
 // refusalHold turns limits.refusal_delay and max_held_refusals into the
-// server's setting; none while throttling is off.
-func refusalHold(cfg config.Limits) server.RefusalHold {
+// server's setting, its count of held refusals the gauge
+// userpool_refusals_held (when m is set); none while throttling is off.
+func refusalHold(cfg config.Limits, m *metrics.Metrics) server.RefusalHold {
 	if !cfg.LimitsEnabled() {
 		return server.RefusalHold{}
 	}
 	delay, max := cfg.Hold()
-	return server.RefusalHold{Delay: delay, Max: max}
+	held := new(atomic.Int64)
+	if m != nil {
+		m.GaugeFunc("refusals_held", "Throttled calls whose answer is being held back (limits.refusal_delay); at limits.max_held_refusals further ones are answered at once.",
+			func() float64 { return float64(held.Load()) })
+	}
+	return server.RefusalHold{Delay: delay, Max: max, Held: held}
 }
 
 // observe feeds every request to the metrics.

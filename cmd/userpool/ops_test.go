@@ -90,8 +90,8 @@ func TestOpsWiring(t *testing.T) {
 	if got := get("userpool_requests_total", map[string]string{"operation": "InitiateAuth", "outcome": "TooManyRequestsException"}); got != 3 {
 		t.Errorf("requests counter %v, want 3", got)
 	}
-	if fams["userpool_store_duration_seconds"] == nil || fams["userpool_audit_queue_depth"] == nil {
-		t.Error("store latency or audit queue depth missing")
+	if fams["userpool_store_duration_seconds"] == nil || fams["userpool_audit_queue_depth"] == nil || fams["userpool_refusals_held"] == nil {
+		t.Error("store latency, audit queue depth or held refusals missing")
 	}
 }
 
@@ -131,17 +131,17 @@ func mustStore(t *testing.T) store.Store {
 // are on, the configured one, and none when throttling is off.
 func TestRefusalHoldWiring(t *testing.T) {
 	cfg := config.Defaults()
-	if h := refusalHold(cfg.Limits); h.Delay != config.DefaultRefusalDelay || h.Max != config.DefaultMaxHeldRefusals {
+	if h := refusalHold(cfg.Limits, nil); h.Delay != config.DefaultRefusalDelay || h.Max != config.DefaultMaxHeldRefusals {
 		t.Fatalf("default hold %+v", h)
 	}
 	d := 40 * time.Millisecond
 	cfg.Limits.RefusalDelay, cfg.Limits.MaxHeldRefusals = &d, 7
-	if h := refusalHold(cfg.Limits); h.Delay != d || h.Max != 7 {
+	if h := refusalHold(cfg.Limits, nil); h.Delay != d || h.Max != 7 {
 		t.Fatalf("configured hold %+v", h)
 	}
 	off := false
 	cfg.Limits.Enabled = &off
-	if h := refusalHold(cfg.Limits); h.Delay != 0 || h.Max != 0 {
+	if h := refusalHold(cfg.Limits, nil); h.Delay != 0 || h.Max != 0 {
 		t.Fatalf("hold with limits off: %+v", h)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"userpool/internal/awsjson"
@@ -67,6 +68,9 @@ type RefusalHold struct {
 	Sleep func(ctx context.Context, d time.Duration)
 	// Rand returns a number in [0, n); nil uses math/rand/v2 (tests inject it).
 	Rand func(n int64) int64
+	// Held, if set, counts the refusals held now (a metrics gauge: at Max,
+	// further refusals are answered at once).
+	Held *atomic.Int64
 }
 
 // holder holds refusals back per a RefusalHold; a nil holder holds none.
@@ -75,6 +79,7 @@ type holder struct {
 	slots chan struct{}
 	sleep func(ctx context.Context, d time.Duration)
 	rand  func(n int64) int64
+	held  *atomic.Int64
 }
 
 func newHolder(h RefusalHold) *holder {
@@ -87,7 +92,10 @@ func newHolder(h RefusalHold) *holder {
 	if h.Rand == nil {
 		h.Rand = rand.Int64N
 	}
-	return &holder{delay: h.Delay, slots: make(chan struct{}, h.Max), sleep: h.Sleep, rand: h.Rand}
+	if h.Held == nil {
+		h.Held = new(atomic.Int64)
+	}
+	return &holder{delay: h.Delay, slots: make(chan struct{}, h.Max), sleep: h.Sleep, rand: h.Rand, held: h.Held}
 }
 
 // hold waits the delay if a slot is free, and reports whether it did.
@@ -100,7 +108,9 @@ func (h *holder) hold(ctx context.Context) bool {
 	default:
 		return false
 	}
+	h.held.Add(1)
 	h.sleep(ctx, h.delay/2+time.Duration(h.rand(int64(h.delay))))
+	h.held.Add(-1)
 	<-h.slots
 	return true
 }

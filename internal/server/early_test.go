@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -108,13 +109,14 @@ func TestRefusalHold(t *testing.T) {
 	var slept []time.Duration
 	release := make(chan struct{})
 	entered := make(chan struct{}, 4)
+	var held atomic.Int64
 	h := Handler(Options{
 		Logger: quietLog(),
 		Cognito: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			awsjson.WriteJSON(w, "id", map[string]string{})
 		}),
 		SourceLimit: func(addr, op string) bool { return addr == "192.0.2.1:1000" },
-		RefusalHold: RefusalHold{Delay: 250 * time.Millisecond, Max: 2, Rand: func(n int64) int64 {
+		RefusalHold: RefusalHold{Delay: 250 * time.Millisecond, Max: 2, Held: &held, Rand: func(n int64) int64 {
 			if n != int64(250*time.Millisecond) {
 				t.Errorf("jitter drawn from [0, %d), want [0, 250ms)", n)
 			}
@@ -145,6 +147,9 @@ func TestRefusalHold(t *testing.T) {
 	}
 	<-entered
 	<-entered
+	if n := held.Load(); n != 2 {
+		t.Fatalf("held gauge %d while two refusals wait, want 2", n)
+	}
 	// The third finds no slot: answered at once, not held.
 	if c := call("192.0.2.9:1000", ""); c != 400 {
 		t.Fatalf("unheld refusal: %d", c)
@@ -163,6 +168,9 @@ func TestRefusalHold(t *testing.T) {
 		}
 	}
 	mu.Lock()
+	if n := held.Load(); n != 0 {
+		t.Fatalf("held gauge %d after the holds ended, want 0", n)
+	}
 	// Each hold is Delay/2 plus the drawn jitter: 125ms + 50ms.
 	if len(slept) != 2 || slept[0] != 175*time.Millisecond || slept[1] != 175*time.Millisecond {
 		t.Fatalf("held %v, want two holds of 175ms", slept)
