@@ -338,7 +338,18 @@ func (b *Browser) Text(css string) string {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, b.timeout)
 	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
+	var s string
+	var err error
+	for {
+		s, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
+		// A navigation that replaces the document between finding the node
+		// and reading it (a form just submitted) loses the node: read the
+		// new document's.
+		if err == nil || !strings.Contains(err.Error(), "No node with given id found") || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if err != nil {
 		b.t.Fatalf("browser: text of %q: %v (at %s)%s", css, err, b.location(), b.consoleTail())
 	}
