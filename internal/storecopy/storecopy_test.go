@@ -198,15 +198,13 @@ func collectAll(t *testing.T, st store.Store) map[string][]any {
 // counts match what was seeded, every record of both is equal, and the
 // progress bar completes.
 func TestCopyEverything(t *testing.T) {
-	for _, backend := range []string{"sqlite", "postgres"} {
-		t.Run("sqlite-to-"+backend, func(t *testing.T) {
-			var dst store.Store
-			if backend == "postgres" {
-				dst = openPostgres(t)
-			} else {
-				dst = openSQLite(t)
-			}
-			src := openSQLite(t)
+	open := map[string]func(t *testing.T) store.Store{
+		"sqlite":   func(t *testing.T) store.Store { return openSQLite(t) },
+		"postgres": func(t *testing.T) store.Store { return openPostgres(t) },
+	}
+	for _, pair := range [][2]string{{"sqlite", "sqlite"}, {"sqlite", "postgres"}, {"postgres", "sqlite"}} {
+		t.Run(pair[0]+"-to-"+pair[1], func(t *testing.T) {
+			src, dst := open[pair[0]](t), open[pair[1]](t)
 			s := seed(t, src)
 
 			var progressOut bytes.Buffer
