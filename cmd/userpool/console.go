@@ -9,6 +9,7 @@ import (
 	"userpool/internal/config"
 	"userpool/internal/console"
 	"userpool/internal/iam"
+	"userpool/internal/ratelimit"
 	"userpool/internal/store"
 	"userpool/internal/token"
 	"userpool/internal/userpool"
@@ -33,7 +34,23 @@ func newConsole(cfg config.Config, log *slog.Logger, svc *userpool.Service, st s
 			}
 			return cfg.Console.AdminGroups
 		},
+		SignIn: consoleSignIn(cfg.Console.SignIn),
 	})
+}
+
+// consoleSignIn turns console.sign_in into the console's limits: a field
+// left out keeps the console's default.
+func consoleSignIn(c config.ConsoleSignIn) console.SignInLimits {
+	src := console.DefaultSignInSource
+	switch {
+	case c.Source.RPS < 0:
+		src = ratelimit.Disabled
+	case c.Source.RPS > 0:
+		src = ratelimit.Rate{PerSecond: c.Source.RPS, Burst: c.Source.Burst}
+	case c.Source.Burst > 0:
+		src.Burst = c.Source.Burst
+	}
+	return console.SignInLimits{Source: src, MaxFailures: c.MaxFailures, FailureWindow: c.FailureWindow, Lockout: c.Lockout}
 }
 
 // consolePrincipals lists the IAM principals for the console.

@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/common/model"
 
 	"userpool/internal/config"
+	"userpool/internal/console"
+	"userpool/internal/ratelimit"
 	"userpool/internal/store"
 )
 
@@ -143,5 +145,23 @@ func TestRefusalHoldWiring(t *testing.T) {
 	cfg.Limits.Enabled = &off
 	if h := refusalHold(cfg.Limits, nil); h.Delay != 0 || h.Max != 0 {
 		t.Fatalf("hold with limits off: %+v", h)
+	}
+}
+
+// console.sign_in reaches the console's limits; what is left out keeps the
+// console's defaults, and -1 switches a limit off.
+func TestConsoleSignInWiring(t *testing.T) {
+	if got := consoleSignIn(config.ConsoleSignIn{}); got.Source != console.DefaultSignInSource || got.MaxFailures != 0 {
+		t.Fatalf("defaults: %+v", got)
+	}
+	got := consoleSignIn(config.ConsoleSignIn{Source: config.RateLimit{RPS: 2, Burst: 4}, MaxFailures: 3, FailureWindow: time.Minute, Lockout: time.Hour})
+	if got.Source != (ratelimit.Rate{PerSecond: 2, Burst: 4}) || got.MaxFailures != 3 || got.FailureWindow != time.Minute || got.Lockout != time.Hour {
+		t.Fatalf("configured: %+v", got)
+	}
+	if got := consoleSignIn(config.ConsoleSignIn{Source: config.RateLimit{Burst: 30}}); got.Source != (ratelimit.Rate{PerSecond: console.DefaultSignInSource.PerSecond, Burst: 30}) {
+		t.Fatalf("burst only: %+v", got.Source)
+	}
+	if got := consoleSignIn(config.ConsoleSignIn{Source: config.RateLimit{RPS: -1}, MaxFailures: -1}); got.Source != ratelimit.Disabled || got.MaxFailures != -1 {
+		t.Fatalf("off: %+v", got)
 	}
 }
