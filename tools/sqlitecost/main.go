@@ -1,7 +1,8 @@
 // Command sqlitecost measures what one AdminCreateUser costs the SQLite
 // writer alone: the same rows and indexes as internal/store/sqlite (the user
 // row with its primary key and sub index, five search-index rows, the pool's
-// counter, the audit row and its three indexes), written by one goroutine in
+// counter, the audit row and its three indexes; the schema is read from the
+// store's migrations), written by one goroutine in
 // transactions of 8 users with a savepoint each, under the store's pragmas —
 // through the pure-Go driver the server uses (modernc.org/sqlite) and through
 // the C SQLite of github.com/mattn/go-sqlite3 (cgo), to see whether a C build
@@ -23,28 +24,42 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
 	_ "modernc.org/sqlite"
 )
 
-const schema = `
-CREATE TABLE pools (id TEXT PRIMARY KEY, name TEXT NOT NULL, settings BLOB, user_count INTEGER NOT NULL DEFAULT 0, created_at INTEGER, updated_at INTEGER);
-CREATE TABLE users (
-    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE, username_key TEXT NOT NULL, username TEXT NOT NULL, sub TEXT NOT NULL,
-    status TEXT NOT NULL, enabled INTEGER NOT NULL, attributes TEXT NOT NULL, aliases TEXT NOT NULL, password_hash TEXT NOT NULL,
-    srp_salt BLOB, srp_verifier BLOB, password_set_at INTEGER, password_temporary INTEGER NOT NULL, password_expires_at INTEGER,
-    mfa BLOB, failed_logins INTEGER NOT NULL, locked_until INTEGER, tokens_valid_after INTEGER, created_at INTEGER, updated_at INTEGER,
-    PRIMARY KEY (pool_id, username_key));
-CREATE UNIQUE INDEX users_sub ON users(pool_id, sub);
-CREATE TABLE user_search (pool_id TEXT NOT NULL, attr INTEGER NOT NULL, value TEXT NOT NULL, username_key TEXT NOT NULL, PRIMARY KEY (pool_id, attr, value, username_key)) WITHOUT ROWID;
-CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER, actor_type TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, pool_id TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL, request_id TEXT NOT NULL, detail TEXT NOT NULL);
-CREATE INDEX audit_pool ON audit(pool_id, id);
-CREATE INDEX audit_actor ON audit(actor, id);
-CREATE INDEX audit_time ON audit(time);
-INSERT INTO pools (id, name) VALUES ('us-east-1_abc', 'bench');
-`
+// migrations is the store's own schema (its goose files, Up sections), so
+// the cost is measured on the tables and indexes the server has.
+const migrations = "../../internal/store/sqlite/migrations"
+
+func schema() string {
+	files, err := filepath.Glob(filepath.Join(migrations, "*.sql"))
+	if err != nil || len(files) == 0 {
+		panic(fmt.Sprintf("no migrations in %s (run from tools/sqlitecost): %v", migrations, err))
+	}
+	sort.Strings(files)
+	var b strings.Builder
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			panic(err)
+		}
+		_, up, ok := strings.Cut(string(text), "-- +goose Up")
+		if !ok {
+			panic(f + ": no Up section")
+		}
+		up, _, _ = strings.Cut(up, "-- +goose Down")
+		b.WriteString(up)
+		b.WriteString("\n")
+	}
+	b.WriteString("INSERT INTO pools (id, name) VALUES ('us-east-1_abc', 'bench');\n")
+	return b.String()
+}
 
 func uuid() string { b := make([]byte, 16); rand.Read(b); return hex.EncodeToString(b) }
 
@@ -66,7 +81,7 @@ func run(driver, dsn string, n, batch int) time.Duration {
 			panic(err)
 		}
 	}
-	if _, err := db.Exec(schema); err != nil {
+	if _, err := db.Exec(schema()); err != nil {
 		panic(err)
 	}
 	ins, _ := db.Prepare(`INSERT INTO users (pool_id, username_key, username, sub, status, enabled, attributes, aliases, password_hash, srp_salt, srp_verifier, password_set_at, password_temporary, password_expires_at, mfa, failed_logins, locked_until, tokens_valid_after, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
