@@ -97,13 +97,13 @@ func refusalHold(cfg config.Limits, m *metrics.Metrics) server.RefusalHold {
 	if !cfg.LimitsEnabled() {
 		return server.RefusalHold{}
 	}
-	delay, max := cfg.Hold()
+	delay, maxHeld := cfg.Hold()
 	held := new(atomic.Int64)
 	if m != nil {
 		m.GaugeFunc("refusals_held", "Throttled calls whose answer is being held back (limits.refusal_delay); at limits.max_held_refusals further ones are answered at once.",
 			func() float64 { return float64(held.Load()) })
 	}
-	return server.RefusalHold{Delay: delay, Max: max, Held: held}
+	return server.RefusalHold{Delay: delay, Max: maxHeld, Held: held}
 }
 
 // observe feeds every request to the metrics.

@@ -43,15 +43,15 @@ const (
 )
 
 // Hold is the resolved refusal delay and bound (defaults applied).
-func (l Limits) Hold() (delay time.Duration, max int) {
-	delay, max = DefaultRefusalDelay, DefaultMaxHeldRefusals
+func (l Limits) Hold() (delay time.Duration, maxHeld int) {
+	delay, maxHeld = DefaultRefusalDelay, DefaultMaxHeldRefusals
 	if l.RefusalDelay != nil {
 		delay = *l.RefusalDelay
 	}
 	if l.MaxHeldRefusals > 0 {
-		max = l.MaxHeldRefusals
+		maxHeld = l.MaxHeldRefusals
 	}
-	return delay, max
+	return delay, maxHeld
 }
 
 // RateLimit is a token bucket: RPS on average, Burst at once (default 2×RPS).

@@ -16,8 +16,9 @@ import (
 // transaction is running wait, and the next transaction runs all of them:
 // one BEGIN, one SAVEPOINT per write, one COMMIT, and the pages they share
 // (index leaves, the pool row, the audit table's last page) written once.
-// A creation's audit row, queued by the recorder as the creation's answer
-// goes out, usually shares its transaction with the next creations.
+// A creation's audit row, queued by the recorder once the creation has
+// committed (the answer waits for it), usually shares its transaction with
+// the next creations.
 //
 // Nothing is weakened: each write runs the same statements as on its own,
 // so the same UNIQUE constraints decide (two users of one batch with the
