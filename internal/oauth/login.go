@@ -109,6 +109,21 @@ func (h *Handler) formPage(rq *request, a *userpool.Authorization, q url.Values,
 	return page{Form: form, Query: template.URL(q.Encode()), CSRF: rq.csrfToken(h), ClientName: a.ClientName, Lang: q.Get("lang"), auth: a}
 }
 
+// inform renders form for username with info (none when empty), 200.
+func (h *Handler) inform(rq *request, a *userpool.Authorization, q url.Values, form, username, info string) {
+	p := h.formPage(rq, a, q, form)
+	p.Username, p.Info = username, info
+	h.render(rq, http.StatusOK, p)
+}
+
+// refuse renders form again for username with the domain's message for
+// err, 400.
+func (h *Handler) refuse(rq *request, a *userpool.Authorization, q url.Values, form, username string, err error) {
+	p := h.formPage(rq, a, q, form)
+	p.Username, p.Error = username, h.domainMessage(rq, err)
+	h.render(rq, http.StatusBadRequest, p)
+}
+
 // postedForm parses a POST and checks its CSRF token; false when it answered.
 func (h *Handler) postedForm(rq *request, a *userpool.Authorization, q url.Values, form string) bool {
 	if err := rq.parseForm(); err != nil {
@@ -274,23 +289,14 @@ func (h *Handler) signup(rq *request) {
 	}
 	res, err := h.svc.HostedSignUp(rq.ctx, a, f.Get("username"), f.Get("password"), attrs)
 	if err != nil {
-		p := h.formPage(rq, a, q, "signup")
-		p.Error = h.domainMessage(rq, err)
-		p.Username = f.Get("username")
-		h.render(rq, http.StatusBadRequest, p)
+		h.refuse(rq, a, q, "signup", f.Get("username"), err)
 		return
 	}
 	if res.UserConfirmed {
-		p := h.formPage(rq, a, q, "signin")
-		p.Info = "Your account has been created. Please sign in."
-		p.Username = f.Get("username")
-		h.render(rq, http.StatusOK, p)
+		h.inform(rq, a, q, "signin", f.Get("username"), "Your account has been created. Please sign in.")
 		return
 	}
-	p := h.formPage(rq, a, q, "confirm")
-	p.Username = f.Get("username")
-	p.Info = "We have sent a code by email. Enter it below to confirm your account."
-	h.render(rq, http.StatusOK, p)
+	h.inform(rq, a, q, "confirm", f.Get("username"), "We have sent a code by email. Enter it below to confirm your account.")
 }
 
 // confirmUser is /confirmUser: the sign-up confirmation code.
@@ -300,9 +306,7 @@ func (h *Handler) confirmUser(rq *request) {
 		return
 	}
 	if rq.r.Method != http.MethodPost {
-		p := h.formPage(rq, a, q, "confirm")
-		p.Username = rq.r.URL.Query().Get("username")
-		h.render(rq, http.StatusOK, p)
+		h.inform(rq, a, q, "confirm", rq.r.URL.Query().Get("username"), "")
 		return
 	}
 	if !h.postedForm(rq, a, q, "confirm") {
@@ -310,16 +314,10 @@ func (h *Handler) confirmUser(rq *request) {
 	}
 	f := rq.r.PostForm
 	if err := h.svc.HostedConfirmSignUp(rq.ctx, a, f.Get("username"), f.Get("code")); err != nil {
-		p := h.formPage(rq, a, q, "confirm")
-		p.Error = h.domainMessage(rq, err)
-		p.Username = f.Get("username")
-		h.render(rq, http.StatusBadRequest, p)
+		h.refuse(rq, a, q, "confirm", f.Get("username"), err)
 		return
 	}
-	p := h.formPage(rq, a, q, "signin")
-	p.Info = "Your account has been confirmed. Please sign in."
-	p.Username = f.Get("username")
-	h.render(rq, http.StatusOK, p)
+	h.inform(rq, a, q, "signin", f.Get("username"), "Your account has been confirmed. Please sign in.")
 }
 
 // forgotPassword is /forgotPassword: send a reset code.
@@ -337,16 +335,10 @@ func (h *Handler) forgotPassword(rq *request) {
 	}
 	f := rq.r.PostForm
 	if _, err := h.svc.HostedForgotPassword(rq.ctx, a, f.Get("username")); err != nil {
-		p := h.formPage(rq, a, q, "forgot")
-		p.Error = h.domainMessage(rq, err)
-		p.Username = f.Get("username")
-		h.render(rq, http.StatusBadRequest, p)
+		h.refuse(rq, a, q, "forgot", f.Get("username"), err)
 		return
 	}
-	p := h.formPage(rq, a, q, "reset")
-	p.Username = f.Get("username")
-	p.Info = "We have sent a password reset code. Enter it below to reset your password."
-	h.render(rq, http.StatusOK, p)
+	h.inform(rq, a, q, "reset", f.Get("username"), "We have sent a password reset code. Enter it below to reset your password.")
 }
 
 // confirmForgotPassword is /confirmForgotPassword: code and new password.
@@ -356,9 +348,7 @@ func (h *Handler) confirmForgotPassword(rq *request) {
 		return
 	}
 	if rq.r.Method != http.MethodPost {
-		p := h.formPage(rq, a, q, "reset")
-		p.Username = rq.r.URL.Query().Get("username")
-		h.render(rq, http.StatusOK, p)
+		h.inform(rq, a, q, "reset", rq.r.URL.Query().Get("username"), "")
 		return
 	}
 	if !h.postedForm(rq, a, q, "reset") {
