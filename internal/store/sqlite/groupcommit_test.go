@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"userpool/internal/store"
+	"userpool/internal/store/storetest"
 )
 
 // Concurrent creations (grouped into shared transactions) keep the store's
@@ -127,17 +128,9 @@ func TestGroupedAuditAndCreates(t *testing.T) {
 	if created != n/4 {
 		t.Errorf("%d users created, want %d (one per clashing pair)", created, n/4)
 	}
-	var events []store.AuditEvent
-	for token := ""; ; {
-		page, next, err := s.ListAudit(ctx, store.AuditFilter{}, store.Page{Token: token})
-		if err != nil {
-			t.Fatal(err)
-		}
-		events = append(events, page...)
-		if token = next; token == "" {
-			break
-		}
-	}
+	events := storetest.Collect(t, func(p store.Page) ([]store.AuditEvent, string, error) {
+		return s.ListAudit(ctx, store.AuditFilter{}, p)
+	})
 	if len(events) != n {
 		t.Fatalf("%d audit events stored, want %d", len(events), n)
 	}

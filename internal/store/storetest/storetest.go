@@ -237,6 +237,13 @@ func fmtPtr(v reflect.Value) string {
 // listFunc is one List* call bound to its other arguments.
 type listFunc[T any] func(store.Page) ([]T, string, error)
 
+// Collect pages through a whole list at the default page size, checking the
+// paging rules as collect does (for backend tests outside this package).
+func Collect[T any](t *testing.T, list func(store.Page) ([]T, string, error)) []T {
+	t.Helper()
+	return collect(t, 0, list)
+}
+
 // collect pages through a list with the given limit and checks the paging
 // rules: every page but the last is full, no page exceeds the limit, the
 // token is "" exactly on the page holding the last item.
