@@ -57,12 +57,7 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return parseExit(err)
 	}
-	var actions []string
-	for _, a := range strings.Split(*allow, ",") {
-		if a = strings.TrimSpace(a); a != "" {
-			actions = append(actions, a)
-		}
-	}
+	actions, allowProblems := parseAllow(*allow)
 	var problems []string
 	if !principalNameOK(*name) {
 		problems = append(problems, fmt.Sprintf("--name: %q must be 1-64 letters, digits or +=,.@_-", *name))
@@ -73,14 +68,7 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 	if len(actions) == 0 {
 		problems = append(problems, "--allow: at least one action must be specified")
 	}
-	for _, a := range actions {
-		var refused *iam.ActionError
-		if err := iam.ValidateActions([]string{a}); errors.As(err, &refused) {
-			problems = append(problems, "--allow: "+refused.Reason)
-		} else if err != nil {
-			problems = append(problems, "--allow: "+err.Error())
-		}
-	}
+	problems = append(problems, allowProblems...)
 	if len(problems) > 0 {
 		fmt.Fprintln(stderr, "userpool: "+strings.Join(problems, "\nuserpool: "))
 		return evalFail(stdout, 2)
@@ -110,16 +98,7 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "userpool:", err)
 		return evalFail(stdout, 1)
 	}
-	grant := store.Grant{Pool: *pool, Actions: actions}
-	replaced := false
-	for i := range p.Grants {
-		if p.Grants[i].Pool == *pool {
-			p.Grants[i], replaced = grant, true
-		}
-	}
-	if !replaced {
-		p.Grants = append(p.Grants, grant)
-	}
+	p.Grants = withGrant(p.Grants, store.Grant{Pool: *pool, Actions: actions})
 	p.UpdatedAt = now
 	if err := e.store.PutPrincipal(ctx, p); err != nil {
 		fmt.Fprintln(stderr, "userpool:", err)
@@ -145,6 +124,37 @@ func principalCreate(args []string, stdout, stderr io.Writer) int {
 	}
 	vars.write(stdout)
 	return 0
+}
+
+// parseAllow splits --allow into its actions and says what is wrong with
+// each (principal create and role create).
+func parseAllow(allow string) (actions, problems []string) {
+	for _, a := range strings.Split(allow, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			actions = append(actions, a)
+		}
+	}
+	for _, a := range actions {
+		var refused *iam.ActionError
+		if err := iam.ValidateActions([]string{a}); errors.As(err, &refused) {
+			problems = append(problems, "--allow: "+refused.Reason)
+		} else if err != nil {
+			problems = append(problems, "--allow: "+err.Error())
+		}
+	}
+	return actions, problems
+}
+
+// withGrant returns grants with g as the grant of its pool: one grant per
+// pool, the new one replacing the old.
+func withGrant(grants []store.Grant, g store.Grant) []store.Grant {
+	for i := range grants {
+		if grants[i].Pool == g.Pool {
+			grants[i] = g
+			return grants
+		}
+	}
+	return append(grants, g)
 }
 
 func declaredPrincipal(e *cliEnv, name string) (int, bool) {

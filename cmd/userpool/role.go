@@ -62,12 +62,7 @@ func roleCreate(args []string, stdout, stderr io.Writer) int {
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return parseExit(err)
 	}
-	var actions []string
-	for _, a := range strings.Split(*allow, ",") {
-		if a = strings.TrimSpace(a); a != "" {
-			actions = append(actions, a)
-		}
-	}
+	actions, allowProblems := parseAllow(*allow)
 	var problems []string
 	if !principalNameOK(*name) {
 		problems = append(problems, fmt.Sprintf("--name: %q must be 1-64 letters, digits or +=,.@_-", *name))
@@ -75,14 +70,7 @@ func roleCreate(args []string, stdout, stderr io.Writer) int {
 	if (*pool == "") != (len(actions) == 0) {
 		problems = append(problems, "--pool and --allow go together")
 	}
-	for _, a := range actions {
-		var refused *iam.ActionError
-		if err := iam.ValidateActions([]string{a}); errors.As(err, &refused) {
-			problems = append(problems, "--allow: "+refused.Reason)
-		} else if err != nil {
-			problems = append(problems, "--allow: "+err.Error())
-		}
-	}
+	problems = append(problems, allowProblems...)
 	if len(problems) > 0 {
 		fmt.Fprintln(stderr, "userpool: "+strings.Join(problems, "\nuserpool: "))
 		return 2
@@ -111,16 +99,7 @@ func roleCreate(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if *pool != "" {
-		grant := store.Grant{Pool: *pool, Actions: actions}
-		replaced := false
-		for i := range r.Grants {
-			if r.Grants[i].Pool == *pool {
-				r.Grants[i], replaced = grant, true
-			}
-		}
-		if !replaced {
-			r.Grants = append(r.Grants, grant)
-		}
+		r.Grants = withGrant(r.Grants, store.Grant{Pool: *pool, Actions: actions})
 	}
 	r.UpdatedAt = now
 	if err := e.store.PutRole(ctx, r); err != nil {
