@@ -242,18 +242,30 @@ func principalList(args []string, stdout, stderr io.Writer) int {
 }
 
 func principalDelete(args []string, stdout, stderr io.Writer) int {
-	return storeCommand("principal delete", "usage: userpool principal delete NAME", 1, false, args, stderr, nil, func(ctx context.Context, e *cliEnv, pos []string) int {
-		if err := e.store.DeletePrincipal(ctx, pos[0]); err != nil {
+	return deleteNamed("principal", "and its access keys", args, stdout, stderr,
+		func(ctx context.Context, e *cliEnv, name string) error { return e.store.DeletePrincipal(ctx, name) },
+		func(e *cliEnv, name string) bool { _, declared := declaredPrincipal(e, name); return declared })
+}
+
+// deleteNamed is `userpool KIND delete NAME` for principals and roles:
+// del removes the record and what was issued for it (what says which), and
+// a record the configuration declares is said to come back at the next
+// start.
+func deleteNamed(kind, what string, args []string, stdout, stderr io.Writer,
+	del func(ctx context.Context, e *cliEnv, name string) error, declared func(e *cliEnv, name string) bool) int {
+	return storeCommand(kind+" delete", "usage: userpool "+kind+" delete NAME", 1, false, args, stderr, nil, func(ctx context.Context, e *cliEnv, pos []string) int {
+		name := pos[0]
+		if err := del(ctx, e, name); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
-				fmt.Fprintf(stderr, "userpool: no principal %q\n", pos[0])
+				fmt.Fprintf(stderr, "userpool: no %s %q\n", kind, name)
 				return 1
 			}
 			fmt.Fprintln(stderr, "userpool:", err)
 			return 1
 		}
-		fmt.Fprintf(stdout, "deleted principal %q and its access keys (a running server stops accepting them within %s)\n", pos[0], iam.DefaultKeyringTTL)
-		if _, declared := declaredPrincipal(e, pos[0]); declared {
-			fmt.Fprintf(stderr, "# note: principal %q is declared in the configuration file and is created again at the next start\n", pos[0])
+		fmt.Fprintf(stdout, "deleted %s %q %s (a running server stops accepting them within %s)\n", kind, name, what, iam.DefaultKeyringTTL)
+		if declared(e, name) {
+			fmt.Fprintf(stderr, "# note: %s %q is declared in the configuration file and is created again at the next start\n", kind, name)
 		}
 		return 0
 	})

@@ -163,19 +163,7 @@ func roleList(args []string, stdout, stderr io.Writer) int {
 }
 
 func roleDelete(args []string, stdout, stderr io.Writer) int {
-	return storeCommand("role delete", "usage: userpool role delete NAME", 1, false, args, stderr, nil, func(ctx context.Context, e *cliEnv, pos []string) int {
-		if err := e.store.DeleteRole(ctx, pos[0]); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				fmt.Fprintf(stderr, "userpool: no role %q\n", pos[0])
-				return 1
-			}
-			fmt.Fprintln(stderr, "userpool:", err)
-			return 1
-		}
-		fmt.Fprintf(stdout, "deleted role %q and the temporary credentials issued for it (a running server stops accepting them within %s)\n", pos[0], iam.DefaultKeyringTTL)
-		if declaredRole(e, pos[0]) {
-			fmt.Fprintf(stderr, "# note: role %q is declared in the configuration file and is created again at the next start\n", pos[0])
-		}
-		return 0
-	})
+	return deleteNamed("role", "and the temporary credentials issued for it", args, stdout, stderr,
+		func(ctx context.Context, e *cliEnv, name string) error { return e.store.DeleteRole(ctx, name) },
+		declaredRole)
 }
